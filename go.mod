@@ -1,0 +1,3 @@
+module cordwain
+
+go 1.26.0
