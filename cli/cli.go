@@ -1,0 +1,71 @@
+// Package cli holds Cordwain's sub-commands (everything but the window):
+// each command is a [Command] registered by the file that implements it, and
+// main dispatches to them. Commands never import Fyne.
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Env is what a command runs with.
+type Env struct {
+	// DataDir is the studio's data directory (the --data flag or the
+	// user's default).
+	DataDir string
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
+}
+
+// Command is one sub-command.
+type Command struct {
+	Name    string
+	Summary string // one line for `cordwain help`
+	// Run parses args (after the command name) and runs. A *UsageError
+	// makes main print the command's usage and exit 2.
+	Run func(env Env, args []string) error
+}
+
+// UsageError reports bad arguments.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Usagef returns a *UsageError.
+func Usagef(format string, a ...any) error { return &UsageError{Msg: fmt.Sprintf(format, a...)} }
+
+var commands = map[string]Command{}
+
+// Register adds a command; it is called from init functions of this package.
+func Register(c Command) {
+	if _, dup := commands[c.Name]; dup {
+		panic("cli: command registered twice: " + c.Name) // programming error, caught by any test
+	}
+	commands[c.Name] = c
+}
+
+// Lookup finds a command by name.
+func Lookup(name string) (Command, bool) {
+	c, ok := commands[name]
+	return c, ok
+}
+
+// All lists commands by name.
+func All() []Command {
+	out := make([]Command, 0, len(commands))
+	for _, c := range commands {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// NewFlagSet makes a flag set that reports errors instead of exiting.
+func NewFlagSet(env Env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("cordwain "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
