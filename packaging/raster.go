@@ -1,0 +1,295 @@
+package packaging
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"cordwain/canvas"
+
+	"github.com/fogleman/gg"
+	"github.com/golang/freetype/truetype"
+	xdraw "golang.org/x/image/draw"
+	"golang.org/x/image/font"
+	"golang.org/x/image/math/f64"
+	"golang.org/x/image/math/fixed"
+)
+
+// Raster is a [canvas.Painter] over an RGBA image, drawn with gg. The
+// editor draws every frame with it and PNG pages are made with it.
+//
+// Page millimetres map to pixels by pxPerMM; the origin is the image's
+// top-left corner. Text is drawn in the fill colour. A Raster is not safe for
+// concurrent use.
+type Raster struct {
+	dc      *gg.Context
+	img     *image.RGBA
+	pxPerMM float64
+	st      rasterState
+	stack   []rasterState
+	faces   map[float64]font.Face // by pixel size
+}
+
+type rasterState struct {
+	m      affine // page mm → mm (user transform)
+	stroke color.Color
+	fill   color.Color
+	lineW  float64 // mm
+	dash   []float64
+}
+
+var _ canvas.Painter = (*Raster)(nil)
+
+// NewRaster makes a w×h pixel transparent image painted at
+// pxPerMM pixels per millimetre.
+func NewRaster(w, h int, pxPerMM float64) *Raster {
+	if w < 1 {
+		w = 1
+	}
+	if h < 1 {
+		h = 1
+	}
+	return NewRasterRGBA(image.NewRGBA(image.Rect(0, 0, w, h)), pxPerMM)
+}
+
+// NewRasterRGBA paints onto an existing image (for example the back buffer
+// of the editor's Fyne raster), at pxPerMM pixels per millimetre. The image's
+// Bounds().Min must be (0, 0).
+func NewRasterRGBA(img *image.RGBA, pxPerMM float64) *Raster {
+	if !(pxPerMM > 0) || math.IsInf(pxPerMM, 0) {
+		pxPerMM = 1
+	}
+	r := &Raster{
+		dc:      gg.NewContextForRGBA(img),
+		img:     img,
+		pxPerMM: pxPerMM,
+		faces:   make(map[float64]font.Face),
+	}
+	r.st = rasterState{m: identity, stroke: color.Black, fill: color.Black, lineW: 0.25}
+	r.dc.SetLineCap(gg.LineCapRound)
+	r.dc.SetLineJoin(gg.LineJoinRound)
+	return r
+}
+
+// RGBA returns the image painted on. (It cannot be called Image: that name
+// is the Painter's draw-an-image method.)
+func (r *Raster) RGBA() *image.RGBA { return r.img }
+
+// PxPerMM reports the resolution.
+func (r *Raster) PxPerMM() float64 { return r.pxPerMM }
+
+// Clear fills the whole image with c and resets the transform stack.
+func (r *Raster) Clear(c color.Color) {
+	draw.Draw(r.img, r.img.Bounds(), image.NewUniform(c), image.Point{}, draw.Src)
+	r.stack = r.stack[:0]
+	r.st.m = identity
+}
+
+// Size implements [canvas.Painter].
+func (r *Raster) Size() (w, h float64) {
+	b := r.img.Bounds()
+	return float64(b.Dx()) / r.pxPerMM, float64(b.Dy()) / r.pxPerMM
+}
+
+// Push implements [canvas.Painter].
+func (r *Raster) Push() { r.stack = append(r.stack, r.st) }
+
+// Pop implements [canvas.Painter]; an unmatched Pop is ignored.
+func (r *Raster) Pop() {
+	if n := len(r.stack); n > 0 {
+		r.st = r.stack[n-1]
+		r.stack = r.stack[:n-1]
+	}
+}
+
+// Translate implements [canvas.Painter].
+func (r *Raster) Translate(dx, dy float64) { r.st.m = r.st.m.translate(dx, dy) }
+
+// Scale implements [canvas.Painter].
+func (r *Raster) Scale(sx, sy float64) { r.st.m = r.st.m.scale(sx, sy) }
+
+// Rotate implements [canvas.Painter].
+func (r *Raster) Rotate(deg float64) { r.st.m = r.st.m.rotate(deg) }
+
+// SetStrokeColor implements [canvas.Painter].
+func (r *Raster) SetStrokeColor(c color.Color) { r.st.stroke = c }
+
+// SetFillColor implements [canvas.Painter].
+func (r *Raster) SetFillColor(c color.Color) { r.st.fill = c }
+
+// SetLineWidth implements [canvas.Painter].
+func (r *Raster) SetLineWidth(mm float64) {
+	if mm >= 0 && !math.IsInf(mm, 0) {
+		r.st.lineW = mm
+	}
+}
+
+// SetDash implements [canvas.Painter].
+func (r *Raster) SetDash(mm ...float64) {
+	r.st.dash = validDash(mm)
+}
+
+// validDash drops patterns that cannot be drawn (non-positive sum, negative
+// or non-finite entries) so backends never loop forever.
+func validDash(mm []float64) []float64 {
+	sum := 0.0
+	for _, v := range mm {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		sum += v
+	}
+	if sum <= 0 {
+		return nil
+	}
+	return append([]float64(nil), mm...)
+}
+
+// device is the current transform to pixels.
+func (r *Raster) device() affine { return affine{a: r.pxPerMM, d: r.pxPerMM}.mul(r.st.m) }
+
+func (r *Raster) setPath(p *canvas.Path) bool {
+	if p == nil || p.Empty() {
+		return false
+	}
+	m := r.device()
+	dc := r.dc
+	started := false
+	for _, s := range p.Segs {
+		switch s.Op {
+		case canvas.OpMove:
+			x, y := m.apply(s.Pts[0].X, s.Pts[0].Y)
+			if !finite(x, y) {
+				continue
+			}
+			dc.MoveTo(x, y)
+			started = true
+		case canvas.OpLine:
+			x, y := m.apply(s.Pts[0].X, s.Pts[0].Y)
+			if !finite(x, y) {
+				continue
+			}
+			dc.LineTo(x, y)
+			started = true
+		case canvas.OpCubic:
+			x1, y1 := m.apply(s.Pts[0].X, s.Pts[0].Y)
+			x2, y2 := m.apply(s.Pts[1].X, s.Pts[1].Y)
+			x3, y3 := m.apply(s.Pts[2].X, s.Pts[2].Y)
+			if !finite(x1, y1) || !finite(x2, y2) || !finite(x3, y3) {
+				continue
+			}
+			dc.CubicTo(x1, y1, x2, y2, x3, y3)
+			started = true
+		case canvas.OpClose:
+			dc.ClosePath()
+		}
+	}
+	return started
+}
+
+func finite(x, y float64) bool {
+	return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(x, 0) && !math.IsInf(y, 0) &&
+		math.Abs(x) < 1e7 && math.Abs(y) < 1e7
+}
+
+// Stroke implements [canvas.Painter].
+func (r *Raster) Stroke(p *canvas.Path) {
+	if r.st.lineW <= 0 || !r.setPath(p) {
+		r.dc.ClearPath()
+		return
+	}
+	dc := r.dc
+	dc.SetColor(r.st.stroke)
+	dc.SetLineWidth(r.st.lineW * r.pxPerMM)
+	if r.st.dash != nil {
+		d := make([]float64, len(r.st.dash))
+		for i, v := range r.st.dash {
+			d[i] = v * r.pxPerMM
+		}
+		dc.SetDash(d...)
+	} else {
+		dc.SetDash()
+	}
+	dc.Stroke()
+}
+
+// Fill implements [canvas.Painter] with the non-zero winding rule.
+func (r *Raster) Fill(p *canvas.Path) {
+	if !r.setPath(p) {
+		r.dc.ClearPath()
+		return
+	}
+	r.dc.SetColor(r.st.fill)
+	r.dc.Fill()
+}
+
+// face returns the cached face for a pixel size.
+func (r *Raster) face(px float64) font.Face {
+	px = math.Round(px*4) / 4 // quarter pixels: enough faces, still crisp
+	if f, ok := r.faces[px]; ok {
+		return f
+	}
+	tf, err := embeddedFont()
+	if err != nil {
+		return nil
+	}
+	f := truetype.NewFace(tf, &truetype.Options{
+		Size:              px,
+		DPI:               72,
+		Hinting:           font.HintingNone,
+		GlyphCacheEntries: 2048,
+	})
+	r.faces[px] = f
+	return f
+}
+
+// Text implements [canvas.Painter]. Glyphs are drawn upright with a
+// font.Drawer straight into the image (gg's own text path resamples every
+// glyph, which is several times slower).
+func (r *Raster) Text(s string, x, y, size float64, align canvas.Align) {
+	if s == "" || !(size > 0) || size > 2000 {
+		return
+	}
+	px := size * mmPerPt * r.pxPerMM
+	if px < 1 {
+		return
+	}
+	face := r.face(px)
+	if face == nil {
+		return
+	}
+	ax, ay := r.device().apply(x, y)
+	if !finite(ax, ay) {
+		return
+	}
+	ax -= alignOffset(textWidthMM(s, size)*r.pxPerMM, int(align))
+	d := font.Drawer{
+		Dst:  r.img,
+		Src:  image.NewUniform(r.st.fill),
+		Face: face,
+		Dot:  fixed.Point26_6{X: fixed.Int26_6(ax * 64), Y: fixed.Int26_6(ay * 64)},
+	}
+	d.DrawString(s)
+}
+
+// TextWidth implements [canvas.Painter].
+func (r *Raster) TextWidth(s string, size float64) float64 { return textWidthMM(s, size) }
+
+// Image implements [canvas.Painter]: img is resampled (bilinear) into the
+// transformed rectangle.
+func (r *Raster) Image(img image.Image, x, y, w, h float64) {
+	if img == nil {
+		return
+	}
+	b := img.Bounds()
+	if b.Empty() || !(w > 0) || !(h > 0) {
+		return
+	}
+	m := r.device().translate(x, y).scale(w/float64(b.Dx()), h/float64(b.Dy())).translate(-float64(b.Min.X), -float64(b.Min.Y))
+	if !finite(m.a, m.b) || !finite(m.c, m.d) || !finite(m.e, m.f) {
+		return
+	}
+	s2d := f64.Aff3{m.a, m.c, m.e, m.b, m.d, m.f}
+	xdraw.ApproxBiLinear.Transform(r.img, s2d, img, b, xdraw.Over, nil)
+}
