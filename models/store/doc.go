@@ -1,0 +1,43 @@
+// Package store keeps Cordwain's design history: signed versions in a
+// content-addressed, durable file, with go-memdb indexes on top that the UI
+// and sync query and watch.
+//
+// # Layout
+//
+// The durable layer is one bbolt file, cordwain.db, in the data directory.
+// bbolt was chosen because it is a single-file copy-on-write B+tree with
+// ACID transactions that fsync on commit (a commit that returned is on disk,
+// and a crash at any point leaves the previous consistent state), it needs
+// no server or background compaction, it holds an exclusive file lock so a
+// second process gets a clear "in use" error, and it is the storage engine
+// of etcd, so it has been exercised under power loss and kill -9 at a scale
+// we will never reach. Its buckets:
+//
+//	meta       schema version (see [SchemaVersion] and the upgrade table)
+//	elements   element hash → canonical element bytes (kind and properties)
+//	manifests  root hash → canonical manifest (element ID → element hash)
+//	versions   version ID → canonical signed version bytes
+//	refs       design \x00 kind \x00 name → version ID (branches and tags)
+//	conflicts  design \x00 merge \x00 element \x00 prop → conflict record
+//	designs    design ID → design record (name, last change)
+//	peers      peer ID → remembered peer
+//
+// Snapshots are content-addressed per element, so a version stores only
+// the elements that changed; an unchanged element is shared by hash.
+//
+// # Start-up
+//
+// [Open] loads every version, ref, conflict, design and peer into go-memdb,
+// verifying each version (ID matches content, signature, parents present,
+// manifest and elements present and matching their hashes). A corrupted,
+// truncated or tampered file is reported as [ErrCorrupt] with the version
+// and the reason; it never opens as an empty studio.
+//
+// # Concurrency
+//
+// Reads go to memdb (lock-free snapshots) and, for element content, to a
+// bbolt read transaction. Writes are serialised: first the bbolt
+// transaction commits (fsync), then the same objects are inserted into
+// memdb, then watchers are notified. Objects in memdb are never mutated;
+// readers receive copies.
+package store

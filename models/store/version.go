@@ -1,0 +1,197 @@
+package store
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+
+	"cordwain/models"
+)
+
+// MaxVersionSize caps the encoded size of one version (message included).
+const MaxVersionSize = 64 << 10
+
+// MergeMessage is the fixed message of merge versions: everything in a
+// merge version is determined by its parents, so two peers merging the same
+// heads produce the same ID.
+const MergeMessage = "merge"
+
+// signedBytes is the canonical CBOR of v without ID and Signature (the
+// struct tags of [models.Version] leave those two out): the bytes that are
+// hashed into the ID and signed.
+func signedBytes(v *models.Version) ([]byte, error) {
+	b, err := models.Canonical(v)
+	if err != nil {
+		return nil, fmt.Errorf("encoding version: %w", err)
+	}
+	return b, nil
+}
+
+// ComputeID returns the ID v should have: the hex SHA-256 of its canonical
+// bytes without the signature. It returns "" only if v cannot be encoded,
+// which does not happen for a well-formed Version.
+func ComputeID(v *models.Version) models.ID {
+	b, err := signedBytes(v)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return models.ID(hex.EncodeToString(sum[:]))
+}
+
+// Sign sets v.PubKey to key's public half, then v.ID and v.Signature over
+// the canonical bytes.
+func Sign(v *models.Version, key ed25519.PrivateKey) error {
+	if len(key) != ed25519.PrivateKeySize {
+		return fmt.Errorf("signing version: %w: private key of %d bytes", ErrInvalid, len(key))
+	}
+	v.PubKey = slices.Clone(key.Public().(ed25519.PublicKey))
+	b, err := signedBytes(v)
+	if err != nil {
+		return fmt.Errorf("signing version: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	v.ID = models.ID(hex.EncodeToString(sum[:]))
+	v.Signature = ed25519.Sign(key, b)
+	return nil
+}
+
+// IsMerge reports whether v has the shape of a merge version: two or more
+// parents and no author.
+func IsMerge(v *models.Version) bool {
+	return len(v.Parents) >= 2 && v.Author == (models.Author{}) && len(v.PubKey) == 0
+}
+
+// Verify checks that v is self-consistent: its ID is the hash of its
+// content, its parents are sorted and distinct, and either it is signed by
+// PubKey or it is a merge version (two or more parents, no author, key or
+// signature, the fixed [MergeMessage]). It does not check that the
+// parents exist; the store does that.
+func Verify(v *models.Version) error {
+	if v == nil {
+		return fmt.Errorf("verifying version: %w: nil", ErrInvalid)
+	}
+	if v.Design == "" {
+		return fmt.Errorf("verifying version %s: %w: no design", short(v.ID), ErrCorrupt)
+	}
+	for i, p := range v.Parents {
+		if !validVersionID(p) {
+			return fmt.Errorf("verifying version %s: %w: malformed parent %q", short(v.ID), ErrCorrupt, p)
+		}
+		if i > 0 && v.Parents[i-1] >= p {
+			return fmt.Errorf("verifying version %s: %w: parents not sorted and distinct", short(v.ID), ErrCorrupt)
+		}
+	}
+	b, err := signedBytes(v)
+	if err != nil {
+		return fmt.Errorf("verifying version %s: %w: %v", short(v.ID), ErrCorrupt, err)
+	}
+	sum := sha256.Sum256(b)
+	if want := models.ID(hex.EncodeToString(sum[:])); v.ID != want {
+		return fmt.Errorf("verifying version %s: %w (content hashes to %s)", short(v.ID), ErrBadID, short(want))
+	}
+	if len(v.Parents) >= 2 && v.Author == (models.Author{}) {
+		// A merge version: fully determined by its parents.
+		if len(v.PubKey) != 0 || len(v.Signature) != 0 {
+			return fmt.Errorf("verifying merge version %s: %w: carries a key or signature", short(v.ID), ErrBadSignature)
+		}
+		if v.Message != MergeMessage {
+			return fmt.Errorf("verifying merge version %s: %w: message %q", short(v.ID), ErrCorrupt, v.Message)
+		}
+		return nil
+	}
+	if len(v.PubKey) != ed25519.PublicKeySize {
+		return fmt.Errorf("verifying version %s: %w: public key of %d bytes", short(v.ID), ErrBadSignature, len(v.PubKey))
+	}
+	if len(v.Signature) != ed25519.SignatureSize || !ed25519.Verify(ed25519.PublicKey(v.PubKey), b, v.Signature) {
+		return fmt.Errorf("verifying version %s: %w", short(v.ID), ErrBadSignature)
+	}
+	return nil
+}
+
+// versionWire is a version as stored and sent: its canonical content and
+// its signature. The ID is not carried; it is recomputed.
+type versionWire struct {
+	_   struct{} `cbor:",toarray"`
+	V   *models.Version
+	Sig []byte
+}
+
+// EncodeVersion returns the canonical signed bytes of v (content and
+// signature; the ID is implied by the content).
+func EncodeVersion(v *models.Version) ([]byte, error) {
+	sig := v.Signature
+	if len(sig) == 0 {
+		sig = nil
+	}
+	b, err := models.Canonical(versionWire{V: v, Sig: sig})
+	if err != nil {
+		return nil, fmt.Errorf("encoding version %s: %w", short(v.ID), err)
+	}
+	return b, nil
+}
+
+// DecodeVersion decodes bytes made by [EncodeVersion], sets the ID from
+// the content and verifies the version (see [Verify]). Bytes that are not
+// exactly the canonical encoding are refused, so a version has one byte
+// form only.
+func DecodeVersion(data []byte) (*models.Version, error) {
+	if len(data) > MaxVersionSize {
+		return nil, fmt.Errorf("decoding version: %w: %d bytes", ErrTooLarge, len(data))
+	}
+	var w versionWire
+	if err := models.DecodeCanonical(data, &w); err != nil {
+		return nil, fmt.Errorf("decoding version: %w: %v", ErrCorrupt, err)
+	}
+	if w.V == nil {
+		return nil, fmt.Errorf("decoding version: %w: no content", ErrCorrupt)
+	}
+	v := w.V
+	v.Signature = w.Sig
+	again, err := EncodeVersion(v)
+	if err != nil || !bytes.Equal(again, data) {
+		return nil, fmt.Errorf("decoding version: %w: not in canonical form", ErrCorrupt)
+	}
+	v.ID = ComputeID(v)
+	if err := Verify(v); err != nil {
+		return nil, fmt.Errorf("decoding version: %w", err)
+	}
+	return v, nil
+}
+
+// cloneVersion returns a deep copy, so memdb's objects stay untouched.
+func cloneVersion(v *models.Version) *models.Version {
+	c := *v
+	c.Parents = slices.Clone(v.Parents)
+	c.PubKey = slices.Clone(v.PubKey)
+	c.Signature = slices.Clone(v.Signature)
+	return &c
+}
+
+// validVersionID reports whether id looks like a version ID (64 lowercase
+// hex characters).
+func validVersionID(id models.ID) bool {
+	if len(id) != 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Short returns the first 10 characters of a version ID, for display.
+func Short(id models.ID) string { return short(id) }
+
+func short(id models.ID) string {
+	if len(id) > 10 {
+		return string(id[:10])
+	}
+	return string(id)
+}
