@@ -1,0 +1,206 @@
+//go:build smoke
+
+// Package smoke starts the real cordwain binary under Xvfb and checks what a
+// user would see. `make smoke` builds the binary and runs it; it needs Xvfb,
+// xdotool and ImageMagick (installed by `make test`).
+package smoke
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// display starts Xvfb on a free display number and returns its name.
+func display(t *testing.T) string {
+	t.Helper()
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing (make test installs it): %v", tool, err)
+		}
+	}
+	for n := 90; n < 120; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		disp := fmt.Sprintf(":%d", n)
+		cmd := exec.Command("Xvfb", disp, "-screen", "0", "1440x900x24", "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting Xvfb: %v", err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+				return disp
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("Xvfb %s did not come up", disp)
+	}
+	t.Fatal("no free X display")
+	return ""
+}
+
+type running struct {
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	disp   string
+	done   chan error
+}
+
+func start(t *testing.T, disp string, args ...string) *running {
+	t.Helper()
+	bin := os.Getenv("CORDWAIN_BIN")
+	if bin == "" {
+		t.Fatal("CORDWAIN_BIN is not set: run `make smoke`")
+	}
+	home := t.TempDir()
+	cmd := exec.Command(bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = &stderr
+	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"),
+		"LANG=en_US.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	r := &running{cmd: cmd, stderr: &stderr, disp: disp, done: make(chan error, 1)}
+	go func() { r.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-r.done
+	})
+	return r
+}
+
+// waitWindow waits for a window whose title contains name.
+func (r *running) waitWindow(t *testing.T, name string) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-r.done:
+			t.Fatalf("cordwain exited before showing a window: %v\n%s", err, r.stderr)
+		default:
+		}
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", name).Output()
+		if err == nil && len(bytes.TrimSpace(out)) > 0 {
+			return strings.Fields(string(out))[0]
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("no window named %q after 60 s\n%s", name, r.stderr)
+	return ""
+}
+
+func (r *running) screenshot(t *testing.T) image.Image {
+	t.Helper()
+	cmd := exec.Command("import", "-display", r.disp, "-window", "root", "png:-")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("taking a screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("decoding the screenshot: %v", err)
+	}
+	return img
+}
+
+// stats counts distinct colours and the share of the most common one.
+func stats(img image.Image) (distinct int, topShare float64) {
+	counts := map[color.RGBA]int{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			counts[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bb >> 8), 0}]++
+		}
+	}
+	total, top := 0, 0
+	for _, n := range counts {
+		total += n
+		if n > top {
+			top = n
+		}
+	}
+	return len(counts), float64(top) / float64(total)
+}
+
+func TestSmokeOpensOnSampleStudio(t *testing.T) {
+	disp := display(t)
+	data := filepath.Join(t.TempDir(), "studio")
+	r := start(t, disp, "--data", data)
+	r.waitWindow(t, "Cordwain")
+	time.Sleep(3 * time.Second) // let the first frames render
+	img := r.screenshot(t)
+	if path := os.Getenv("CORDWAIN_SCREENSHOT"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	distinct, top := stats(img)
+	t.Logf("screenshot: %d distinct colours, most common covers %.0f%%", distinct, top*100)
+	if distinct < 50 || top > 0.9 {
+		t.Fatalf("the screen looks blank: %d colours, top colour %.0f%%\n%s", distinct, top*100, r.stderr)
+	}
+	// The sample studio was created in the data directory.
+	entries, err := os.ReadDir(data)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("data directory %s was not populated: %v", data, err)
+	}
+	// A design is open: its name is in the window title.
+	out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "— Cordwain").Output()
+	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		t.Fatalf("no design is open in the window (title lacks a design name)\n%s", r.stderr)
+	}
+	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-r.done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("cordwain did not exit on SIGTERM")
+	}
+	if strings.Contains(r.stderr.String(), "panic:") {
+		t.Fatalf("cordwain panicked:\n%s", r.stderr)
+	}
+}
+
+func TestSmokeBadDataDirIsReported(t *testing.T) {
+	disp := display(t)
+	// A plain file where the data directory should be.
+	bad := filepath.Join(t.TempDir(), "not-a-dir")
+	if err := os.WriteFile(bad, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, disp, "--data", bad)
+	r.waitWindow(t, "Cordwain")
+	time.Sleep(2 * time.Second)
+	if !strings.Contains(r.stderr.String(), "not-a-dir") {
+		t.Fatalf("stderr does not name the bad data directory:\n%s", r.stderr)
+	}
+	distinct, top := stats(r.screenshot(t))
+	if distinct < 20 || top > 0.95 {
+		t.Fatalf("the window looks blank: %d colours, top %.0f%%", distinct, top*100)
+	}
+	if strings.Contains(r.stderr.String(), "panic:") {
+		t.Fatalf("cordwain panicked:\n%s", r.stderr)
+	}
+}
