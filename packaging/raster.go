@@ -8,7 +8,6 @@ import (
 
 	"cordwain/canvas"
 
-	"github.com/fogleman/gg"
 	"github.com/golang/freetype/truetype"
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
@@ -16,14 +15,19 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// Raster is a [canvas.Painter] over an RGBA image, drawn with gg. The
-// editor draws every frame with it and PNG pages are made with it.
+// Raster is a [canvas.Painter] over an RGBA image. The editor draws every
+// frame with it and PNG pages are made with it.
+//
+// It drives gg's rasterizer (golang/freetype/raster) directly rather than a
+// gg.Context: gg's generic span painter and per-glyph resampling made a
+// 1920×1080 editor frame take 20 ms; with our own flattening, dashing, span
+// painter and font.Drawer text it is several times faster.
 //
 // Page millimetres map to pixels by pxPerMM; the origin is the image's
 // top-left corner. Text is drawn in the fill colour. A Raster is not safe for
 // concurrent use.
 type Raster struct {
-	dc      *gg.Context
+	rz      *rasterizer
 	img     *image.RGBA
 	pxPerMM float64
 	st      rasterState
@@ -61,14 +65,12 @@ func NewRasterRGBA(img *image.RGBA, pxPerMM float64) *Raster {
 		pxPerMM = 1
 	}
 	r := &Raster{
-		dc:      gg.NewContextForRGBA(img),
+		rz:      newRasterizer(img),
 		img:     img,
 		pxPerMM: pxPerMM,
 		faces:   make(map[float64]font.Face),
 	}
 	r.st = rasterState{m: identity, stroke: color.Black, fill: color.Black, lineW: 0.25}
-	r.dc.SetLineCap(gg.LineCapRound)
-	r.dc.SetLineJoin(gg.LineJoinRound)
 	return r
 }
 
@@ -148,81 +150,6 @@ func validDash(mm []float64) []float64 {
 
 // device is the current transform to pixels.
 func (r *Raster) device() affine { return affine{a: r.pxPerMM, d: r.pxPerMM}.mul(r.st.m) }
-
-func (r *Raster) setPath(p *canvas.Path) bool {
-	if p == nil || p.Empty() {
-		return false
-	}
-	m := r.device()
-	dc := r.dc
-	started := false
-	for _, s := range p.Segs {
-		switch s.Op {
-		case canvas.OpMove:
-			x, y := m.apply(s.Pts[0].X, s.Pts[0].Y)
-			if !finite(x, y) {
-				continue
-			}
-			dc.MoveTo(x, y)
-			started = true
-		case canvas.OpLine:
-			x, y := m.apply(s.Pts[0].X, s.Pts[0].Y)
-			if !finite(x, y) {
-				continue
-			}
-			dc.LineTo(x, y)
-			started = true
-		case canvas.OpCubic:
-			x1, y1 := m.apply(s.Pts[0].X, s.Pts[0].Y)
-			x2, y2 := m.apply(s.Pts[1].X, s.Pts[1].Y)
-			x3, y3 := m.apply(s.Pts[2].X, s.Pts[2].Y)
-			if !finite(x1, y1) || !finite(x2, y2) || !finite(x3, y3) {
-				continue
-			}
-			dc.CubicTo(x1, y1, x2, y2, x3, y3)
-			started = true
-		case canvas.OpClose:
-			dc.ClosePath()
-		}
-	}
-	return started
-}
-
-func finite(x, y float64) bool {
-	return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(x, 0) && !math.IsInf(y, 0) &&
-		math.Abs(x) < 1e7 && math.Abs(y) < 1e7
-}
-
-// Stroke implements [canvas.Painter].
-func (r *Raster) Stroke(p *canvas.Path) {
-	if r.st.lineW <= 0 || !r.setPath(p) {
-		r.dc.ClearPath()
-		return
-	}
-	dc := r.dc
-	dc.SetColor(r.st.stroke)
-	dc.SetLineWidth(r.st.lineW * r.pxPerMM)
-	if r.st.dash != nil {
-		d := make([]float64, len(r.st.dash))
-		for i, v := range r.st.dash {
-			d[i] = v * r.pxPerMM
-		}
-		dc.SetDash(d...)
-	} else {
-		dc.SetDash()
-	}
-	dc.Stroke()
-}
-
-// Fill implements [canvas.Painter] with the non-zero winding rule.
-func (r *Raster) Fill(p *canvas.Path) {
-	if !r.setPath(p) {
-		r.dc.ClearPath()
-		return
-	}
-	r.dc.SetColor(r.st.fill)
-	r.dc.Fill()
-}
 
 // face returns the cached face for a pixel size.
 func (r *Raster) face(px float64) font.Face {

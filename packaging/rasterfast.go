@@ -1,0 +1,327 @@
+package packaging
+
+import (
+	"cordwain/canvas"
+
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/golang/freetype/raster"
+	"golang.org/x/image/math/fixed"
+)
+
+// rasterizer draws paths already in pixel coordinates with golang/freetype's
+// anti-aliasing rasterizer (the one gg wraps) and a span painter that is
+// about twice as fast as the generic one for the solid colours we use.
+type rasterizer struct {
+	rz   *raster.Rasterizer
+	path raster.Path
+	poly []fpt // flattened subpath being built, for strokes
+	sp   spanPainter
+}
+
+type fpt struct{ x, y float64 }
+
+func newRasterizer(img *image.RGBA) *rasterizer {
+	b := img.Bounds()
+	return &rasterizer{rz: raster.NewRasterizer(b.Dx(), b.Dy()), sp: spanPainter{img: img}}
+}
+
+func fx(x, y float64) fixed.Point26_6 {
+	return fixed.Point26_6{X: fixed.Int26_6(math.Round(x * 64)), Y: fixed.Int26_6(math.Round(y * 64))}
+}
+
+// flattenCubic appends the points after p0 of the cubic p0..p3 to dst, with
+// at most tol pixels error.
+func flattenCubic(dst []fpt, p0, p1, p2, p3 fpt, tol float64) []fpt {
+	ddx := math.Max(math.Abs(p0.x-2*p1.x+p2.x), math.Abs(p1.x-2*p2.x+p3.x))
+	ddy := math.Max(math.Abs(p0.y-2*p1.y+p2.y), math.Abs(p1.y-2*p2.y+p3.y))
+	dd := math.Hypot(ddx, ddy)
+	n := int(math.Ceil(math.Sqrt(0.75 * dd / tol)))
+	if n < 1 {
+		n = 1
+	} else if n > 200 {
+		n = 200
+	}
+	for i := 1; i <= n; i++ {
+		t := float64(i) / float64(n)
+		u := 1 - t
+		a, b, c, d := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
+		dst = append(dst, fpt{a*p0.x + b*p1.x + c*p2.x + d*p3.x, a*p0.y + b*p1.y + c*p2.y + d*p3.y})
+	}
+	return dst
+}
+
+// addPolyStroke adds the polyline pts (closed or not) to path, split into
+// dashes when dash is set (pixel lengths).
+func addPolyline(path *raster.Path, pts []fpt, closed bool, dash []float64) {
+	if len(pts) < 2 {
+		if len(pts) == 1 { // a dot: a zero-length segment gets round caps
+			path.Start(fx(pts[0].x, pts[0].y))
+			path.Add1(fx(pts[0].x+0.01, pts[0].y))
+		}
+		return
+	}
+	if closed && (pts[0] != pts[len(pts)-1]) {
+		pts = append(pts, pts[0])
+	}
+	if len(dash) == 0 {
+		path.Start(fx(pts[0].x, pts[0].y))
+		for _, p := range pts[1:] {
+			path.Add1(fx(p.x, p.y))
+		}
+		return
+	}
+	di, left, on := 0, dash[0], true
+	if on {
+		path.Start(fx(pts[0].x, pts[0].y))
+	}
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		seg := math.Hypot(b.x-a.x, b.y-a.y)
+		pos := 0.0
+		for seg-pos > left {
+			pos += left
+			t := pos / seg
+			x, y := a.x+(b.x-a.x)*t, a.y+(b.y-a.y)*t
+			if on {
+				path.Add1(fx(x, y))
+			} else {
+				path.Start(fx(x, y))
+			}
+			on = !on
+			di = (di + 1) % len(dash)
+			left = dash[di]
+		}
+		left -= seg - pos
+		if on {
+			path.Add1(fx(b.x, b.y))
+		}
+	}
+}
+
+// spanPainter composites a solid colour over an RGBA image.
+type spanPainter struct {
+	img        *image.RGBA
+	r, g, b, a uint32 // premultiplied, 16 bit
+}
+
+func (p *spanPainter) setColor(c color.Color) {
+	if c == nil {
+		c = color.Black
+	}
+	p.r, p.g, p.b, p.a = c.RGBA()
+}
+
+// Paint implements raster.Painter.
+func (p *spanPainter) Paint(ss []raster.Span, done bool) {
+	img := p.img
+	b := img.Rect
+	const m = 1<<16 - 1
+	opaque := p.a == m
+	r8, g8, b8 := uint8(p.r>>8), uint8(p.g>>8), uint8(p.b>>8)
+	for _, s := range ss {
+		if s.Y < b.Min.Y || s.Y >= b.Max.Y {
+			continue
+		}
+		if s.X0 < b.Min.X {
+			s.X0 = b.Min.X
+		}
+		if s.X1 > b.Max.X {
+			s.X1 = b.Max.X
+		}
+		if s.X0 >= s.X1 {
+			continue
+		}
+		i0 := (s.Y-b.Min.Y)*img.Stride + (s.X0-b.Min.X)*4
+		i1 := i0 + (s.X1-s.X0)*4
+		pix := img.Pix[i0:i1:i1]
+		ma := s.Alpha
+		if opaque && ma == m {
+			for i := 0; i+3 < len(pix); i += 4 {
+				pix[i], pix[i+1], pix[i+2], pix[i+3] = r8, g8, b8, 0xff
+			}
+			continue
+		}
+		// Source contribution scaled to 8 bits once per span.
+		sa := p.a * ma / m
+		inv := (m - sa) >> 8 // 0..255
+		cr, cg, cb, ca := p.r*ma/m>>8, p.g*ma/m>>8, p.b*ma/m>>8, sa>>8
+		if len(pix) >= 256 {
+			// Long spans (big translucent fills): one table per span.
+			var lut [256]uint8
+			for v := range lut {
+				lut[v] = uint8((uint32(v)*inv + 127) / 255)
+			}
+			c0, c1, c2, c3 := uint8(cr), uint8(cg), uint8(cb), uint8(ca)
+			for i := 0; i+3 < len(pix); i += 4 {
+				pix[i] = lut[pix[i]] + c0
+				pix[i+1] = lut[pix[i+1]] + c1
+				pix[i+2] = lut[pix[i+2]] + c2
+				pix[i+3] = lut[pix[i+3]] + c3
+			}
+			continue
+		}
+		for i := 0; i+3 < len(pix); i += 4 {
+			pix[i] = uint8((uint32(pix[i])*inv+127)/255 + cr)
+			pix[i+1] = uint8((uint32(pix[i+1])*inv+127)/255 + cg)
+			pix[i+2] = uint8((uint32(pix[i+2])*inv+127)/255 + cb)
+			pix[i+3] = uint8((uint32(pix[i+3])*inv+127)/255 + ca)
+		}
+	}
+}
+
+// fillPath sets the rasterizer path to p transformed to pixels, with every
+// subpath closed. It reports whether anything was added.
+func (r *Raster) fillPath(p *canvas.Path) bool {
+	rp := &r.rz.path
+	rp.Clear()
+	if p == nil {
+		return false
+	}
+	m := r.device()
+	var start, cur fixed.Point26_6
+	open := false
+	for _, s := range p.Segs {
+		if s.Op == canvas.OpClose {
+			if open && cur != start {
+				rp.Add1(start)
+				cur = start
+			}
+			continue
+		}
+		k := 0
+		if s.Op == canvas.OpCubic {
+			k = 2
+		}
+		var q [3]fixed.Point26_6
+		ok := true
+		for i := 0; i <= k; i++ {
+			x, y := m.apply(s.Pts[i].X, s.Pts[i].Y)
+			ok = ok && finite(x, y)
+			q[i] = fx(x, y)
+		}
+		if !ok {
+			continue
+		}
+		if s.Op == canvas.OpMove || !open {
+			if open && cur != start {
+				rp.Add1(start)
+			}
+			// A line or curve without a move starts at its end point.
+			start, cur, open = q[k], q[k], true
+			rp.Start(start)
+			continue
+		}
+		if k == 0 {
+			rp.Add1(q[0])
+		} else {
+			rp.Add3(q[0], q[1], q[2])
+		}
+		cur = q[k]
+	}
+	if open && cur != start {
+		rp.Add1(start)
+	}
+	return len(*rp) > 0
+}
+
+// strokePath sets the rasterizer path to the centre line of p, flattened in
+// pixels and dashed (dash in pixels, nil for solid).
+func (r *Raster) strokePath(p *canvas.Path, dash []float64) bool {
+	rz := r.rz
+	rz.path.Clear()
+	if p == nil {
+		return false
+	}
+	m := r.device()
+	poly := rz.poly[:0]
+	var cur fpt
+	for _, s := range p.Segs {
+		switch s.Op {
+		case canvas.OpMove:
+			x, y := m.apply(s.Pts[0].X, s.Pts[0].Y)
+			if !finite(x, y) {
+				continue
+			}
+			addPolyline(&rz.path, poly, false, dash)
+			cur = fpt{x, y}
+			poly = append(poly[:0], cur)
+		case canvas.OpLine:
+			x, y := m.apply(s.Pts[0].X, s.Pts[0].Y)
+			if !finite(x, y) {
+				continue
+			}
+			cur = fpt{x, y}
+			poly = append(poly, cur)
+		case canvas.OpCubic:
+			x1, y1 := m.apply(s.Pts[0].X, s.Pts[0].Y)
+			x2, y2 := m.apply(s.Pts[1].X, s.Pts[1].Y)
+			x3, y3 := m.apply(s.Pts[2].X, s.Pts[2].Y)
+			if !finite(x1, y1) || !finite(x2, y2) || !finite(x3, y3) {
+				continue
+			}
+			if len(poly) == 0 {
+				cur = fpt{x3, y3}
+				poly = append(poly, cur)
+				continue
+			}
+			poly = flattenCubic(poly, cur, fpt{x1, y1}, fpt{x2, y2}, fpt{x3, y3}, 0.2)
+			cur = fpt{x3, y3}
+		case canvas.OpClose:
+			if len(poly) == 0 {
+				continue
+			}
+			start := poly[0]
+			addPolyline(&rz.path, poly, true, dash)
+			cur = start
+			poly = append(poly[:0], start)
+		}
+	}
+	if len(poly) > 1 {
+		addPolyline(&rz.path, poly, false, dash)
+	}
+	rz.poly = poly[:0]
+	return len(rz.path) > 0
+}
+
+// Stroke implements [canvas.Painter] with round caps and joins.
+func (r *Raster) Stroke(p *canvas.Path) {
+	if !(r.st.lineW > 0) {
+		return
+	}
+	var dash []float64
+	if r.st.dash != nil {
+		dash = make([]float64, len(r.st.dash))
+		for i, v := range r.st.dash {
+			dash[i] = math.Max(v*r.pxPerMM, 0.05)
+		}
+	}
+	if !r.strokePath(p, dash) {
+		return
+	}
+	rz := r.rz
+	rz.rz.UseNonZeroWinding = true
+	rz.rz.Clear()
+	rz.rz.AddStroke(rz.path, fixed.Int26_6(math.Round(r.st.lineW*r.pxPerMM*64)), raster.RoundCapper, raster.RoundJoiner)
+	rz.sp.setColor(r.st.stroke)
+	rz.rz.Rasterize(&rz.sp)
+}
+
+// Fill implements [canvas.Painter] with the non-zero winding rule.
+func (r *Raster) Fill(p *canvas.Path) {
+	if !r.fillPath(p) {
+		return
+	}
+	rz := r.rz
+	rz.rz.UseNonZeroWinding = true
+	rz.rz.Clear()
+	rz.rz.AddPath(rz.path)
+	rz.sp.setColor(r.st.fill)
+	rz.rz.Rasterize(&rz.sp)
+}
+
+func finite(x, y float64) bool {
+	return !math.IsNaN(x) && !math.IsNaN(y) && math.Abs(x) < 1e7 && math.Abs(y) < 1e7
+}
