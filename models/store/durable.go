@@ -1,0 +1,93 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// FileName is the store file in the data directory.
+const FileName = "cordwain.db"
+
+// SchemaVersion is the layout of the buckets this program writes.
+const SchemaVersion uint64 = 1
+
+// Bucket names.
+var (
+	bucketMeta      = []byte("meta")
+	bucketElements  = []byte("elements")
+	bucketManifests = []byte("manifests")
+	bucketVersions  = []byte("versions")
+	bucketRefs      = []byte("refs")
+	bucketConflicts = []byte("conflicts")
+	bucketDesigns   = []byte("designs")
+	bucketPeers     = []byte("peers")
+
+	allBuckets = [][]byte{bucketMeta, bucketElements, bucketManifests, bucketVersions,
+		bucketRefs, bucketConflicts, bucketDesigns, bucketPeers}
+
+	keySchema = []byte("schema")
+)
+
+// upgrades[n] turns a schema n file into schema n+1, inside the same
+// transaction as the version bump. Schema 0 is a new, empty file.
+var upgrades = map[uint64]func(tx *bolt.Tx) error{
+	0: func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("creating bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
+}
+
+// migrate brings the file to SchemaVersion, one step at a time, in one
+// transaction: a crash midway leaves the old schema.
+func migrate(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		cur, err := schemaOf(tx)
+		if err != nil {
+			return err
+		}
+		if cur > SchemaVersion {
+			return fmt.Errorf("%w: file schema %d, program schema %d", ErrSchemaTooNew, cur, SchemaVersion)
+		}
+		if cur == SchemaVersion {
+			return nil
+		}
+		for ; cur < SchemaVersion; cur++ {
+			up, ok := upgrades[cur]
+			if !ok {
+				return fmt.Errorf("%w: no upgrade from schema %d", ErrCorrupt, cur)
+			}
+			if err := up(tx); err != nil {
+				return fmt.Errorf("upgrading schema %d → %d: %w", cur, cur+1, err)
+			}
+		}
+		if err := tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint64(nil, cur)); err != nil {
+			return fmt.Errorf("writing schema version: %w", err)
+		}
+		return nil
+	})
+}
+
+// schemaOf reads the schema version; a file without a meta bucket is new
+// (0) only if it has no buckets at all.
+func schemaOf(tx *bolt.Tx) (uint64, error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		empty := true
+		_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		if !empty {
+			return 0, fmt.Errorf("%w: no meta bucket", ErrCorrupt)
+		}
+		return 0, nil
+	}
+	v := meta.Get(keySchema)
+	if len(v) != 8 {
+		return 0, fmt.Errorf("%w: schema version of %d bytes", ErrCorrupt, len(v))
+	}
+	return binary.BigEndian.Uint64(v), nil
+}

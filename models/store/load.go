@@ -1,0 +1,246 @@
+package store
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/go-memdb"
+	bolt "go.etcd.io/bbolt"
+
+	"cordwain/models"
+)
+
+// designRecord is a design as stored in the designs bucket.
+type designRecord struct {
+	Name string `cbor:"name"`
+}
+
+// load reads the whole file into memdb, verifying every version; any
+// inconsistency is ErrCorrupt naming the object.
+func (s *Store) load() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				return fmt.Errorf("%w: bucket %s missing", ErrCorrupt, b)
+			}
+		}
+		elements := make(map[models.Hash]struct{})
+		err := tx.Bucket(bucketElements).ForEach(func(k, v []byte) error {
+			h, err := hashKey(k)
+			if err != nil {
+				return fmt.Errorf("element key: %w", err)
+			}
+			if models.HashOf(v) != h {
+				return fmt.Errorf("%w: element %s does not match its hash", ErrCorrupt, shortHash(h))
+			}
+			elements[h] = struct{}{}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		manifests := make(map[models.Hash]struct{})
+		err = tx.Bucket(bucketManifests).ForEach(func(k, v []byte) error {
+			h, err := hashKey(k)
+			if err != nil {
+				return fmt.Errorf("manifest key: %w", err)
+			}
+			m, err := decodeManifest(v, h)
+			if err != nil {
+				return err
+			}
+			for id, eh := range m {
+				if _, ok := elements[eh]; !ok {
+					return fmt.Errorf("%w: manifest %s: element %s (%s) missing", ErrCorrupt, shortHash(h), id, shortHash(eh))
+				}
+			}
+			manifests[h] = struct{}{}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		versions, err := s.loadVersions(tx, manifests)
+		if err != nil {
+			return err
+		}
+		return s.loadIndexes(tx, versions)
+	})
+}
+
+func hashKey(k []byte) (models.Hash, error) {
+	var h models.Hash
+	if len(k) != len(h) {
+		return h, fmt.Errorf("%w: key of %d bytes", ErrCorrupt, len(k))
+	}
+	copy(h[:], k)
+	return h, nil
+}
+
+// loadVersions decodes and verifies every version, using all cores for
+// the signatures, and checks parents and manifests.
+func (s *Store) loadVersions(tx *bolt.Tx, manifests map[models.Hash]struct{}) (map[models.ID]*models.Version, error) {
+	type raw struct{ key, val []byte }
+	var raws []raw
+	err := tx.Bucket(bucketVersions).ForEach(func(k, v []byte) error {
+		raws = append(raws, raw{bytes.Clone(k), bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Version, len(raws))
+	errs := make([]error, len(raws))
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(raws); i += workers {
+				key := models.ID(raws[i].key)
+				v, err := DecodeVersion(raws[i].val)
+				if err == nil && v.ID != key {
+					err = fmt.Errorf("%w: stored under %s", ErrBadID, short(key))
+				}
+				if err == nil {
+					err = s.checkAuthor(v)
+				}
+				if err != nil {
+					errs[i] = fmt.Errorf("%w: version %s: %w", ErrCorrupt, short(key), err)
+					continue
+				}
+				out[i] = v
+			}
+		}()
+	}
+	wg.Wait()
+	byID := make(map[models.ID]*models.Version, len(out))
+	for i, v := range out {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		byID[v.ID] = v
+	}
+	for _, v := range byID {
+		if _, ok := manifests[v.Root]; !ok {
+			return nil, fmt.Errorf("%w: version %s: manifest %s missing", ErrCorrupt, short(v.ID), shortHash(v.Root))
+		}
+		for _, p := range v.Parents {
+			pv, ok := byID[p]
+			if !ok {
+				return nil, fmt.Errorf("%w: version %s: %w %s", ErrCorrupt, short(v.ID), ErrUnknownParent, short(p))
+			}
+			if pv.Design != v.Design {
+				return nil, fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(v.ID), short(p))
+			}
+		}
+		s.clock.Observe(v.Time)
+	}
+	return byID, nil
+}
+
+// loadIndexes fills memdb from the verified versions and the other
+// buckets.
+func (s *Store) loadIndexes(tx *bolt.Tx, versions map[models.ID]*models.Version) error {
+	txn := s.mem.Txn(true)
+	defer txn.Abort()
+	for _, v := range versions {
+		if err := txn.Insert(tableVersions, v); err != nil {
+			return fmt.Errorf("indexing version %s: %w", short(v.ID), err)
+		}
+	}
+	err := tx.Bucket(bucketRefs).ForEach(func(k, v []byte) error {
+		parts := strings.SplitN(string(k), "\x00", 3)
+		if len(parts) != 3 || (parts[1] != string(RefBranch) && parts[1] != string(RefTag)) {
+			return fmt.Errorf("%w: malformed ref key %q", ErrCorrupt, k)
+		}
+		ref := &Ref{Key: string(k), Design: models.ID(parts[0]), Kind: RefKind(parts[1]), Name: parts[2], Version: models.ID(v)}
+		target, ok := versions[ref.Version]
+		if !ok || target.Design != ref.Design {
+			return fmt.Errorf("%w: %s %q of design %s points at missing version %s", ErrCorrupt, ref.Kind, ref.Name, ref.Design, short(ref.Version))
+		}
+		return txn.Insert(tableRefs, ref)
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketConflicts).ForEach(func(k, v []byte) error {
+		c := &ConflictRecord{}
+		if err := models.DecodeCanonical(v, c); err != nil {
+			return fmt.Errorf("%w: conflict %q: %v", ErrCorrupt, k, err)
+		}
+		c.Key = conflictKey(&c.Conflict)
+		if c.Key != string(k) {
+			return fmt.Errorf("%w: conflict stored under %q", ErrCorrupt, k)
+		}
+		return txn.Insert(tableConflicts, c)
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketDesigns).ForEach(func(k, v []byte) error {
+		var rec designRecord
+		if err := models.DecodeCanonical(v, &rec); err != nil {
+			return fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
+		}
+		info := &DesignInfo{ID: models.ID(k), Name: rec.Name}
+		latest, err := latestVersion(txn, info.ID)
+		if err != nil {
+			return err
+		}
+		if latest == nil {
+			return fmt.Errorf("%w: design %s has no versions", ErrCorrupt, info.ID)
+		}
+		info.Latest, info.Time = latest.ID, latest.Time
+		return txn.Insert(tableDesigns, info)
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketPeers).ForEach(func(k, v []byte) error {
+		p := &Peer{}
+		if err := models.DecodeCanonical(v, p); err != nil || p.ID != string(k) {
+			return fmt.Errorf("%w: peer %q", ErrCorrupt, k)
+		}
+		return txn.Insert(tablePeers, p)
+	})
+	if err != nil {
+		return err
+	}
+	txn.Commit()
+	return nil
+}
+
+// latestVersion is the design's newest version by (time, ID), or nil.
+func latestVersion(txn *memdb.Txn, design models.ID) (*models.Version, error) {
+	it, err := txn.GetReverse(tableVersions, indexDesignTime+"_prefix", string(design))
+	if err != nil {
+		return nil, fmt.Errorf("reading versions of %s: %w", design, err)
+	}
+	if o := it.Next(); o != nil {
+		return o.(*models.Version), nil
+	}
+	return nil, nil
+}
+
+// checkAuthor asks Options.CheckAuthor whether a signed version's key may
+// speak for its author; "ed25519:<hex>" peer IDs must name their own key.
+func (s *Store) checkAuthor(v *models.Version) error {
+	if len(v.PubKey) == 0 {
+		return nil // a merge version, checked by Verify
+	}
+	if hx, ok := strings.CutPrefix(v.Author.PeerID, "ed25519:"); ok && hx != hex.EncodeToString(v.PubKey) {
+		return fmt.Errorf("version %s: %w: author %s is not the signing key", short(v.ID), ErrBadSignature, v.Author.PeerID)
+	}
+	if s.opts.CheckAuthor != nil {
+		if err := s.opts.CheckAuthor(v.Author.PeerID, v.PubKey); err != nil {
+			return fmt.Errorf("version %s: %w: %v", short(v.ID), ErrBadSignature, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/hashicorp/go-memdb"
+
+	"cordwain/models"
+)
+
+// Table names.
+const (
+	tableDesigns   = "designs"
+	tableVersions  = "versions"
+	tableRefs      = "refs"
+	tableConflicts = "conflicts"
+	tablePeers     = "peers"
+)
+
+// Index names.
+const (
+	indexID         = "id"
+	indexName       = "name"
+	indexDesign     = "design"
+	indexDesignTime = "design_time"
+	indexParents    = "parents"
+	indexKind       = "kind"
+	indexMerge      = "merge"
+)
+
+// RefKind says whether a ref is a branch (moves with commits) or a tag
+// (immutable).
+type RefKind string
+
+// Ref kinds.
+const (
+	RefBranch RefKind = "branch"
+	RefTag    RefKind = "tag"
+)
+
+// DefaultBranch is the branch a new design starts on.
+const DefaultBranch = "main"
+
+// DesignInfo is one entry of the designs list.
+type DesignInfo struct {
+	ID     models.ID
+	Name   string     // from the meta element of the newest head
+	Latest models.ID  // the newest version (by time, ID)
+	Time   models.HLC // its time
+}
+
+// Ref is a named pointer to a version.
+type Ref struct {
+	Key     string // design \x00 kind \x00 name, the memdb and bbolt key
+	Design  models.ID
+	Kind    RefKind
+	Name    string
+	Version models.ID
+}
+
+// ConflictRecord is a merge conflict as stored: the conflict and, once the
+// designer flipped it, the version that took the loser's value.
+type ConflictRecord struct {
+	Key string // design \x00 merge \x00 element \x00 prop
+	models.Conflict
+	FlippedBy models.ID `cbor:"flipped_by,omitempty"`
+}
+
+// Peer is a remembered sync peer.
+type Peer struct {
+	ID       string   `cbor:"id"`
+	Name     string   `cbor:"name,omitempty"`
+	Addrs    []string `cbor:"addrs,omitempty"`
+	LastSeen int64    `cbor:"last_seen,omitempty"` // Unix milliseconds
+}
+
+func refKey(design models.ID, kind RefKind, name string) string {
+	return string(design) + "\x00" + string(kind) + "\x00" + name
+}
+
+func conflictKey(c *models.Conflict) string {
+	return string(c.Design) + "\x00" + string(c.Merge) + "\x00" + string(c.Element) + "\x00" + c.Prop
+}
+
+// schema is the memdb schema: one function per table.
+func schema() *memdb.DBSchema {
+	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+		tableDesigns:   designsTable(),
+		tableVersions:  versionsTable(),
+		tableRefs:      refsTable(),
+		tableConflicts: conflictsTable(),
+		tablePeers:     peersTable(),
+	}}
+}
+
+func designsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{
+		Name: tableDesigns,
+		Indexes: map[string]*memdb.IndexSchema{
+			indexID:   {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+			indexName: {Name: indexName, AllowMissing: true, Indexer: &memdb.StringFieldIndex{Field: "Name", Lowercase: true}},
+		},
+	}
+}
+
+func versionsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{
+		Name: tableVersions,
+		Indexes: map[string]*memdb.IndexSchema{
+			indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+			// design_time orders a design's versions by (time, ID), a
+			// total order: newest first is a reverse walk of the prefix.
+			indexDesignTime: {Name: indexDesignTime, Unique: true, Indexer: designTimeIndex{}},
+			indexParents:    {Name: indexParents, AllowMissing: true, Indexer: &memdb.StringSliceFieldIndex{Field: "Parents"}},
+		},
+	}
+}
+
+func refsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{
+		Name: tableRefs,
+		Indexes: map[string]*memdb.IndexSchema{
+			indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+			indexDesign: {Name: indexDesign, Indexer: &memdb.StringFieldIndex{Field: "Design"}},
+			indexKind:   {Name: indexKind, Indexer: &memdb.StringFieldIndex{Field: "Kind"}},
+		},
+	}
+}
+
+func conflictsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{
+		Name: tableConflicts,
+		Indexes: map[string]*memdb.IndexSchema{
+			indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+			indexDesign: {Name: indexDesign, Indexer: &memdb.StringFieldIndex{Field: "Design"}},
+			indexMerge:  {Name: indexMerge, Indexer: &memdb.StringFieldIndex{Field: "Merge"}},
+		},
+	}
+}
+
+func peersTable() *memdb.TableSchema {
+	return &memdb.TableSchema{
+		Name: tablePeers,
+		Indexes: map[string]*memdb.IndexSchema{
+			indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+		},
+	}
+}
+
+// designTimeIndex indexes versions by design, then time, then ID:
+// design \x00 wall(8, sign-flipped big-endian) logical(4) ID. Args: the
+// design (string or models.ID); the prefix form takes the same.
+type designTimeIndex struct{}
+
+func (designTimeIndex) FromObject(obj any) (bool, []byte, error) {
+	v, ok := obj.(*models.Version)
+	if !ok {
+		return false, nil, fmt.Errorf("design_time index: %T is not a *models.Version", obj)
+	}
+	return true, designTimeKey(v.Design, v.Time, v.ID), nil
+}
+
+func (designTimeIndex) FromArgs(args ...any) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("design_time index: want 1 argument, got %d", len(args))
+	}
+	d, err := idArg(args[0])
+	if err != nil {
+		return nil, err
+	}
+	return []byte(d + "\x00"), nil
+}
+
+func (i designTimeIndex) PrefixFromArgs(args ...any) ([]byte, error) { return i.FromArgs(args...) }
+
+func idArg(a any) (string, error) {
+	switch a := a.(type) {
+	case string:
+		return a, nil
+	case models.ID:
+		return string(a), nil
+	}
+	return "", fmt.Errorf("index argument %T is not a string", a)
+}
+
+func designTimeKey(design models.ID, t models.HLC, id models.ID) []byte {
+	k := make([]byte, 0, len(design)+1+12+len(id))
+	k = append(k, design...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint64(k, uint64(t.Wall)^(1<<63))
+	k = binary.BigEndian.AppendUint32(k, t.Logical)
+	return append(k, id...)
+}

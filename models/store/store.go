@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-memdb"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"cordwain/models"
+)
+
+// Options tune [Open]. The zero value is what the studio uses.
+type Options struct {
+	// LockTimeout bounds the wait for the file lock held by another
+	// process; then Open fails with ErrInUse. Default 1 s.
+	LockTimeout time.Duration
+	// Wall is the clock's wall time in Unix milliseconds (tests inject
+	// one); nil means the system clock.
+	Wall func() int64
+	// NoSync skips fsync on commit. Only for building test fixtures: a
+	// commit is then not durable when it returns.
+	NoSync bool
+	// CheckAuthor, if set, is asked whether a signed version's key may
+	// speak for its author's peer ID (the p2p package knows how libp2p
+	// peer IDs derive from keys). Nil accepts any pairing, except that an
+	// "ed25519:<hex>" peer ID must name its own key.
+	CheckAuthor func(peerID string, pubKey []byte) error
+}
+
+// Store is a design history store. Its methods are safe for concurrent
+// use.
+type Store struct {
+	dir   string
+	opts  Options
+	db    *bolt.DB
+	mem   *memdb.MemDB
+	clock *Clock
+
+	wmu    sync.Mutex // serialises writers, so bbolt and memdb move together
+	closed atomic.Bool
+
+	subMu sync.Mutex
+	subs  map[*subscriber]struct{}
+}
+
+// Open opens (or creates) the store in dir, loads it into memory and
+// verifies every version. A damaged file gives an error wrapping
+// ErrCorrupt that names what is wrong; a file held by another process
+// gives ErrInUse.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = time.Second
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("opening store: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	if err := createIfAbsent(path, opts); err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", path, err)
+	}
+	mem, err := memdb.NewMemDB(schema())
+	if err != nil {
+		return nil, fmt.Errorf("opening store: memdb schema: %w", err) // a programming error
+	}
+	s := &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), subs: map[*subscriber]struct{}{}}
+	err = guard(func() error {
+		db, err := openBolt(path, opts)
+		if err != nil {
+			return err
+		}
+		s.db = db
+		if err := migrate(db); err != nil {
+			return err
+		}
+		return s.load()
+	})
+	if err != nil {
+		if s.db != nil {
+			s.db.Close()
+		}
+		return nil, fmt.Errorf("opening store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// createIfAbsent makes a new, initialised store file under a temporary
+// name and renames it into place, so that a file named cordwain.db is
+// always a complete bbolt file: an empty or short one is damage, never
+// silently a new, empty studio.
+func createIfAbsent(path string, opts Options) error {
+	if _, err := os.Stat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	tmp := path + ".new"
+	os.Remove(tmp)
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
+	if err != nil {
+		return fmt.Errorf("creating: %w", err)
+	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return fmt.Errorf("creating: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("creating: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("creating: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync() // make the rename durable; best effort where unsupported
+		d.Close()
+	}
+	return nil
+}
+
+func openBolt(path string, opts Options) (*bolt.DB, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() == 0 {
+		return nil, fmt.Errorf("%w: the store file is empty", ErrCorrupt)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("%w (timed out after %v waiting for its lock)", ErrInUse, opts.LockTimeout)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	// A file cut short after its meta pages still opens; bbolt would fault
+	// on the first page past the end. Catch it here.
+	err = db.View(func(tx *bolt.Tx) error {
+		if fi, err := os.Stat(path); err == nil && fi.Size() < tx.Size() {
+			return fmt.Errorf("%w: file truncated: %d bytes, its meta page says %d", ErrCorrupt, fi.Size(), tx.Size())
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// guard runs fn so that a fault reading the memory-mapped file (a
+// truncated or damaged file can make bbolt touch pages past its end) or a
+// bbolt panic on a malformed page becomes ErrCorrupt instead of killing
+// the program.
+func guard(fn func() error) (err error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	old := debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(old)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: reading the store file failed: %v", ErrCorrupt, r)
+		}
+	}()
+	return fn()
+}
+
+// Close closes the file. Watch channels are closed.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.subMu.Lock()
+	for sub := range s.subs {
+		sub.close()
+	}
+	s.subs = nil
+	s.subMu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("closing store: %w", err)
+	}
+	return nil
+}
+
+// Dir is the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Clock is the store's hybrid logical clock.
+func (s *Store) Clock() *Clock { return s.clock }
+
+// EventKind says what changed.
+type EventKind int
+
+// Event kinds.
+const (
+	// EventDesigns: the designs list changed (new design, new name).
+	EventDesigns EventKind = iota + 1
+	// EventVersions: a design got new versions.
+	EventVersions
+	// EventRefs: a branch or tag of a design was made, moved or deleted.
+	EventRefs
+	// EventConflicts: a design's conflicts changed.
+	EventConflicts
+	// EventPeers: the remembered peers changed.
+	EventPeers
+	// EventResync: events were dropped because the subscriber fell
+	// behind; re-read everything.
+	EventResync
+)
+
+// Event is a change notification. It is a hint: the subscriber re-reads
+// what it shows.
+type Event struct {
+	Kind   EventKind
+	Design models.ID // empty for EventPeers and EventResync
+}
+
+type subscriber struct {
+	ch     chan Event
+	once   sync.Once
+	cancel func() bool
+}
+
+func (sub *subscriber) close() {
+	sub.once.Do(func() {
+		if sub.cancel != nil {
+			sub.cancel()
+		}
+		close(sub.ch)
+	})
+}
+
+// Watch returns a channel of change events, closed when ctx ends or the
+// store closes. Events are sent after the change is on disk and visible to
+// readers. A slow subscriber never blocks the store: when its buffer is
+// full, the oldest event is replaced by EventResync. A Fyne client reads
+// the channel in a goroutine and hands updates to widgets with fyne.Do.
+func (s *Store) Watch(ctx context.Context) <-chan Event {
+	sub := &subscriber{ch: make(chan Event, 64)}
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	if s.subs == nil {
+		close(sub.ch)
+		return sub.ch
+	}
+	s.subs[sub] = struct{}{}
+	sub.cancel = context.AfterFunc(ctx, func() {
+		s.subMu.Lock()
+		defer s.subMu.Unlock()
+		if s.subs != nil {
+			delete(s.subs, sub)
+		}
+		sub.once.Do(func() { close(sub.ch) })
+	})
+	return sub.ch
+}
+
+func (s *Store) notify(events ...Event) {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	for sub := range s.subs {
+		for _, ev := range events {
+			select {
+			case sub.ch <- ev:
+				continue
+			default:
+			}
+			select { // full: drop the oldest and say so
+			case <-sub.ch:
+			default:
+			}
+			select {
+			case sub.ch <- Event{Kind: EventResync}:
+			default:
+			}
+		}
+	}
+}
