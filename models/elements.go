@@ -1,0 +1,535 @@
+package models
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// ErrNewerVersion marks content written by a newer Cordwain than this one:
+// an unknown property, element kind or schema number. Check it with
+// errors.Is; the message says what was not understood.
+var ErrNewerVersion = errors.New("made by a newer Cordwain")
+
+// ErrMalformed marks bytes that are not a well-formed, canonical encoding
+// of what they claim to be.
+var ErrMalformed = errors.New("malformed")
+
+// propDec decodes one property value into its struct field. Unlike
+// strictDec it refuses unknown fields in nested structs (a newer version's
+// Path, say) and matches field names case-sensitively, so nothing a newer
+// version wrote is silently dropped.
+var propDec = func() cbor.DecMode {
+	dm, err := cbor.DecOptions{
+		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
+		IndefLength:       cbor.IndefLengthForbidden,
+		MaxNestedLevels:   32,
+		MaxArrayElements:  1 << 20,
+		MaxMapPairs:       1 << 20,
+		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
+		FieldNameMatching: cbor.FieldNameMatchingCaseSensitive,
+	}.DecMode()
+	if err != nil {
+		panic(fmt.Sprintf("models: CBOR property decoder options: %v", err)) // static options
+	}
+	return dm
+}()
+
+// propField describes one property of an element struct.
+type propField struct {
+	name      string // cbor tag name = property name
+	index     int    // struct field index
+	omitEmpty bool
+}
+
+// kindInfo is the reflected property layout of one element kind.
+type kindInfo struct {
+	typ    reflect.Type
+	fields []propField          // in struct order
+	byName map[string]propField // property name → field
+}
+
+// kinds maps every element kind this version understands to its struct.
+var kinds = map[Kind]*kindInfo{
+	KindMeta:      reflectKind(reflect.TypeFor[Meta]()),
+	KindLast:      reflectKind(reflect.TypeFor[Last]()),
+	KindStyleLine: reflectKind(reflect.TypeFor[StyleLine]()),
+	KindPiece:     reflectKind(reflect.TypeFor[Piece]()),
+	KindMark:      reflectKind(reflect.TypeFor[Mark]()),
+	KindMaterial:  reflectKind(reflect.TypeFor[Material]()),
+	KindColourway: reflectKind(reflect.TypeFor[Colourway]()),
+}
+
+// KnownKind reports whether this version of Cordwain understands kind.
+func KnownKind(k Kind) bool { _, ok := kinds[k]; return ok }
+
+// KnownProps lists the property names of kind k in struct order, or nil
+// for an unknown kind. The inspector and the conflict panel use it to name
+// properties.
+func KnownProps(k Kind) []string {
+	ki, ok := kinds[k]
+	if !ok {
+		return nil
+	}
+	names := make([]string, len(ki.fields))
+	for i, f := range ki.fields {
+		names[i] = f.name
+	}
+	return names
+}
+
+func reflectKind(t reflect.Type) *kindInfo {
+	ki := &kindInfo{typ: t, byName: map[string]propField{}}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		tag := sf.Tag.Get("cbor")
+		if tag == "-" {
+			continue // the element ID lives outside the properties
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = sf.Name
+		}
+		f := propField{name: name, index: i, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")}
+		ki.fields = append(ki.fields, f)
+		ki.byName[name] = f
+	}
+	return ki
+}
+
+// isEmpty is CBOR's omitempty rule: false, 0, "", and nil or empty slices
+// and maps.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	case reflect.Struct:
+		return false
+	default:
+		return v.IsZero()
+	}
+}
+
+// normalValue maps values that mean the same to one form so they encode to
+// the same bytes: an empty slice or map is nil, a path without points has
+// nil points.
+func normalValue(v reflect.Value) any {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		if v.Len() == 0 {
+			return reflect.Zero(v.Type()).Interface()
+		}
+	}
+	if p, ok := v.Interface().(Path); ok && len(p.Points) == 0 {
+		p.Points = nil
+		return p
+	}
+	return v.Interface()
+}
+
+// encodeProps turns a typed element struct into its properties: one
+// canonical CBOR value per field, keyed by the field's cbor name. Empty
+// omitempty fields are absent.
+func encodeProps(ki *kindInfo, v reflect.Value) (Props, error) {
+	props := make(Props, len(ki.fields))
+	for _, f := range ki.fields {
+		fv := v.Field(f.index)
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		b, err := Canonical(normalValue(fv))
+		if err != nil {
+			return nil, fmt.Errorf("encoding property %q: %w", f.name, err)
+		}
+		props[f.name] = b
+	}
+	return props, nil
+}
+
+// decodeProps fills the struct v (addressable, zero) from props. A property
+// this version does not know is an error wrapping [ErrNewerVersion].
+func decodeProps(ki *kindInfo, props Props, v reflect.Value) error {
+	for _, name := range sortedProps(props) {
+		f, ok := ki.byName[name]
+		if !ok {
+			return fmt.Errorf("property %q is not known to this version: %w", name, ErrNewerVersion)
+		}
+		if err := propDec.Unmarshal(props[name], v.Field(f.index).Addr().Interface()); err != nil {
+			if _, unknown := errors.AsType[*cbor.UnknownFieldError](err); unknown {
+				return fmt.Errorf("property %q holds a field not known to this version: %w", name, ErrNewerVersion)
+			}
+			return fmt.Errorf("decoding property %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func sortedProps(p Props) []string {
+	names := make([]string, 0, len(p))
+	for k := range p {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// element builds the element for one typed struct.
+func element(id ID, k Kind, v reflect.Value) (Element, error) {
+	props, err := encodeProps(kinds[k], v)
+	if err != nil {
+		return Element{}, fmt.Errorf("element %s (%s): %w", id, k, err)
+	}
+	return Element{ID: id, Kind: k, Props: props}, nil
+}
+
+// Snapshot turns d into its element form: Meta as element [MetaID], Last as
+// [LastID], and one element per style line, piece, mark, material and
+// colourway, each property being the canonical CBOR of one struct field.
+// Values that mean the same (an empty or nil list) give the same bytes. It
+// fails on a missing, malformed or duplicate element ID; d is not modified.
+func (d *Design) Snapshot() (Snapshot, error) {
+	if d == nil {
+		return nil, errors.New("snapshot of a nil design")
+	}
+	s := make(Snapshot, 2+len(d.StyleLines)+len(d.Pieces)+len(d.Marks)+len(d.Materials)+len(d.Colourways))
+	add := func(id ID, k Kind, v reflect.Value) error {
+		if id != MetaID && id != LastID && !ValidID(id) {
+			return fmt.Errorf("snapshot: %s has invalid ID %q", k, id)
+		}
+		if prev, dup := s[id]; dup {
+			return fmt.Errorf("snapshot: ID %s used by both a %s and a %s", id, prev.Kind, k)
+		}
+		e, err := element(id, k, v)
+		if err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+		s[id] = e
+		return nil
+	}
+	if err := add(MetaID, KindMeta, reflect.ValueOf(&d.Meta).Elem()); err != nil {
+		return nil, err
+	}
+	if err := add(LastID, KindLast, reflect.ValueOf(&d.Last).Elem()); err != nil {
+		return nil, err
+	}
+	for i := range d.StyleLines {
+		if err := add(d.StyleLines[i].ID, KindStyleLine, reflect.ValueOf(&d.StyleLines[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Pieces {
+		if err := add(d.Pieces[i].ID, KindPiece, reflect.ValueOf(&d.Pieces[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Marks {
+		if err := add(d.Marks[i].ID, KindMark, reflect.ValueOf(&d.Marks[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Materials {
+		if err := add(d.Materials[i].ID, KindMaterial, reflect.ValueOf(&d.Materials[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Colourways {
+		if err := add(d.Colourways[i].ID, KindColourway, reflect.ValueOf(&d.Colourways[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// DesignFromSnapshot rebuilds the typed design id from its element form,
+// the inverse of [Design.Snapshot]. Element slices come out sorted by ID
+// and normalised (see [Design.Normalize]). A missing meta or last element,
+// an element whose map key and ID disagree, or a malformed value is an
+// error; an element kind or property this version does not know is an
+// error wrapping [ErrNewerVersion]. The result is not validated: a merge
+// may legitimately leave, say, a mark on a deleted piece, which [Validate]
+// reports.
+func DesignFromSnapshot(id ID, s Snapshot) (*Design, error) {
+	d := &Design{ID: id}
+	var haveMeta, haveLast bool
+	for _, eid := range sortedIDs(s) {
+		e := s[eid]
+		if e.ID != eid {
+			return nil, fmt.Errorf("design %s: element stored under %q has ID %q: %w", id, eid, e.ID, ErrMalformed)
+		}
+		ki, ok := kinds[e.Kind]
+		if !ok {
+			return nil, fmt.Errorf("design %s: element %s has kind %q, not known to this version: %w", id, eid, e.Kind, ErrNewerVersion)
+		}
+		switch {
+		case e.Kind == KindMeta && eid != MetaID, e.Kind == KindLast && eid != LastID,
+			e.Kind != KindMeta && eid == MetaID, e.Kind != KindLast && eid == LastID:
+			return nil, fmt.Errorf("design %s: element %s has kind %s: %w", id, eid, e.Kind, ErrMalformed)
+		case e.Kind != KindMeta && e.Kind != KindLast && !ValidID(eid):
+			return nil, fmt.Errorf("design %s: element ID %q is not valid: %w", id, eid, ErrMalformed)
+		}
+		v := reflect.New(ki.typ).Elem()
+		if err := decodeProps(ki, e.Props, v); err != nil {
+			return nil, fmt.Errorf("design %s: element %s (%s): %w", id, eid, e.Kind, err)
+		}
+		if f := v.FieldByName("ID"); f.IsValid() && f.Type() == reflect.TypeFor[ID]() {
+			f.Set(reflect.ValueOf(eid))
+		}
+		switch x := v.Addr().Interface().(type) {
+		case *Meta:
+			d.Meta, haveMeta = *x, true
+		case *Last:
+			d.Last, haveLast = *x, true
+		case *StyleLine:
+			d.StyleLines = append(d.StyleLines, *x)
+		case *Piece:
+			d.Pieces = append(d.Pieces, *x)
+		case *Mark:
+			d.Marks = append(d.Marks, *x)
+		case *Material:
+			d.Materials = append(d.Materials, *x)
+		case *Colourway:
+			d.Colourways = append(d.Colourways, *x)
+		}
+	}
+	if !haveMeta {
+		return nil, fmt.Errorf("design %s: no meta element: %w", id, ErrMalformed)
+	}
+	if !haveLast {
+		return nil, fmt.Errorf("design %s: no last element: %w", id, ErrMalformed)
+	}
+	d.Normalize()
+	return d, nil
+}
+
+func sortedIDs(s Snapshot) []ID {
+	ids := make([]ID, 0, len(s))
+	for id := range s {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Normalize puts d in its one canonical shape without changing what it
+// means: element slices sorted by ID, and empty lists and maps nil.
+func (d *Design) Normalize() {
+	if d == nil {
+		return
+	}
+	nilIfEmpty(&d.Meta.SizeRun)
+	if len(d.Meta.PairsPerCarton) == 0 {
+		d.Meta.PairsPerCarton = nil
+	}
+	for i := range d.StyleLines {
+		nilIfEmpty(&d.StyleLines[i].Path.Points)
+	}
+	for i := range d.Pieces {
+		p := &d.Pieces[i]
+		nilIfEmpty(&p.Outline.Points)
+		nilIfEmpty(&p.Edges)
+		nilIfEmpty(&p.Lines)
+	}
+	for i := range d.Colourways {
+		if len(d.Colourways[i].Parts) == 0 {
+			d.Colourways[i].Parts = nil
+		}
+	}
+	sortByID(&d.StyleLines, func(x StyleLine) ID { return x.ID })
+	sortByID(&d.Pieces, func(x Piece) ID { return x.ID })
+	sortByID(&d.Marks, func(x Mark) ID { return x.ID })
+	sortByID(&d.Materials, func(x Material) ID { return x.ID })
+	sortByID(&d.Colourways, func(x Colourway) ID { return x.ID })
+}
+
+func nilIfEmpty[T any](s *[]T) {
+	if len(*s) == 0 {
+		*s = nil
+	}
+}
+
+func sortByID[T any](s *[]T, id func(T) ID) {
+	if len(*s) == 0 {
+		*s = nil
+		return
+	}
+	slices.SortStableFunc(*s, func(a, b T) int { return strings.Compare(string(id(a)), string(id(b))) })
+}
+
+// Hash is the content hash of d: the hash of its snapshot (see
+// [Snapshot.Hash]). Equal content gives equal hashes whatever the order of
+// the element slices; the design ID is not part of it.
+func (d *Design) Hash() (Hash, error) {
+	s, err := d.Snapshot()
+	if err != nil {
+		return Hash{}, fmt.Errorf("hashing design: %w", err)
+	}
+	return s.Hash(), nil
+}
+
+// elementWire is the CBOR shape of an element: [id, kind, {prop: bytes}].
+// appendElement writes the same bytes by hand; a test holds the two equal.
+type elementWire struct {
+	_     struct{}          `cbor:",toarray"`
+	ID    string            `cbor:"id"`
+	Kind  string            `cbor:"kind"`
+	Props map[string][]byte `cbor:"props"`
+}
+
+// EncodeElement returns the canonical CBOR bytes of e: the array [ID, kind,
+// {property: value as a byte string}]. The store keeps elements in this
+// form, addressed by [ElementHash].
+func EncodeElement(e Element) ([]byte, error) {
+	if !utf8.ValidString(string(e.ID)) || !utf8.ValidString(string(e.Kind)) {
+		return nil, fmt.Errorf("encoding element %q: ID or kind is not UTF-8: %w", e.ID, ErrMalformed)
+	}
+	for k := range e.Props {
+		if !utf8.ValidString(k) {
+			return nil, fmt.Errorf("encoding element %s: property name %q is not UTF-8: %w", e.ID, k, ErrMalformed)
+		}
+	}
+	return appendElement(nil, e), nil
+}
+
+// DecodeElement decodes bytes made by [EncodeElement]. Anything but the
+// canonical encoding of an element with a valid ID, a kind and well-formed
+// canonical property values is an error wrapping [ErrMalformed], so equal
+// elements always have equal bytes and hashes. Kinds and properties this
+// version does not know are accepted here (the store carries them for
+// newer peers); [DesignFromSnapshot] refuses them.
+func DecodeElement(b []byte) (Element, error) {
+	var w elementWire
+	if err := strictDec.Unmarshal(b, &w); err != nil {
+		return Element{}, fmt.Errorf("decoding element: %w: %w", ErrMalformed, err)
+	}
+	e := Element{ID: ID(w.ID), Kind: Kind(w.Kind), Props: make(Props, len(w.Props))}
+	if !ValidElementID(e.ID) {
+		return Element{}, fmt.Errorf("decoding element: invalid ID %q: %w", w.ID, ErrMalformed)
+	}
+	if e.Kind == "" {
+		return Element{}, fmt.Errorf("decoding element %s: no kind: %w", e.ID, ErrMalformed)
+	}
+	for k, v := range w.Props {
+		if k == "" {
+			return Element{}, fmt.Errorf("decoding element %s: empty property name: %w", e.ID, ErrMalformed)
+		}
+		if !isCanonicalValue(v) {
+			return Element{}, fmt.Errorf("decoding element %s: property %q is not canonical CBOR: %w", e.ID, k, ErrMalformed)
+		}
+		e.Props[k] = v
+	}
+	if !bytes.Equal(appendElement(nil, e), b) {
+		return Element{}, fmt.Errorf("decoding element %s: not in canonical form: %w", e.ID, ErrMalformed)
+	}
+	return e, nil
+}
+
+// isCanonicalValue reports whether v is one well-formed CBOR data item in
+// canonical form, by decoding it generically and encoding it again.
+func isCanonicalValue(v []byte) bool {
+	if len(v) == 0 || strictDec.Wellformed(v) != nil {
+		return false
+	}
+	var x any
+	if err := strictDec.Unmarshal(v, &x); err != nil {
+		return false
+	}
+	again, err := canonicalEnc.Marshal(x)
+	return err == nil && bytes.Equal(again, v)
+}
+
+// ElementHash is the SHA-256 of [EncodeElement]'s bytes for e.
+func ElementHash(e Element) Hash { return HashOf(appendElement(nil, e)) }
+
+// Manifest maps every element of s to its [ElementHash]: what a version
+// stores in place of the whole snapshot.
+func (s Snapshot) Manifest() map[ID]Hash {
+	m := make(map[ID]Hash, len(s))
+	for id, e := range s {
+		m[id] = ElementHash(e)
+	}
+	return m
+}
+
+// ManifestHash is the SHA-256 of the canonical CBOR map {element ID: element
+// hash as a byte string}. [Version].Root holds it.
+func ManifestHash(m map[ID]Hash) Hash {
+	keys := make([]string, 0, len(m))
+	for id := range m {
+		keys = append(keys, string(id))
+	}
+	slices.SortFunc(keys, canonicalKeyOrder)
+	b := appendHead(nil, 5, uint64(len(keys)))
+	for _, k := range keys {
+		h := m[ID(k)]
+		b = appendHead(b, 3, uint64(len(k)))
+		b = append(b, k...)
+		b = appendHead(b, 2, uint64(len(h)))
+		b = append(b, h[:]...)
+	}
+	return HashOf(b)
+}
+
+// Hash is the content hash of the snapshot: [ManifestHash] of its
+// [Snapshot.Manifest]. Equal content gives equal hashes.
+func (s Snapshot) Hash() Hash { return ManifestHash(s.Manifest()) }
+
+// canonicalKeyOrder orders text map keys as RFC 8949 §4.2.1 orders their
+// encodings: shorter first, then bytewise.
+func canonicalKeyOrder(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+// appendElement writes the canonical CBOR of e without reflection; it cannot
+// fail, which lets [ElementHash] return a plain Hash.
+func appendElement(b []byte, e Element) []byte {
+	b = append(b, 0x83) // array of 3
+	b = appendHead(b, 3, uint64(len(e.ID)))
+	b = append(b, e.ID...)
+	b = appendHead(b, 3, uint64(len(e.Kind)))
+	b = append(b, e.Kind...)
+	var buf [32]string
+	keys := buf[:0]
+	for k := range e.Props {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, canonicalKeyOrder)
+	b = appendHead(b, 5, uint64(len(keys)))
+	for _, k := range keys {
+		v := e.Props[k]
+		b = appendHead(b, 3, uint64(len(k)))
+		b = append(b, k...)
+		b = appendHead(b, 2, uint64(len(v)))
+		b = append(b, v...)
+	}
+	return b
+}
+
+// appendHead writes a CBOR head of the given major type with its argument
+// in the shortest form.
+func appendHead(b []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(b, m|byte(n))
+	case n <= 0xff:
+		return append(b, m|24, byte(n))
+	case n <= 0xffff:
+		return append(b, m|25, byte(n>>8), byte(n))
+	case n <= 0xffffffff:
+		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	default:
+		return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+}
