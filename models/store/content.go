@@ -6,16 +6,12 @@ import (
 	"cordwain/models"
 )
 
-// elementBody is an element as stored: its kind and properties. The ID is
-// not part of it; the manifest maps IDs to element hashes, so identical
-// content is stored once.
-type elementBody struct {
-	Kind  models.Kind  `cbor:"kind"`
-	Props models.Props `cbor:"props"`
-}
+// The store keeps elements in the models element form
+// ([models.EncodeElement], addressed by [models.ElementHash]) and a
+// version's Root is [models.ManifestHash] of its manifest, so Root equals
+// [models.Snapshot.Hash] of the content.
 
-// manifest maps each element of a snapshot to the hash of its body. The
-// version's Root is the hash of its canonical bytes.
+// manifest maps each element of a snapshot to its element hash.
 type manifest map[models.ID]models.Hash
 
 // encodedSnapshot is a snapshot split into content-addressed objects.
@@ -25,24 +21,28 @@ type encodedSnapshot struct {
 	elements map[models.Hash][]byte
 }
 
-// encodeSnapshot splits snap into element bodies and a manifest.
+// encodeSnapshot splits snap into element bytes and a manifest.
 func encodeSnapshot(snap models.Snapshot) (*encodedSnapshot, error) {
 	es := &encodedSnapshot{elements: make(map[models.Hash][]byte, len(snap))}
 	man := make(manifest, len(snap))
 	for id, el := range snap {
-		if id == "" || (el.ID != "" && el.ID != id) {
+		if el.ID == "" {
+			el.ID = id
+		}
+		if el.ID != id || !models.ValidElementID(id) {
 			return nil, fmt.Errorf("encoding snapshot: %w: element keyed %q has ID %q", ErrInvalid, id, el.ID)
 		}
 		if el.Kind == "" {
 			return nil, fmt.Errorf("encoding snapshot: %w: element %q has no kind", ErrInvalid, id)
 		}
-		props := el.Props
-		if props == nil {
-			props = models.Props{} // nil and empty must hash alike
-		}
-		b, err := models.Canonical(elementBody{Kind: el.Kind, Props: props})
+		b, err := models.EncodeElement(el)
 		if err != nil {
-			return nil, fmt.Errorf("encoding element %s: %w", id, err)
+			return nil, fmt.Errorf("encoding snapshot: %w: %w", ErrInvalid, err)
+		}
+		// Refuse what the decoder would refuse (non-canonical property
+		// values …), so nothing unreadable is ever stored.
+		if _, err := models.DecodeElement(b); err != nil {
+			return nil, fmt.Errorf("encoding snapshot: %w: %w", ErrInvalid, err)
 		}
 		h := models.HashOf(b)
 		es.elements[h] = b
@@ -69,19 +69,20 @@ func decodeManifest(b []byte, want models.Hash) (manifest, error) {
 	return m, nil
 }
 
-// decodeElement decodes element bytes, checked against want, as element id.
+// decodeElement decodes element bytes, checked against want, which the
+// manifest lists as element id.
 func decodeElement(id models.ID, b []byte, want models.Hash) (models.Element, error) {
 	if got := models.HashOf(b); got != want {
 		return models.Element{}, fmt.Errorf("%w: element %s (%s) hashes to %s", ErrCorrupt, id, shortHash(want), shortHash(got))
 	}
-	var body elementBody
-	if err := models.DecodeCanonical(b, &body); err != nil {
+	el, err := models.DecodeElement(b)
+	if err != nil {
 		return models.Element{}, fmt.Errorf("%w: element %s: %v", ErrCorrupt, id, err)
 	}
-	if body.Props == nil {
-		body.Props = models.Props{}
+	if el.ID != id {
+		return models.Element{}, fmt.Errorf("%w: manifest lists element %s as %s", ErrCorrupt, el.ID, id)
 	}
-	return models.Element{ID: id, Kind: body.Kind, Props: body.Props}, nil
+	return el, nil
 }
 
 func shortHash(h models.Hash) string { return h.String()[:10] }

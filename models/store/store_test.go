@@ -222,3 +222,15 @@ func TestClock(t *testing.T) {
 		t.Fatalf("wall clock moved on: %v", g)
 	}
 }
+
+func TestRootIsSnapshotHash(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	sn := snap(t, "R", 1, "0123456789abcdef")
+	v, err := s.Commit("d", DefaultBranch, sn, "", testIdentity(1, "A"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Root != sn.Hash() {
+		t.Fatalf("Root %s, Snapshot.Hash %s", v.Root, sn.Hash())
+	}
+}
