@@ -1,0 +1,151 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"cordwain/models"
+)
+
+// Bundle file format (one design with its whole history, for e-mail or
+// chat):
+//
+//	magic    "CORDWAIN-BUNDLE\n" (16 bytes)
+//	format   uint16 big-endian, BundleFormat
+//	length   uint64 big-endian, payload bytes (≤ MaxBundleSize)
+//	payload  canonical CBOR of bundleWire
+//	checksum SHA-256 of the payload (32 bytes)
+const (
+	bundleMagic = "CORDWAIN-BUNDLE\n"
+	// BundleFormat is the version of the bundle layout written.
+	BundleFormat uint16 = 1
+	// MaxBundleSize caps a bundle payload.
+	MaxBundleSize = 256 << 20
+)
+
+type bundleWire struct {
+	Design    models.ID `cbor:"design"`
+	Versions  [][]byte  `cbor:"versions"` // EncodeVersion bytes, parents first
+	Manifests [][]byte  `cbor:"manifests"`
+	Elements  [][]byte  `cbor:"elements"`
+}
+
+// ExportBundle writes design with its whole history to w.
+func (s *Store) ExportBundle(w io.Writer, design models.ID) error {
+	b, err := s.Collect(design, nil)
+	if err != nil {
+		return fmt.Errorf("exporting bundle: %w", err)
+	}
+	if err := EncodeBundle(w, design, b); err != nil {
+		return fmt.Errorf("exporting bundle of %s: %w", design, err)
+	}
+	return nil
+}
+
+// EncodeBundle writes a batch as a bundle file.
+func EncodeBundle(w io.Writer, design models.ID, b *Batch) error {
+	wire := bundleWire{Design: design, Manifests: b.Manifests, Elements: b.Elements}
+	for _, v := range b.Versions {
+		vb, err := EncodeVersion(v)
+		if err != nil {
+			return err
+		}
+		wire.Versions = append(wire.Versions, vb)
+	}
+	payload, err := models.Canonical(wire)
+	if err != nil {
+		return fmt.Errorf("encoding bundle: %w", err)
+	}
+	if len(payload) > MaxBundleSize {
+		return fmt.Errorf("%w: bundle of %d bytes", ErrTooLarge, len(payload))
+	}
+	var head bytes.Buffer
+	head.WriteString(bundleMagic)
+	binary.Write(&head, binary.BigEndian, BundleFormat)
+	binary.Write(&head, binary.BigEndian, uint64(len(payload)))
+	sum := sha256.Sum256(payload)
+	for _, part := range [][]byte{head.Bytes(), payload, sum[:]} {
+		if _, err := w.Write(part); err != nil {
+			return fmt.Errorf("writing bundle: %w", err)
+		}
+	}
+	return nil
+}
+
+// DecodeBundle reads a bundle: the design it holds and its versions
+// (verified one by one, see [DecodeVersion]) with their content. It reads
+// at most the declared length and never more than MaxBundleSize.
+func DecodeBundle(r io.Reader) (models.ID, *Batch, error) {
+	var head [len(bundleMagic) + 2 + 8]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return "", nil, fmt.Errorf("reading bundle: %w: header: %v", ErrCorrupt, err)
+	}
+	if string(head[:len(bundleMagic)]) != bundleMagic {
+		return "", nil, fmt.Errorf("reading bundle: %w: not a Cordwain bundle", ErrCorrupt)
+	}
+	if f := binary.BigEndian.Uint16(head[len(bundleMagic):]); f != BundleFormat {
+		return "", nil, fmt.Errorf("reading bundle: %w: format %d, this program reads %d", ErrCorrupt, f, BundleFormat)
+	}
+	n := binary.BigEndian.Uint64(head[len(bundleMagic)+2:])
+	if n > MaxBundleSize {
+		return "", nil, fmt.Errorf("reading bundle: %w: payload of %d bytes", ErrTooLarge, n)
+	}
+	// Read in chunks so a lying length costs no more memory than the data
+	// actually present.
+	var payload bytes.Buffer
+	if _, err := io.CopyN(&payload, r, int64(n)); err != nil {
+		return "", nil, fmt.Errorf("reading bundle: %w: truncated payload: %v", ErrCorrupt, err)
+	}
+	var sum [sha256.Size]byte
+	if _, err := io.ReadFull(r, sum[:]); err != nil {
+		return "", nil, fmt.Errorf("reading bundle: %w: truncated checksum: %v", ErrCorrupt, err)
+	}
+	if sha256.Sum256(payload.Bytes()) != sum {
+		return "", nil, fmt.Errorf("reading bundle: %w: checksum mismatch", ErrCorrupt)
+	}
+	var wire bundleWire
+	if err := models.DecodeCanonical(payload.Bytes(), &wire); err != nil {
+		return "", nil, fmt.Errorf("reading bundle: %w: %v", ErrCorrupt, err)
+	}
+	if err := checkName("design ID", string(wire.Design)); err != nil {
+		return "", nil, fmt.Errorf("reading bundle: %w", err)
+	}
+	b := &Batch{Manifests: wire.Manifests, Elements: wire.Elements}
+	for i, vb := range wire.Versions {
+		v, err := DecodeVersion(vb)
+		if err != nil {
+			return "", nil, fmt.Errorf("reading bundle: version %d: %w", i, err)
+		}
+		if v.Design != wire.Design {
+			return "", nil, fmt.Errorf("reading bundle: %w: version %s belongs to design %s", ErrCorrupt, short(v.ID), v.Design)
+		}
+		b.Versions = append(b.Versions, v)
+	}
+	return wire.Design, b, nil
+}
+
+// ImportResult says what [Store.ImportBundle] did.
+type ImportResult struct {
+	Design models.ID
+	ApplyResult
+}
+
+// ImportBundle reads a bundle and applies it like sync does (see
+// [Store.Apply]): everything is verified first, known versions are
+// no-ops, the default branch is created or fast-forwarded. Diverged heads
+// are not merged here; the caller merges them with [Store.MergeHeads] (the
+// CLI's `bundle import` does).
+func (s *Store) ImportBundle(r io.Reader) (ImportResult, error) {
+	design, b, err := DecodeBundle(r)
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("importing bundle: %w", err)
+	}
+	res, err := s.Apply(b)
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("importing bundle of %s: %w", design, err)
+	}
+	return ImportResult{Design: design, ApplyResult: res}, nil
+}
