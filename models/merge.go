@@ -1,0 +1,380 @@
+package models
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// KindProp is the pseudo-property name under which a [Conflict] or a
+// [Change] reports an element's kind. Real property names are cbor tag
+// names and never start with '@'.
+const KindProp = "@kind"
+
+// Merge is the three-way merge of two snapshots a and b that both descend
+// from base, at (element, property) level:
+//
+//   - a property changed on one side only takes that side's value;
+//   - changed alike on both sides, it takes that value;
+//   - changed differently, it is a [Conflict] won by the side with the
+//     larger [Stamp] (time, then author; equal stamps fall back to the
+//     larger value, so the outcome never depends on argument order);
+//   - modification beats deletion: an element deleted on one side and
+//     modified on the other survives with the modifications, recorded as a
+//     Conflict with Prop "" and a nil Loser;
+//   - an element added on both sides (same ID) merges property by property
+//     as if its base had no properties.
+//
+// base must be a common ancestor of a and b, chosen deterministically by
+// the caller (the store walks the version DAG); Merge itself never looks at
+// history. sa and sb are the stamps of the versions a and b. The merged
+// content and the conflicts do not depend on which side is passed first:
+// Merge(base, a, b, sa, sb) equals Merge(base, b, a, sb, sa), Merge(x, x,
+// x) is x and Merge(base, a, base) is a.
+//
+// Conflicts come sorted by (Element, Prop), with Design and Merge left for
+// the caller to fill in. A property conflict's nil value means the side
+// removed the property (its field went back to the zero value).
+//
+// The inputs are not modified; the result shares Props maps and value
+// bytes with them, so treat all snapshots as immutable.
+//
+// With one stamp per side, three concurrent branches can merge to
+// different content in different orders when the same property changed on
+// all of them; [MergeTracked], which carries per-property stamps through
+// merges, converges whatever the order.
+func Merge(base, a, b Snapshot, sa, sb Stamp) (merged Snapshot, conflicts []Conflict) {
+	m := merger{base: base, a: Side{Snap: a, Stamp: sa}, b: Side{Snap: b, Stamp: sb}}
+	m.run()
+	return m.out, m.conflicts
+}
+
+// PropStamps gives, per element and property, the stamp of the change that
+// set a side's value relative to the merge base.
+type PropStamps map[ID]map[string]Stamp
+
+// Side is one side of a [MergeTracked]: a snapshot with the stamps of its
+// changes relative to the base. A change without an entry in Stamps has the
+// side's Stamp.
+type Side struct {
+	Snap   Snapshot
+	Stamp  Stamp
+	Stamps PropStamps
+}
+
+// MergeTracked is [Merge] with per-property stamps: each conflict is won by
+// the side whose change of that property carries the larger stamp, and the
+// result records, for every property that differs from base, the stamp of
+// the change it kept (the larger one when both sides agree). Because the
+// winner of a property is then the latest of all changes merged into it,
+// merging any number of concurrent branches of one base in any order and
+// grouping gives the same content. The result's Stamp is the larger of the
+// two sides'.
+func MergeTracked(base Snapshot, a, b Side) (Side, []Conflict) {
+	m := merger{base: base, a: a, b: b, track: true, outStamps: PropStamps{}}
+	m.run()
+	return Side{Snap: m.out, Stamp: maxStamp(a.Stamp, b.Stamp), Stamps: m.outStamps}, m.conflicts
+}
+
+func maxStamp(x, y Stamp) Stamp {
+	if x.Less(y) {
+		return y
+	}
+	return x
+}
+
+func (s Side) stamp(id ID, prop string) Stamp {
+	if m := s.Stamps[id]; m != nil {
+		if st, ok := m[prop]; ok {
+			return st
+		}
+	}
+	return s.Stamp
+}
+
+type merger struct {
+	base      Snapshot
+	a, b      Side
+	track     bool
+	out       Snapshot
+	outStamps PropStamps
+	conflicts []Conflict
+}
+
+func (m *merger) run() {
+	m.out = make(Snapshot, max(len(m.a.Snap), len(m.b.Snap)))
+	for id, ea := range m.a.Snap {
+		e0, in0 := m.base[id]
+		if eb, inB := m.b.Snap[id]; inB {
+			m.both(id, e0, in0, ea, eb)
+		} else {
+			m.one(id, e0, in0, ea, m.a, m.b)
+		}
+	}
+	for id, eb := range m.b.Snap {
+		if _, inA := m.a.Snap[id]; inA {
+			continue
+		}
+		e0, in0 := m.base[id]
+		m.one(id, e0, in0, eb, m.b, m.a)
+	}
+	// Elements in base alone were deleted on both sides: gone.
+	slices.SortFunc(m.conflicts, func(x, y Conflict) int {
+		return cmp.Or(strings.Compare(string(x.Element), string(y.Element)), strings.Compare(x.Prop, y.Prop))
+	})
+}
+
+// one handles an element present on side s only: added by s, or deleted by
+// the other side o.
+func (m *merger) one(id ID, e0 Element, in0 bool, e Element, s, o Side) {
+	if !in0 {
+		m.take(id, e, e0, s)
+		return
+	}
+	if elementEqual(e, e0) {
+		return // deleted by o, untouched by s
+	}
+	// Modification beats deletion.
+	m.take(id, e, e0, s)
+	enc := appendElement(nil, e)
+	m.conflicts = append(m.conflicts, Conflict{Element: id, Winner: enc, WinnerStamp: s.Stamp, LoserStamp: o.Stamp})
+}
+
+// take puts side s's element into the result whole.
+func (m *merger) take(id ID, e, e0 Element, s Side) {
+	m.out[id] = e
+	if !m.track {
+		return
+	}
+	for name, v := range e.Props {
+		if v0, ok := e0.Props[name]; !ok || !bytes.Equal(v, v0) {
+			m.stampProp(id, name, s.stamp(id, name))
+		}
+	}
+	for name := range e0.Props {
+		if _, ok := e.Props[name]; !ok {
+			m.stampProp(id, name, s.stamp(id, name))
+		}
+	}
+	if e.Kind != e0.Kind {
+		m.stampProp(id, KindProp, s.stamp(id, KindProp))
+	}
+}
+
+// alikeStamps gives every property of e that differs from e0 the later of
+// the two sides' stamps for it.
+func (m *merger) alikeStamps(id ID, e, e0 Element) map[string]Stamp {
+	st := map[string]Stamp{}
+	later := func(p string) { st[p] = maxStamp(m.a.stamp(id, p), m.b.stamp(id, p)) }
+	for name, v := range e.Props {
+		if v0, ok := e0.Props[name]; !ok || !bytes.Equal(v, v0) {
+			later(name)
+		}
+	}
+	for name := range e0.Props {
+		if _, ok := e.Props[name]; !ok {
+			later(name)
+		}
+	}
+	if e.Kind != e0.Kind {
+		later(KindProp)
+	}
+	return st
+}
+
+func (m *merger) stampProp(id ID, prop string, st Stamp) {
+	pm := m.outStamps[id]
+	if pm == nil {
+		pm = map[string]Stamp{}
+		m.outStamps[id] = pm
+	}
+	pm[prop] = st
+}
+
+// both merges an element present on both sides.
+func (m *merger) both(id ID, e0 Element, in0 bool, ea, eb Element) {
+	switch {
+	case elementEqual(ea, eb):
+		if !m.track {
+			m.out[id] = ea
+			return
+		}
+		// Alike on both sides: keep the later stamp of the two changes.
+		m.take(id, ea, e0, Side{Stamps: PropStamps{id: m.alikeStamps(id, ea, e0)}})
+		return
+	case in0 && elementEqual(ea, e0):
+		m.take(id, eb, e0, m.b)
+		return
+	case in0 && elementEqual(eb, e0):
+		m.take(id, ea, e0, m.a)
+		return
+	}
+	out := Element{ID: id, Props: make(Props, max(len(ea.Props), len(eb.Props)))}
+	var k0 []byte
+	if in0 {
+		k0 = []byte(e0.Kind)
+	}
+	if v, ok := m.prop(id, KindProp, k0, in0, []byte(ea.Kind), true, []byte(eb.Kind), true); ok {
+		out.Kind = Kind(v)
+	}
+	for name, va := range ea.Props {
+		v0, ok0 := e0.Props[name]
+		vb, okB := eb.Props[name]
+		if v, ok := m.prop(id, name, v0, ok0, va, true, vb, okB); ok {
+			out.Props[name] = v
+		}
+	}
+	for name, vb := range eb.Props {
+		if _, inA := ea.Props[name]; inA {
+			continue
+		}
+		v0, ok0 := e0.Props[name]
+		if v, ok := m.prop(id, name, v0, ok0, nil, false, vb, true); ok {
+			out.Props[name] = v
+		}
+	}
+	// Properties only in base were removed on both sides.
+	if m.track {
+		for name := range e0.Props {
+			_, inA := ea.Props[name]
+			_, inB := eb.Props[name]
+			if !inA && !inB {
+				m.stampProp(id, name, maxStamp(m.a.stamp(id, name), m.b.stamp(id, name)))
+			}
+		}
+	}
+	m.out[id] = out
+}
+
+// prop merges one property; ok reports whether the result has it.
+func (m *merger) prop(id ID, name string, v0 []byte, ok0 bool, va []byte, okA bool, vb []byte, okB bool) ([]byte, bool) {
+	aChanged := !same(v0, ok0, va, okA)
+	bChanged := !same(v0, ok0, vb, okB)
+	switch {
+	case !aChanged && !bChanged:
+		return v0, ok0
+	case !bChanged:
+		if m.track {
+			m.stampProp(id, name, m.a.stamp(id, name))
+		}
+		return va, okA
+	case !aChanged:
+		if m.track {
+			m.stampProp(id, name, m.b.stamp(id, name))
+		}
+		return vb, okB
+	}
+	sta, stb := m.a.stamp(id, name), m.b.stamp(id, name)
+	if same(va, okA, vb, okB) {
+		if m.track {
+			m.stampProp(id, name, maxStamp(sta, stb))
+		}
+		return va, okA
+	}
+	aWins := stb.Less(sta) || (sta == stb && compareValue(va, okA, vb, okB) > 0)
+	c := Conflict{Element: id, Prop: name, Winner: vb, Loser: va, WinnerStamp: stb, LoserStamp: sta}
+	win, winOK := vb, okB
+	if aWins {
+		c.Winner, c.Loser, c.WinnerStamp, c.LoserStamp = va, vb, sta, stb
+		win, winOK = va, okA
+	}
+	m.conflicts = append(m.conflicts, c)
+	if m.track {
+		m.stampProp(id, name, c.WinnerStamp)
+	}
+	return win, winOK
+}
+
+// same compares two optional values.
+func same(x []byte, okX bool, y []byte, okY bool) bool {
+	return okX == okY && (!okX || bytes.Equal(x, y))
+}
+
+// compareValue orders optional values: absent first, then bytewise.
+func compareValue(x []byte, okX bool, y []byte, okY bool) int {
+	switch {
+	case okX != okY && okX:
+		return 1
+	case okX != okY:
+		return -1
+	}
+	return bytes.Compare(x, y)
+}
+
+// elementEqual compares kind and properties (not the ID).
+func elementEqual(x, y Element) bool {
+	if x.Kind != y.Kind || len(x.Props) != len(y.Props) {
+		return false
+	}
+	for k, vx := range x.Props {
+		vy, ok := y.Props[k]
+		if !ok || !bytes.Equal(vx, vy) {
+			return false
+		}
+	}
+	return true
+}
+
+// Op says how a [Change] changed its element or property.
+type Op string
+
+// Change operations.
+const (
+	OpAdded   Op = "added"
+	OpRemoved Op = "removed"
+	OpChanged Op = "changed"
+)
+
+// Change is one difference between two snapshots. With Prop "" it is about
+// the whole element (added or removed; Old or New is its [EncodeElement]
+// bytes); otherwise about one property (Old and New are its canonical
+// values, nil when absent), or about the kind with Prop [KindProp].
+type Change struct {
+	Element ID
+	Kind    Kind // the element's kind (in b when it exists there)
+	Prop    string
+	Op      Op
+	Old     []byte
+	New     []byte
+}
+
+// Diff lists what changed from a to b, element by element and property by
+// property, sorted by (Element, Prop). The history panel and the visual
+// diff read it; Diff(a, a) is empty.
+func Diff(a, b Snapshot) []Change {
+	var out []Change
+	for id, ea := range a {
+		eb, ok := b[id]
+		if !ok {
+			out = append(out, Change{Element: id, Kind: ea.Kind, Op: OpRemoved, Old: appendElement(nil, ea)})
+			continue
+		}
+		if ea.Kind != eb.Kind {
+			out = append(out, Change{Element: id, Kind: eb.Kind, Prop: KindProp, Op: OpChanged, Old: []byte(ea.Kind), New: []byte(eb.Kind)})
+		}
+		for name, va := range ea.Props {
+			vb, ok := eb.Props[name]
+			switch {
+			case !ok:
+				out = append(out, Change{Element: id, Kind: eb.Kind, Prop: name, Op: OpRemoved, Old: va})
+			case !bytes.Equal(va, vb):
+				out = append(out, Change{Element: id, Kind: eb.Kind, Prop: name, Op: OpChanged, Old: va, New: vb})
+			}
+		}
+		for name, vb := range eb.Props {
+			if _, ok := ea.Props[name]; !ok {
+				out = append(out, Change{Element: id, Kind: eb.Kind, Prop: name, Op: OpAdded, New: vb})
+			}
+		}
+	}
+	for id, eb := range b {
+		if _, ok := a[id]; !ok {
+			out = append(out, Change{Element: id, Kind: eb.Kind, Op: OpAdded, New: appendElement(nil, eb)})
+		}
+	}
+	slices.SortFunc(out, func(x, y Change) int {
+		return cmp.Or(strings.Compare(string(x.Element), string(y.Element)), strings.Compare(x.Prop, y.Prop))
+	})
+	return out
+}
