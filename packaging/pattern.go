@@ -1,0 +1,273 @@
+package packaging
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"cordwain/canvas"
+	"cordwain/models"
+)
+
+// placedPiece is a base-size piece laid on the 1:1 sheet: sheet = piece
+// coordinates flipped (y down) and shifted by (dx, dy).
+type placedPiece struct {
+	g      pieceGeom
+	dx, dy float64
+}
+
+func (pp placedPiece) toSheet(q models.Point) models.Point {
+	return models.Pt(q.X+pp.dx, -q.Y+pp.dy)
+}
+
+// layoutSheet packs the pieces in shelves on a sheet tileW·k wide.
+func layoutSheet(pieces []pieceGeom, tileW float64) (placed []placedPiece, sheetW, sheetH float64) {
+	const gap = 8.0
+	sheetW = tileW
+	for _, g := range pieces {
+		for g.bounds.Dx()+2*gap > sheetW {
+			sheetW += tileW
+		}
+	}
+	order := make([]int, len(pieces))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return pieces[order[a]].bounds.Dy() > pieces[order[b]].bounds.Dy() })
+	x, y, shelfH := gap, gap, 0.0
+	for _, i := range order {
+		g := pieces[i]
+		w, h := g.bounds.Dx(), g.bounds.Dy()
+		if x+w+gap > sheetW && x > gap {
+			x, y, shelfH = gap, y+shelfH+gap, 0
+		}
+		placed = append(placed, placedPiece{g: g, dx: x - g.bounds.Min.X, dy: y + g.bounds.Max.Y})
+		x += w + gap
+		shelfH = math.Max(shelfH, h)
+	}
+	return placed, sheetW, y + shelfH + gap
+}
+
+// clipSegments returns the parts of the polyline inside r.
+func clipSegments(pts []models.Point, closed bool, r canvas.Rect) [][]models.Point {
+	var out [][]models.Point
+	var cur []models.Point
+	n := len(pts)
+	last := n - 1
+	if closed {
+		last = n
+	}
+	for i := 0; i < last; i++ {
+		a, b := pts[i], pts[(i+1)%n]
+		t0, t1, ok := liangBarsky(a, b, r)
+		if !ok {
+			if len(cur) > 1 {
+				out = append(out, cur)
+			}
+			cur = nil
+			continue
+		}
+		pa := models.Pt(a.X+(b.X-a.X)*t0, a.Y+(b.Y-a.Y)*t0)
+		pb := models.Pt(a.X+(b.X-a.X)*t1, a.Y+(b.Y-a.Y)*t1)
+		if len(cur) == 0 || t0 > 0 {
+			if len(cur) > 1 {
+				out = append(out, cur)
+			}
+			cur = []models.Point{pa}
+		}
+		cur = append(cur, pb)
+		if t1 < 1 {
+			out = append(out, cur)
+			cur = nil
+		}
+	}
+	if len(cur) > 1 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+func liangBarsky(a, b models.Point, r canvas.Rect) (t0, t1 float64, ok bool) {
+	t0, t1 = 0, 1
+	dx, dy := b.X-a.X, b.Y-a.Y
+	for _, e := range [4][2]float64{{-dx, a.X - r.Min.X}, {dx, r.Max.X - a.X}, {-dy, a.Y - r.Min.Y}, {dy, r.Max.Y - a.Y}} {
+		p, q := e[0], e[1]
+		if p == 0 {
+			if q < 0 {
+				return 0, 0, false
+			}
+			continue
+		}
+		t := q / p
+		if p < 0 {
+			t0 = math.Max(t0, t)
+		} else {
+			t1 = math.Min(t1, t)
+		}
+		if t0 > t1 {
+			return 0, 0, false
+		}
+	}
+	return t0, t1, true
+}
+
+// patternPages tiles the base-size pieces at 1:1 over pages, with
+// registration marks at the tile corners and a 100 mm scale bar.
+func (tp *techPack) patternPages() {
+	if len(tp.pieces) == 0 {
+		return
+	}
+	bx, by, bw, bh := tp.bodyBox()
+	barH := 12.0
+	tileW, tileH := bw-6, bh-barH-6
+	placed, sheetW, sheetH := layoutSheet(tp.pieces, tileW)
+	cols := int(math.Ceil(sheetW/tileW - 1e-9))
+	rows := int(math.Ceil(sheetH/tileH - 1e-9))
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			r, c := r, c
+			tile := canvas.Rect{Min: models.Pt(float64(c)*tileW, float64(r)*tileH), Max: models.Pt(float64(c+1)*tileW, float64(r+1)*tileH)}
+			if !tileUsed(placed, tile) {
+				continue
+			}
+			name := fmt.Sprintf("%c%d", 'A'+rune(r%26), c+1)
+			title := tp.tr("1:1 纸样", "1:1 Pattern") + " " + name + fmt.Sprintf("  (%d×%d)", rows, cols)
+			tp.add(title, func(p canvas.Painter) {
+				ox, oy := bx+3, by+3 // page position of the tile's top-left
+				p.Push()
+				p.Translate(ox-tile.Min.X, oy-tile.Min.Y)
+				for _, pp := range placed {
+					tp.drawPlaced(p, pp, tile)
+				}
+				p.Pop()
+				// Registration marks at the tile corners: align neighbouring
+				// pages on these crosses.
+				for _, pt := range [][2]float64{{ox, oy}, {ox + tileW, oy}, {ox, oy + tileH}, {ox + tileW, oy + tileH}} {
+					regMark(p, pt[0], pt[1])
+				}
+				p.SetFillColor(grey)
+				p.Text(fmt.Sprintf("%s  %s %s  %s %s", name, tp.tr("码", "Size"), fmtSize(tp.pieces[0].size), tp.tr("比例", "Scale"), "1:1"), ox+5, oy+4, smallSize, canvas.AlignLeft)
+				scaleBar(p, bx+3, by+bh-barH+4, tp.tr("100 毫米 — 打印后核对", "100 mm — check after printing (no 'fit to page')"))
+			})
+		}
+	}
+}
+
+func tileUsed(placed []placedPiece, tile canvas.Rect) bool {
+	for _, pp := range placed {
+		b := pp.g.bounds
+		min := pp.toSheet(models.Pt(b.Min.X, b.Max.Y))
+		max := pp.toSheet(models.Pt(b.Max.X, b.Min.Y))
+		if min.X < tile.Max.X && max.X > tile.Min.X && min.Y < tile.Max.Y && max.Y > tile.Min.Y {
+			return true
+		}
+	}
+	return false
+}
+
+func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rect) {
+	toSheet := func(pts []models.Point) []models.Point {
+		out := make([]models.Point, len(pts))
+		for i, q := range pts {
+			out[i] = pp.toSheet(q)
+		}
+		return out
+	}
+	draw := func(pts []models.Point, closed bool) {
+		for _, run := range clipSegments(toSheet(pts), closed, tile) {
+			p.Stroke(polyline(run, false))
+		}
+	}
+	p.SetDash()
+	p.SetStrokeColor(ink)
+	p.SetLineWidth(0.3)
+	draw(pp.g.cut, true)
+	p.SetStrokeColor(grey)
+	p.SetLineWidth(0.15)
+	p.SetDash(2, 1)
+	draw(pp.g.net, true)
+	p.SetStrokeColor(stitchCl)
+	p.SetDash(0.8, 0.7)
+	for _, st := range pp.g.stitch {
+		draw(st, false)
+	}
+	p.SetDash()
+	in := func(q models.Point) bool {
+		return q.X >= tile.Min.X && q.X <= tile.Max.X && q.Y >= tile.Min.Y && q.Y <= tile.Max.Y
+	}
+	c := centroid(pp.g.net)
+	for _, m := range pp.g.marks {
+		at := pp.toSheet(m.At)
+		if !in(at) {
+			continue
+		}
+		switch m.Kind {
+		case models.MarkNotch:
+			e := pp.toSheet(nearestOn(pp.g.cut, m.At))
+			cc := pp.toSheet(c)
+			dx, dy := cc.X-e.X, cc.Y-e.Y
+			if l := math.Hypot(dx, dy); l > 0 {
+				depth := m.Size
+				if !(depth > 0) {
+					depth = 2
+				}
+				p.SetStrokeColor(ink)
+				p.SetLineWidth(0.3)
+				p.Stroke(linePath(e.X, e.Y, e.X+dx/l*depth, e.Y+dy/l*depth))
+			}
+		case models.MarkPunch, models.MarkEyelet:
+			r := m.Size / 2
+			if !(r > 0) {
+				r = 1.5
+			}
+			p.SetStrokeColor(ink)
+			p.SetLineWidth(0.2)
+			p.Stroke(circlePath(at.X, at.Y, r))
+		}
+	}
+	cs := pp.toSheet(c)
+	if in(cs) {
+		sn, co := math.Sincos(pp.g.piece.GrainAngle * math.Pi / 180)
+		gl := math.Min(pp.g.bounds.Dx(), pp.g.bounds.Dy()) * 0.3
+		p.SetStrokeColor(accent)
+		p.SetLineWidth(0.25)
+		p.Stroke(linePath(cs.X-co*gl, cs.Y+sn*gl, cs.X+co*gl, cs.Y-sn*gl))
+		p.SetFillColor(ink)
+		p.Text(tp.name(pp.g.piece.Name, pp.g.piece.NameZH), cs.X, cs.Y-4, bodySize, canvas.AlignCenter)
+		p.Text(fmt.Sprintf("%s %s ×%d", tp.tr("码", "Size"), fmtSize(pp.g.size), max(pp.g.piece.Quantity, 1)), cs.X, cs.Y+7, smallSize, canvas.AlignCenter)
+	}
+}
+
+// regMark draws a registration cross in a circle centred on (x, y).
+func regMark(p canvas.Painter, x, y float64) {
+	p.SetDash()
+	p.SetStrokeColor(ink)
+	p.SetLineWidth(0.2)
+	p.Stroke(circlePath(x, y, 2.5))
+	p.Stroke(linePath(x-4, y, x+4, y))
+	p.Stroke(linePath(x, y-4, x, y+4))
+}
+
+// scaleBar draws a 100 mm bar with 10 mm ticks from (x, y). The bar's body
+// is one filled 100 × 1.5 mm rectangle, so its length can be checked in the
+// PDF.
+func scaleBar(p canvas.Painter, x, y float64, label string) {
+	p.SetFillColor(ink)
+	p.Fill(rectPath(x, y, 100, 1.5))
+	p.SetStrokeColor(ink)
+	p.SetLineWidth(0.2)
+	p.SetDash()
+	for i := 0; i <= 10; i++ {
+		tx := x + float64(i)*10
+		h := 2.5
+		if i%5 == 0 {
+			h = 4
+		}
+		p.Stroke(linePath(tx, y+1.5, tx, y+1.5+h))
+	}
+	p.SetFillColor(ink)
+	p.Text("0", x, y+8.5, smallSize, canvas.AlignCenter)
+	p.Text("50", x+50, y+8.5, smallSize, canvas.AlignCenter)
+	p.Text("100 mm", x+100, y+8.5, smallSize, canvas.AlignCenter)
+	p.Text(label, x+110, y+3, smallSize, canvas.AlignLeft)
+}
