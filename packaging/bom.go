@@ -244,7 +244,7 @@ func (tp *techPack) sizePages() {
 			mark = " *"
 		}
 		rows = append(rows, []string{fmtSize(s) + mark, fmtSize(sizeEU(s)), fmtSize(sizeUK(s)), fmtSize(sizeUS(s, d.Meta.Gender)),
-			fmtSize(math.Round((d.Last.BottomLength+dl)*10)/10), fmtSize(math.Round((d.Last.BallGirth+dl*girthPerLength)*10)/10), fmtQty(fx), fmtQty(fy), strconv.Itoa(pairs)})
+			fmtSize(math.Round((d.Last.BottomLength+dl)*10) / 10), fmtSize(math.Round((d.Last.BallGirth+dl*girthPerLength)*10) / 10), fmtQty(fx), fmtQty(fy), strconv.Itoa(pairs)})
 	}
 	rows = append(rows, []string{tp.tr("合计", "Total"), "", "", "", "", "", "", "", strconv.Itoa(total)})
 	us := "US-M"
@@ -255,7 +255,7 @@ func (tp *techPack) sizePages() {
 		p.SetFillColor(ink)
 		notes := []string{
 			tp.tr("* 基本码（放码中心）", "* base size (grade centre)") + ": " + fmtSize(d.Meta.BaseSize) + " · " + tp.tr("楦号", "last") + " " + d.Last.Ref,
-			tp.tr("CN = 脚长 mm (GB/T 43293-2022)；EU = CN/5 − 10；UK、US 按楦长换算，近似值。", "CN = foot length mm (GB/T 43293-2022); EU = CN/5 − 10; UK and " + us + " via last length, approximate."),
+			tp.tr("CN = 脚长 mm (GB/T 43293-2022)；EU = CN/5 − 10；UK、US 按楦长换算，近似值。", "CN = foot length mm (GB/T 43293-2022); EU = CN/5 − 10; UK and "+us+" via last length, approximate."),
 			tp.tr("放码：以后跟点为中心，长度每码随脚长增加，围度按 5/6.67 比例；鞋跟高、翘度不变。", "Grading about the heel point: length grows with foot length, girth at 5/6.67 of it; heel height and toe spring held constant."),
 		}
 		ly := y + 4
