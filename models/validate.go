@@ -163,7 +163,7 @@ func Validate(d *Design) error {
 		case !ValidID(id):
 			v.add(id, "id", CodeInvalidID, "%s ID %q is not 16 lowercase hex characters", what, id)
 		case seen[id] != "":
-			v.add(id, "id", CodeDuplicateID, "%s ID is also used by a %s", what, seen[id])
+			v.add(id, "id", CodeDuplicateID, "duplicate ID: this %s's ID is also used by a %s", what, seen[id])
 		default:
 			seen[id] = what
 		}
