@@ -1,0 +1,329 @@
+package packaging
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"cordwain/models"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// DXF cut files follow the AAMA/ASTM D6673 convention as cutting rooms read
+// it: ASCII DXF R12 (AC1009, POLYLINE/VERTEX, POINT, TEXT, BLOCK/INSERT),
+// mm, one BLOCK per piece and size inserted on layer 1, numbered layers.
+//
+// Chinese text: we write R12 with $DWGCODEPAGE ANSI_936 and GBK-encoded
+// strings rather than R2007+ UTF-8. AAMA importers (cutter and grading
+// software, including the Chinese CAD used in Wenzhou) read R12 files and
+// honour ANSI_936; a valid R2007 file also needs handles, CLASSES and
+// OBJECTS sections that AAMA readers often reject. Characters GBK cannot
+// encode become "?".
+
+// AAMA layers.
+const (
+	layerBoundary = "1"
+	layerNotch    = "4"
+	layerGrain    = "7"
+	layerInternal = "8"
+	layerDrill    = "13"
+	layerSew      = "14"
+	layerAnnot    = "15"
+)
+
+type dxfWriter struct {
+	w   *bufio.Writer
+	enc func(string) string
+}
+
+func (d *dxfWriter) pair(code int, v string) {
+	fmt.Fprintf(d.w, "%3d\n%s\n", code, v)
+}
+
+func (d *dxfWriter) num(code int, v float64) {
+	d.pair(code, strconv.FormatFloat(math.Round(v*10000)/10000, 'f', -1, 64))
+}
+
+func (d *dxfWriter) text(layer string, x, y, h float64, s string) {
+	d.pair(0, "TEXT")
+	d.pair(8, layer)
+	d.num(10, x)
+	d.num(20, y)
+	d.num(30, 0)
+	d.num(40, h)
+	d.pair(1, d.enc(s))
+	d.pair(7, "STANDARD")
+}
+
+func (d *dxfWriter) polyline(layer string, pts []models.Point, closed bool) {
+	if len(pts) < 2 {
+		return
+	}
+	d.pair(0, "POLYLINE")
+	d.pair(8, layer)
+	d.pair(66, "1")
+	d.num(10, 0)
+	d.num(20, 0)
+	d.num(30, 0)
+	if closed {
+		d.pair(70, "1")
+	} else {
+		d.pair(70, "0")
+	}
+	for _, p := range pts {
+		d.pair(0, "VERTEX")
+		d.pair(8, layer)
+		d.num(10, p.X)
+		d.num(20, p.Y)
+		d.num(30, 0)
+	}
+	d.pair(0, "SEQEND")
+	d.pair(8, layer)
+}
+
+func (d *dxfWriter) point(layer string, p models.Point, z, thickness, angle float64, withExtras bool) {
+	d.pair(0, "POINT")
+	d.pair(8, layer)
+	d.num(10, p.X)
+	d.num(20, p.Y)
+	d.num(30, z)
+	if withExtras {
+		d.num(39, thickness)
+		d.num(50, angle)
+	}
+}
+
+// gbk encodes s for ANSI_936, replacing what GBK cannot hold.
+func gbk(s string) string {
+	enc := simplifiedchinese.GBK.NewEncoder()
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 {
+			if r == '\n' || r == '\r' {
+				r = ' '
+			}
+			b.WriteRune(r)
+			continue
+		}
+		out, err := enc.String(string(r))
+		if err != nil {
+			b.WriteByte('?')
+			continue
+		}
+		b.WriteString(out)
+	}
+	return b.String()
+}
+
+// blockName makes an AAMA-safe block name: upper-case ASCII letters,
+// digits, "-" and "_", then "_" and the size.
+func blockName(pc *models.Piece, size float64) string {
+	clean := func(s string) string {
+		var b strings.Builder
+		for _, r := range strings.ToUpper(s) {
+			switch {
+			case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '-' || r == '_':
+				b.WriteRune(r)
+			case r == ' ' || r == '.' || r == '/':
+				b.WriteByte('_')
+			}
+		}
+		return strings.Trim(b.String(), "_")
+	}
+	n := clean(pc.Name)
+	if n == "" {
+		n = clean(pc.Role)
+	}
+	if n == "" {
+		n = "PIECE_" + clean(string(pc.ID))
+	}
+	if len(n) > 40 {
+		n = n[:40]
+	}
+	return n + "_" + strings.ReplaceAll(fmtSize(size), ".", "-")
+}
+
+// WriteDXF writes the cut file of every piece at every size of opts.
+func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
+	o, err := opts.normalise(d)
+	if err != nil {
+		return err
+	}
+	type block struct {
+		name string
+		g    pieceGeom
+	}
+	var blocks []block
+	used := map[string]int{}
+	for _, s := range o.Sizes {
+		for _, pc := range sortedPieces(d) {
+			g, err := pieceGeometry(d, pc, s)
+			if err != nil {
+				return fmt.Errorf("cut file: %w", err)
+			}
+			name := blockName(pc, s)
+			if n := used[name]; n > 0 { // two pieces with the same name
+				used[name]++
+				name = fmt.Sprintf("%s_%d", name, n+1)
+			} else {
+				used[name] = 1
+			}
+			blocks = append(blocks, block{name, g})
+		}
+	}
+	mat := map[models.ID]models.Material{}
+	for _, m := range d.Materials {
+		mat[m.ID] = m
+	}
+
+	dw := &dxfWriter{w: bufio.NewWriter(w), enc: gbk}
+	// HEADER
+	dw.pair(0, "SECTION")
+	dw.pair(2, "HEADER")
+	dw.pair(9, "$ACADVER")
+	dw.pair(1, "AC1009")
+	dw.pair(9, "$DWGCODEPAGE")
+	dw.pair(3, "ANSI_936")
+	dw.pair(9, "$INSUNITS")
+	dw.pair(70, "4")
+	dw.pair(9, "$MEASUREMENT")
+	dw.pair(70, "1")
+	dw.pair(0, "ENDSEC")
+	// TABLES: line type, layers, the one text style.
+	dw.pair(0, "SECTION")
+	dw.pair(2, "TABLES")
+	dw.pair(0, "TABLE")
+	dw.pair(2, "LTYPE")
+	dw.pair(70, "1")
+	dw.pair(0, "LTYPE")
+	dw.pair(2, "CONTINUOUS")
+	dw.pair(70, "0")
+	dw.pair(3, "Solid line")
+	dw.pair(72, "65")
+	dw.pair(73, "0")
+	dw.num(40, 0)
+	dw.pair(0, "ENDTAB")
+	layers := []string{"0", layerBoundary, layerNotch, layerGrain, layerInternal, layerDrill, layerSew, layerAnnot}
+	dw.pair(0, "TABLE")
+	dw.pair(2, "LAYER")
+	dw.pair(70, strconv.Itoa(len(layers)))
+	for i, l := range layers {
+		dw.pair(0, "LAYER")
+		dw.pair(2, l)
+		dw.pair(70, "0")
+		dw.pair(62, strconv.Itoa(i%7+1))
+		dw.pair(6, "CONTINUOUS")
+	}
+	dw.pair(0, "ENDTAB")
+	dw.pair(0, "TABLE")
+	dw.pair(2, "STYLE")
+	dw.pair(70, "1")
+	dw.pair(0, "STYLE")
+	dw.pair(2, "STANDARD")
+	dw.pair(70, "0")
+	dw.num(40, 0)
+	dw.num(41, 1)
+	dw.num(50, 0)
+	dw.pair(71, "0")
+	dw.num(42, 2.5)
+	dw.pair(3, "txt")
+	dw.pair(4, "")
+	dw.pair(0, "ENDTAB")
+	dw.pair(0, "ENDSEC")
+	// BLOCKS: one per piece and size.
+	dw.pair(0, "SECTION")
+	dw.pair(2, "BLOCKS")
+	for _, b := range blocks {
+		g := b.g
+		dw.pair(0, "BLOCK")
+		dw.pair(8, "0")
+		dw.pair(2, b.name)
+		dw.pair(70, "0")
+		dw.num(10, 0)
+		dw.num(20, 0)
+		dw.num(30, 0)
+		dw.pair(3, b.name)
+		dw.polyline(layerBoundary, g.cut, true)
+		dw.polyline(layerSew, g.net, true)
+		for _, st := range g.stitch {
+			dw.polyline(layerInternal, st, false)
+		}
+		c := centroid(g.net)
+		for _, m := range g.marks {
+			switch m.Kind {
+			case models.MarkNotch:
+				at := nearestOn(g.cut, m.At)
+				depth, width := m.Size, m.Width
+				if !(depth > 0) {
+					depth = 2
+				}
+				if !(width > 0) {
+					width = 1
+				}
+				ang := math.Atan2(c.Y-at.Y, c.X-at.X) * 180 / math.Pi
+				if ang < 0 {
+					ang += 360
+				}
+				dw.point(layerNotch, at, depth, width, ang, true)
+			case models.MarkPunch, models.MarkEyelet:
+				dw.point(layerDrill, m.At, 0, 0, 0, false)
+			case models.MarkText:
+				dw.text(layerAnnot, m.At.X, m.At.Y, 3, m.Text)
+			}
+		}
+		// Grain line through the centroid.
+		sn, cs := math.Sincos(g.piece.GrainAngle * math.Pi / 180)
+		gl := math.Min(g.bounds.Dx(), g.bounds.Dy()) * 0.35
+		dw.polyline(layerGrain, []models.Point{models.Pt(c.X-cs*gl, c.Y-sn*gl), models.Pt(c.X+cs*gl, c.Y+sn*gl)}, false)
+		// Piece text on layer 1, AAMA style.
+		qty := max(g.piece.Quantity, 1)
+		if g.piece.Mirror {
+			qty *= 2
+		}
+		m := mat[g.piece.Material]
+		lines := []string{
+			"Piece Name: " + b.name,
+			"Size: " + fmtSize(g.size),
+			"Quantity: " + strconv.Itoa(qty),
+			"Material: " + strings.TrimSpace(m.Name+" "+m.NameZH),
+		}
+		for i, l := range lines {
+			dw.text(layerBoundary, c.X, c.Y-float64(i)*4-6, 2.5, l)
+		}
+		name := strings.TrimSpace(g.piece.Name + " " + g.piece.NameZH)
+		dw.text(layerAnnot, c.X, c.Y+4, 3, name)
+		dw.pair(0, "ENDBLK")
+		dw.pair(8, "0")
+	}
+	dw.pair(0, "ENDSEC")
+	// ENTITIES: every block inserted once on layer 1, laid out in rows by size.
+	dw.pair(0, "SECTION")
+	dw.pair(2, "ENTITIES")
+	x, y, rowH := 0.0, 0.0, 0.0
+	prevSize := math.NaN()
+	for _, b := range blocks {
+		if b.g.size != prevSize && !math.IsNaN(prevSize) {
+			x, y, rowH = 0, y+rowH+30, 0
+		}
+		prevSize = b.g.size
+		dw.pair(0, "INSERT")
+		dw.pair(8, layerBoundary)
+		dw.pair(2, b.name)
+		dw.num(10, x-b.g.bounds.Min.X)
+		dw.num(20, y-b.g.bounds.Min.Y)
+		dw.num(30, 0)
+		x += b.g.bounds.Dx() + 20
+		rowH = math.Max(rowH, b.g.bounds.Dy())
+	}
+	dw.pair(0, "ENDSEC")
+	dw.pair(0, "EOF")
+	if err := dw.w.Flush(); err != nil {
+		return fmt.Errorf("writing DXF: %w", err)
+	}
+	return nil
+}
