@@ -135,7 +135,7 @@ func TestDXFOddInputs(t *testing.T) {
 		})
 	}
 	d := testDesign()
-	d.Pieces[0].Name = "前帮" // no ASCII: falls back to the role
+	d.Pieces[0].Name = "前帮"   // no ASCII: falls back to the role
 	d.Pieces[1].Name = "Vamp" // same name as another piece
 	d.Pieces[1].NameZH = ""
 	d.Pieces[0].Role = "vamp"
