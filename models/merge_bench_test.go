@@ -1,0 +1,142 @@
+package models
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchDesign is a large, realistic design of 1,000 elements plus meta and
+// last: 600 style lines of 13 points (4 segments), 250 pieces with 25-point
+// outlines, 100 marks, 42 materials and 8 colourways.
+func benchDesign(r *rand.Rand) *Design {
+	d := &Design{ID: randID(r), Meta: DefaultMeta(Men), Last: DefaultLast(Men, 260)}
+	d.Meta.Name, d.Meta.StyleNo = "Trail runner", "CW-BENCH"
+	for i := range 42 {
+		d.Materials = append(d.Materials, Material{ID: randID(r), Name: fmt.Sprintf("material %d", i), Kind: "textile", Unit: "dm2", Thickness: 1.1, Supplier: "Wenzhou Textiles"})
+	}
+	for i := range 600 {
+		d.StyleLines = append(d.StyleLines, StyleLine{ID: randID(r), Name: fmt.Sprintf("line %d", i), Kind: LineStyle, Path: randPath(r, 4, false)})
+	}
+	for i := range 250 {
+		d.Pieces = append(d.Pieces, Piece{ID: randID(r), Name: fmt.Sprintf("piece %d", i), Role: "overlay", Quantity: 2, Mirror: true,
+			Outline: randPath(r, 8, true), Edges: []AllowanceKind{AllowLasting, AllowLap, AllowFold},
+			Material: d.Materials[i%len(d.Materials)].ID, Lines: []ID{d.StyleLines[i].ID, d.StyleLines[i+250].ID}, Order: i})
+	}
+	for range 100 {
+		d.Marks = append(d.Marks, Mark{ID: randID(r), Piece: d.Pieces[r.IntN(len(d.Pieces))].ID, Kind: MarkPunch, At: Pt(10, 20), Size: 3})
+	}
+	for i := range 8 {
+		cw := Colourway{ID: randID(r), Name: fmt.Sprintf("colourway %d", i), Parts: map[ID]ColourwayPart{}}
+		for _, p := range d.Pieces[:40] {
+			cw.Parts[p.ID] = ColourwayPart{Material: p.Material, Colour: "black", Hex: "#101010"}
+		}
+		d.Colourways = append(d.Colourways, cw)
+	}
+	d.Normalize()
+	return d
+}
+
+// benchEdits applies n edits to a copy of base the way a designer would:
+// mostly moving style-line points and piece outlines, some renames and
+// quantity changes, a few deletions and additions. The first `shared`
+// edits target the same (element, property) on every side, with
+// side-specific values, so they conflict.
+func benchEdits(tb testing.TB, r *rand.Rand, base Snapshot, ids []ID, n, shared int, side string) Snapshot {
+	out := make(Snapshot, len(base))
+	for id, e := range base {
+		out[id] = e
+	}
+	set := func(id ID, prop string, v any) {
+		e := out[id]
+		props := make(Props, len(e.Props)+1)
+		for k, x := range e.Props {
+			props[k] = x
+		}
+		props[prop] = mustCanonical(tb, v)
+		e.Props = props
+		out[id] = e
+	}
+	for i := range n {
+		var id ID
+		if i < shared {
+			id = ids[i*7]
+		} else {
+			id = ids[r.IntN(len(ids))]
+		}
+		switch e := out[id]; {
+		case i >= shared && i%25 == 0:
+			delete(out, id)
+		case i >= shared && i%25 == 1:
+			nid := randID(r)
+			out[nid] = Element{ID: nid, Kind: KindMark, Props: Props{"piece": mustCanonical(tb, id), "kind": mustCanonical(tb, MarkNotch), "at": mustCanonical(tb, Pt(1, 2))}}
+		case e.Kind == KindStyleLine:
+			set(id, "path", randPath(r, 4, false))
+		case e.Kind == KindPiece && i%2 == 0:
+			set(id, "outline", randPath(r, 8, true))
+		case e.Kind == KindPiece:
+			set(id, "quantity", 1+r.IntN(4))
+		default:
+			set(id, "name", fmt.Sprintf("%s %d", side, i))
+		}
+	}
+	return out
+}
+
+func benchInputs(b *testing.B) (base, a, c Snapshot) {
+	r := rand.New(rand.NewPCG(42, 42))
+	d := benchDesign(r)
+	base, err := d.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := sortedIDs(base)
+	ids = ids[:len(ids)-2] // not meta and last ("last", "meta" sort after hex)
+	return base, benchEdits(b, r, base, ids, 100, 20, "a"), benchEdits(b, r, base, ids, 100, 20, "b")
+}
+
+// BenchmarkMerge3 is the DESIGN.md target: three-way merge of a
+// 1,000-element design with 100 edits a side, some overlapping (≤ 2 ms).
+// Run: go test -run '^$' -bench Merge3 -benchmem ./models/
+func BenchmarkMerge3(b *testing.B) {
+	base, a, c := benchInputs(b)
+	sa, sc := stamp(1, "peerA"), stamp(2, "peerB")
+	_, conflicts := Merge(base, a, c, sa, sc)
+	if len(conflicts) < 10 {
+		b.Fatalf("only %d conflicts; the edits should overlap", len(conflicts))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		Merge(base, a, c, sa, sc)
+	}
+	b.ReportMetric(float64(len(conflicts)), "conflicts")
+}
+
+// BenchmarkMerge3Tracked is the same merge carrying per-property stamps.
+func BenchmarkMerge3Tracked(b *testing.B) {
+	base, a, c := benchInputs(b)
+	sa, sc := Side{Snap: a, Stamp: stamp(1, "peerA")}, Side{Snap: c, Stamp: stamp(2, "peerB")}
+	b.ReportAllocs()
+	for b.Loop() {
+		MergeTracked(base, sa, sc)
+	}
+}
+
+func BenchmarkDiff(b *testing.B) {
+	base, a, _ := benchInputs(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		Diff(base, a)
+	}
+}
+
+func BenchmarkSnapshot(b *testing.B) {
+	d := benchDesign(rand.New(rand.NewPCG(42, 42)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := d.Snapshot(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
