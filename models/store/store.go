@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -133,6 +135,9 @@ func openBolt(path string, opts Options) (*bolt.DB, error) {
 	if fi.Size() == 0 {
 		return nil, fmt.Errorf("%w: the store file is empty", ErrCorrupt)
 	}
+	if err := checkLength(path, fi.Size()); err != nil {
+		return nil, err
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
@@ -155,6 +160,65 @@ func openBolt(path string, opts Options) (*bolt.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// checkLength reads bbolt's two meta pages and refuses a file shorter
+// than the pages the newest valid meta says are in use. bbolt itself would
+// map the missing pages and fault on first touch, possibly inside Open,
+// where the lock could not be released.
+func checkLength(path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	const (
+		magic     = 0xED0CDAED
+		headerLen = 16 // page header: id, flags, count, overflow
+	)
+	var best struct {
+		txid, pgid uint64
+		pageSize   uint32
+		ok         bool
+	}
+	buf := make([]byte, headerLen+64)
+	readMeta := func(off int64) {
+		if _, err := f.ReadAt(buf, off); err != nil {
+			return
+		}
+		m := buf[headerLen:]
+		if binary.LittleEndian.Uint32(m[0:]) != magic {
+			return
+		}
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if h.Sum64() != binary.LittleEndian.Uint64(m[56:]) {
+			return
+		}
+		ps := binary.LittleEndian.Uint32(m[8:])
+		pgid := binary.LittleEndian.Uint64(m[40:])
+		txid := binary.LittleEndian.Uint64(m[48:])
+		if !best.ok || txid > best.txid {
+			best.txid, best.pgid, best.pageSize, best.ok = txid, pgid, ps, true
+		}
+	}
+	readMeta(0)
+	if best.ok {
+		readMeta(int64(best.pageSize))
+	} else {
+		for _, ps := range []int64{4096, 8192, 16384, 65536} {
+			if readMeta(ps); best.ok {
+				break
+			}
+		}
+	}
+	if !best.ok {
+		return fmt.Errorf("%w: no valid meta page (not a Cordwain store, or overwritten)", ErrCorrupt)
+	}
+	if need := int64(best.pgid) * int64(best.pageSize); size < need {
+		return fmt.Errorf("%w: file truncated: %d bytes, its meta page says %d", ErrCorrupt, size, need)
+	}
+	return nil
 }
 
 // guard runs fn so that a fault reading the memory-mapped file (a
