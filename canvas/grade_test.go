@@ -17,9 +17,9 @@ func gradeTestDesign() *models.Design {
 		pts = append(pts, seg(c[i], c[(i+1)%4])...)
 	}
 	return &models.Design{
-		ID:   "d1",
-		Meta: models.Meta{BaseSize: 255, SizeRun: []float64{245, 250, 255, 260, 265}, SizeSystem: models.SizeEU, Gender: models.Men},
-		Last: menLast(),
+		ID:         "d1",
+		Meta:       models.Meta{BaseSize: 255, SizeRun: []float64{245, 250, 255, 260, 265}, SizeSystem: models.SizeEU, Gender: models.Men},
+		Last:       menLast(),
 		StyleLines: []models.StyleLine{{ID: "s1", Path: models.Path{Points: pts[:4]}}},
 		Pieces:     []models.Piece{{ID: "p1", Name: "vamp", Outline: models.Path{Points: pts, Closed: true}, Edges: []models.AllowanceKind{models.AllowLasting}}},
 		Marks:      []models.Mark{{ID: "m1", Piece: "p1", Kind: models.MarkPunch, At: models.Pt(200, 30), Size: 3}},
@@ -97,7 +97,7 @@ func TestGradeProperties(t *testing.T) {
 		})
 	}
 	t.Run("check increments", func(t *testing.T) {
-		d := gradeTestDesign() // EU, base CN 255 = EU 41
+		d := gradeTestDesign()        // EU, base CN 255 = EU 41
 		g, err := GradeDesign(d, 260) // EU 42
 		if err != nil {
 			t.Fatal(err)
