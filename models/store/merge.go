@@ -1,0 +1,296 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/go-memdb"
+	bolt "go.etcd.io/bbolt"
+
+	"cordwain/models"
+)
+
+// Diff lists the differences from version a to version b (see
+// [models.Diff]).
+func (s *Store) Diff(a, b models.ID) ([]models.Change, error) {
+	sa, err := s.Snapshot(a)
+	if err != nil {
+		return nil, fmt.Errorf("diffing: %w", err)
+	}
+	sb, err := s.Snapshot(b)
+	if err != nil {
+		return nil, fmt.Errorf("diffing: %w", err)
+	}
+	return models.Diff(sa, sb), nil
+}
+
+// MergeBase returns the deterministic common ancestor of a and b: among
+// all their common ancestors, the greatest by (time, ID). It depends only
+// on the DAG, so every peer picks the same one.
+func (s *Store) MergeBase(a, b models.ID) (*models.Version, error) {
+	txn := s.mem.Txn(false)
+	base, err := s.mergeBase(txn, a, b)
+	if err != nil {
+		return nil, fmt.Errorf("finding merge base: %w", err)
+	}
+	return cloneVersion(base), nil
+}
+
+func (s *Store) mergeBase(txn *memdb.Txn, a, b models.ID) (*models.Version, error) {
+	ancA, err := s.ancestors(txn, a)
+	if err != nil {
+		return nil, err
+	}
+	ancB, err := s.ancestors(txn, b)
+	if err != nil {
+		return nil, err
+	}
+	var best *models.Version
+	for id, v := range ancA {
+		if _, ok := ancB[id]; ok && (best == nil || compareVersions(best, v) < 0) {
+			best = v
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("%w: %s and %s share no ancestor", ErrNotFound, short(a), short(b))
+	}
+	return best, nil
+}
+
+// MergeHeads merges version other into branch of design. If other is
+// already in the branch's history nothing happens; if the branch head is
+// an ancestor of other the branch fast-forwards. Otherwise it writes a
+// merge version: content from [models.Merge] over the deterministic merge
+// base, parents sorted, no author, time the later of the two, message
+// [MergeMessage]; so two stores merging the same heads produce the same
+// version ID, and a merge that arrived by sync is simply reused. Conflicts
+// are recorded with both values (see [Store.Conflicts]). It returns the
+// branch's new head.
+func (s *Store) MergeHeads(design models.ID, branch string, other models.ID) (*models.Version, error) {
+	v, err := s.mergeHeads(design, branch, other)
+	if err != nil {
+		return nil, fmt.Errorf("merging %s into %s/%s: %w", short(other), design, branch, err)
+	}
+	return v, nil
+}
+
+func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*models.Version, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	txn := s.mem.Txn(false)
+	head, err := s.refHead(txn, design, RefBranch, branch)
+	if err != nil {
+		return nil, err
+	}
+	ov, err := s.version(txn, other)
+	if err != nil {
+		return nil, err
+	}
+	if ov.Design != design {
+		return nil, fmt.Errorf("%w: version %s belongs to design %s", ErrInvalid, short(other), ov.Design)
+	}
+	ancHead, err := s.ancestors(txn, head.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ancHead[other]; ok {
+		return cloneVersion(head), nil // already merged
+	}
+	ref := &Ref{Key: refKey(design, RefBranch, branch), Design: design, Kind: RefBranch, Name: branch}
+	ancOther, err := s.ancestors(txn, other)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ancOther[head.ID]; ok { // fast-forward
+		ref.Version = other
+		err := s.write(func(tx *bolt.Tx) error { return writeRef(tx, ref) },
+			func(txn *memdb.Txn) error { return txn.Insert(tableRefs, ref) },
+			Event{Kind: EventRefs, Design: design})
+		if err != nil {
+			return nil, err
+		}
+		return cloneVersion(ov), nil
+	}
+
+	// Order the sides by ID so the call is the same on every peer.
+	a, b := head, ov
+	if b.ID < a.ID {
+		a, b = b, a
+	}
+	base, err := s.mergeBase(txn, a.ID, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	var snaps [3]models.Snapshot
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for i, v := range []*models.Version{base, a, b} {
+			if snaps[i], err = readSnapshot(tx, v.Root); err != nil {
+				return fmt.Errorf("version %s: %w", short(v.ID), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	merged, conflicts := models.Merge(snaps[0], snaps[1], snaps[2], stampOf(a), stampOf(b))
+	es, err := encodeSnapshot(merged)
+	if err != nil {
+		return nil, err
+	}
+	mv := &models.Version{
+		Design:  design,
+		Parents: []models.ID{a.ID, b.ID}, // sorted
+		Time:    a.Time,
+		Message: MergeMessage,
+		Root:    es.root,
+	}
+	if a.Time.Less(b.Time) {
+		mv.Time = b.Time
+	}
+	mv.ID = ComputeID(mv)
+	ref.Version = mv.ID
+	known, _ := txn.First(tableVersions, indexID, string(mv.ID))
+	var records []*ConflictRecord
+	for _, c := range conflicts {
+		c.Design, c.Merge = design, mv.ID
+		rec := &ConflictRecord{Conflict: c}
+		rec.Key = conflictKey(&rec.Conflict)
+		if o, err := txn.First(tableConflicts, indexID, rec.Key); err == nil && o != nil {
+			continue // recorded when this merge was first made
+		}
+		records = append(records, rec)
+	}
+	stored := cloneVersion(mv)
+	name := designName(merged)
+	err = s.write(func(tx *bolt.Tx) error {
+		if err := writeContent(tx, es); err != nil {
+			return err
+		}
+		if known == nil {
+			if err := writeVersion(tx, mv); err != nil {
+				return err
+			}
+		}
+		for _, rec := range records {
+			if err := writeConflict(tx, rec); err != nil {
+				return err
+			}
+		}
+		if err := writeRef(tx, ref); err != nil {
+			return err
+		}
+		return writeDesign(tx, design, name)
+	}, func(txn *memdb.Txn) error {
+		if o, _ := txn.First(tableVersions, indexID, string(mv.ID)); o == nil {
+			if err := txn.Insert(tableVersions, stored); err != nil {
+				return err
+			}
+		}
+		for _, rec := range records {
+			if err := txn.Insert(tableConflicts, rec); err != nil {
+				return err
+			}
+		}
+		if err := txn.Insert(tableRefs, ref); err != nil {
+			return err
+		}
+		return refreshDesign(txn, design, name)
+	}, Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design},
+		Event{Kind: EventConflicts, Design: design}, Event{Kind: EventDesigns, Design: design})
+	if err != nil {
+		return nil, err
+	}
+	return mv, nil
+}
+
+func stampOf(v *models.Version) models.Stamp {
+	return models.Stamp{Time: v.Time, Author: v.Author.PeerID}
+}
+
+func writeConflict(tx *bolt.Tx, rec *ConflictRecord) error {
+	b, err := models.Canonical(rec)
+	if err != nil {
+		return fmt.Errorf("encoding conflict: %w", err)
+	}
+	if err := tx.Bucket(bucketConflicts).Put([]byte(rec.Key), b); err != nil {
+		return fmt.Errorf("writing conflict: %w", err)
+	}
+	return nil
+}
+
+// Conflicts lists a design's recorded conflicts, by merge, element and
+// property.
+func (s *Store) Conflicts(design models.ID) []ConflictRecord {
+	it, err := s.mem.Txn(false).Get(tableConflicts, indexDesign, string(design))
+	if err != nil {
+		return nil
+	}
+	var out []ConflictRecord
+	for o := it.Next(); o != nil; o = it.Next() {
+		c := *o.(*ConflictRecord)
+		c.Winner, c.Loser = slices.Clone(c.Winner), slices.Clone(c.Loser)
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b ConflictRecord) int { return cmp.Compare(a.Key, b.Key) })
+	return out
+}
+
+// FlipConflict makes the loser of a recorded conflict win: it commits, on
+// branch, the branch head's content with the conflict's (element,
+// property) set to the loser's value (a nil loser removes the property,
+// or the element for an existence conflict), and marks the conflict as
+// flipped by that version.
+func (s *Store) FlipConflict(key string, branch string, author *Identity) (*models.Version, error) {
+	o, err := s.mem.Txn(false).First(tableConflicts, indexID, key)
+	if err != nil || o == nil {
+		return nil, fmt.Errorf("flipping conflict: %w: %q", ErrNotFound, key)
+	}
+	rec := *o.(*ConflictRecord)
+	head, err := s.Head(rec.Design, branch)
+	if err != nil {
+		return nil, fmt.Errorf("flipping conflict: %w", err)
+	}
+	snap, err := s.Snapshot(head.ID)
+	if err != nil {
+		return nil, fmt.Errorf("flipping conflict: %w", err)
+	}
+	el, ok := snap[rec.Element]
+	switch {
+	case rec.Prop == "": // the element was deleted on the losing side
+		delete(snap, rec.Element)
+	case !ok:
+		return nil, fmt.Errorf("flipping conflict: %w: element %s no longer exists on %s", ErrNotFound, rec.Element, branch)
+	case rec.Prop == models.KindProp:
+		el.Kind = models.Kind(rec.Loser)
+		snap[rec.Element] = el
+	default:
+		el.Props = maps.Clone(el.Props)
+		if rec.Loser == nil {
+			delete(el.Props, rec.Prop)
+		} else {
+			el.Props[rec.Prop] = slices.Clone(rec.Loser)
+		}
+		snap[rec.Element] = el
+	}
+	what := string(rec.Element)
+	if rec.Prop != "" {
+		what += "." + rec.Prop
+	}
+	v, err := s.Commit(rec.Design, branch, snap, "Flip conflict on "+what, author)
+	if err != nil {
+		return v, fmt.Errorf("flipping conflict: %w", err)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	rec.FlippedBy = v.ID
+	err = s.write(func(tx *bolt.Tx) error { return writeConflict(tx, &rec) },
+		func(txn *memdb.Txn) error { return txn.Insert(tableConflicts, &rec) },
+		Event{Kind: EventConflicts, Design: rec.Design})
+	if err != nil {
+		return nil, fmt.Errorf("flipping conflict: %w", err)
+	}
+	return v, nil
+}
