@@ -3,6 +3,8 @@ package models
 import (
 	"bytes"
 	"cmp"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -103,10 +105,19 @@ type merger struct {
 }
 
 func (m *merger) run() {
-	m.out = make(Snapshot, max(len(m.a.Snap), len(m.b.Snap)))
+	// Start from a copy of a: most elements are the same on both sides, and
+	// copying a map wholesale is far cheaper than inserting them one by one.
+	m.out = maps.Clone(m.a.Snap)
+	if m.out == nil {
+		m.out = Snapshot{}
+	}
 	for id, ea := range m.a.Snap {
+		eb, inB := m.b.Snap[id]
+		if inB && !m.track && ea.Kind == eb.Kind && sameProps(ea.Props, eb.Props) {
+			continue // the very same element on both sides: already in out
+		}
 		e0, in0 := m.base[id]
-		if eb, inB := m.b.Snap[id]; inB {
+		if inB {
 			m.both(id, e0, in0, ea, eb)
 		} else {
 			m.one(id, e0, in0, ea, m.a, m.b)
@@ -133,7 +144,8 @@ func (m *merger) one(id ID, e0 Element, in0 bool, e Element, s, o Side) {
 		return
 	}
 	if elementEqual(e, e0) {
-		return // deleted by o, untouched by s
+		delete(m.out, id) // deleted by o, untouched by s
+		return
 	}
 	// Modification beats deletion.
 	m.take(id, e, e0, s)
@@ -302,10 +314,20 @@ func compareValue(x []byte, okX bool, y []byte, okY bool) int {
 	return bytes.Compare(x, y)
 }
 
+// sameProps reports whether x and y are the very same map, which they are
+// when both sides hold an element neither touched (snapshots share
+// unchanged elements). Cheaper than comparing the values.
+func sameProps(x, y Props) bool {
+	return len(x) == len(y) && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+}
+
 // elementEqual compares kind and properties (not the ID).
 func elementEqual(x, y Element) bool {
 	if x.Kind != y.Kind || len(x.Props) != len(y.Props) {
 		return false
+	}
+	if sameProps(x.Props, y.Props) {
+		return true
 	}
 	for k, vx := range x.Props {
 		vy, ok := y.Props[k]
