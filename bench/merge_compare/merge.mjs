@@ -1,0 +1,149 @@
+// Three-way merge of a 1,000-element shoe design with 100 edits a side (20
+// of them on the same properties), in Yjs and Automerge, the same shape of
+// work as models.BenchmarkMerge3. Prints median milliseconds as JSON.
+//
+//   npm install && node merge.mjs          # Yjs and Automerge
+//   node merge.mjs --go                    # also runs the Go benchmark and prints ratios
+//
+// Only the merge is timed: for Yjs, computing B's update against A's state
+// vector and applying it to A; for Automerge, A.merge(a, b). Building the
+// base, loading both sides and making the edits are not timed.
+import * as Y from 'yjs'
+import * as A from '@automerge/automerge'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+
+const RUNS = Number(process.env.RUNS || 9)
+const EDITS = 100
+const SHARED = 20
+
+// Deterministic PRNG (mulberry32) so every run makes the same design.
+function rng (seed) {
+  return () => {
+    seed |= 0; seed = seed + 0x6D2B79F5 | 0
+    let t = Math.imul(seed ^ seed >>> 15, 1 | seed)
+    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t
+    return ((t ^ t >>> 14) >>> 0) / 4294967296
+  }
+}
+const hex = (r) => Array.from({ length: 16 }, () => Math.floor(r() * 16).toString(16)).join('')
+// A path's point list is one atomic property: its bytes.
+const pathBytes = (r, segs) => {
+  const f = new Float64Array(2 * (1 + 3 * segs))
+  for (let i = 0; i < f.length; i++) f[i] = Math.floor(r() * 3000) / 10
+  return new Uint8Array(f.buffer)
+}
+
+function design () {
+  const r = rng(42)
+  const els = {}
+  const mats = []
+  for (let i = 0; i < 42; i++) { const id = hex(r); mats.push(id); els[id] = { kind: 'material', name: `material ${i}`, unit: 'dm2', thickness: 1.1, supplier: 'Wenzhou Textiles' } }
+  const lines = []
+  for (let i = 0; i < 600; i++) { const id = hex(r); lines.push(id); els[id] = { kind: 'styleline', name: `line ${i}`, linekind: 'style', path: pathBytes(r, 4) } }
+  const pieces = []
+  for (let i = 0; i < 250; i++) {
+    const id = hex(r); pieces.push(id)
+    els[id] = { kind: 'piece', name: `piece ${i}`, role: 'overlay', quantity: 2, mirror: true, outline: pathBytes(r, 8), edges: 'lasting,lap,fold', material: mats[i % 42], lines: `${lines[i]},${lines[i + 250]}`, order: i }
+  }
+  for (let i = 0; i < 100; i++) els[hex(r)] = { kind: 'mark', piece: pieces[Math.floor(r() * 250)], markkind: 'punch', x: 10, y: 20, size: 3 }
+  for (let i = 0; i < 8; i++) {
+    const parts = {}
+    for (const p of pieces.slice(0, 40)) parts[p] = `${els[p].material}|black|#101010`
+    els[hex(r)] = { kind: 'colourway', name: `colourway ${i}`, parts: JSON.stringify(parts) }
+  }
+  return els
+}
+
+// edits lists 100 (op, id, prop, value) edits for one side.
+function edits (els, seed, side) {
+  const r = rng(seed)
+  const ids = Object.keys(els).sort()
+  const out = []
+  for (let i = 0; i < EDITS; i++) {
+    const id = i < SHARED ? ids[i * 7] : ids[Math.floor(r() * ids.length)]
+    const e = els[id]
+    if (i >= SHARED && i % 25 === 0) out.push({ op: 'del', id })
+    else if (i >= SHARED && i % 25 === 1) out.push({ op: 'add', id: hex(r), value: { kind: 'mark', piece: id, markkind: 'notch', x: 1, y: 2 } })
+    else if (e.kind === 'styleline') out.push({ op: 'set', id, prop: 'path', value: pathBytes(r, 4) })
+    else if (e.kind === 'piece' && i % 2 === 0) out.push({ op: 'set', id, prop: 'outline', value: pathBytes(r, 8) })
+    else if (e.kind === 'piece') out.push({ op: 'set', id, prop: 'quantity', value: 1 + Math.floor(r() * 4) })
+    else out.push({ op: 'set', id, prop: 'name', value: `${side} ${i}` })
+  }
+  return out
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+
+function benchYjs (els, ea, eb) {
+  const base = new Y.Doc()
+  base.transact(() => {
+    const root = base.getMap('els')
+    for (const [id, props] of Object.entries(els)) {
+      const m = new Y.Map()
+      for (const [k, v] of Object.entries(props)) m.set(k, v)
+      root.set(id, m)
+    }
+  })
+  const baseUpdate = Y.encodeStateAsUpdate(base)
+  const apply = (doc, list) => doc.transact(() => {
+    const root = doc.getMap('els')
+    for (const ed of list) {
+      if (ed.op === 'del') root.delete(ed.id)
+      else if (ed.op === 'add') { const m = new Y.Map(); for (const [k, v] of Object.entries(ed.value)) m.set(k, v); root.set(ed.id, m) } else root.get(ed.id)?.set(ed.prop, ed.value)
+    }
+  })
+  const times = []
+  for (let run = 0; run < RUNS; run++) {
+    const a = new Y.Doc(); Y.applyUpdate(a, baseUpdate); apply(a, ea)
+    const b = new Y.Doc(); Y.applyUpdate(b, baseUpdate); apply(b, eb)
+    const t0 = performance.now()
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)))
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+function benchAutomerge (els, ea, eb) {
+  let base = A.init({ actor: '00'.repeat(16) })
+  base = A.change(base, (d) => { d.els = {}; for (const [id, props] of Object.entries(els)) d.els[id] = props })
+  const bin = A.save(base)
+  const apply = (doc, list) => A.change(doc, (d) => {
+    for (const ed of list) {
+      if (ed.op === 'del') delete d.els[ed.id]
+      else if (ed.op === 'add') d.els[ed.id] = ed.value
+      else if (d.els[ed.id]) d.els[ed.id][ed.prop] = ed.value
+    }
+  })
+  const times = []
+  for (let run = 0; run < RUNS; run++) {
+    const a = apply(A.load(bin, { actor: 'aa'.repeat(16) }), ea)
+    const b = apply(A.load(bin, { actor: 'bb'.repeat(16) }), eb)
+    const t0 = performance.now()
+    A.merge(a, b)
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+function benchGo () {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+  const res = spawnSync('go', ['test', '-run', '^$', '-bench', '^BenchmarkMerge3$', '-count', '1', './models/'], { cwd: root, encoding: 'utf8' })
+  const m = /BenchmarkMerge3\S*\s+\d+\s+([\d.]+) ns\/op/.exec(res.stdout || '')
+  if (!m) throw new Error(`go benchmark failed: ${res.stderr || res.stdout}`)
+  return Number(m[1]) / 1e6
+}
+
+const els = design()
+const ea = edits(els, 1, 'a')
+const eb = edits(els, 2, 'b')
+const out = { elements: Object.keys(els).length, edits_per_side: EDITS, shared_edits: SHARED, runs: RUNS }
+out.yjs_ms = +benchYjs(els, ea, eb).toFixed(3)
+out.automerge_ms = +benchAutomerge(els, ea, eb).toFixed(3)
+if (process.argv.includes('--go')) {
+  out.go_ms = +benchGo().toFixed(3)
+  out.yjs_over_go = +(out.yjs_ms / out.go_ms).toFixed(1)
+  out.automerge_over_go = +(out.automerge_ms / out.go_ms).toFixed(1)
+}
+console.log(JSON.stringify(out, null, 2))
