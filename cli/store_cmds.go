@@ -1,0 +1,302 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"cordwain/models"
+	"cordwain/models/store"
+)
+
+func init() {
+	Register(Command{Name: "log", Summary: "show a design's history", Run: runLog})
+	Register(Command{Name: "edit", Summary: "set design properties and commit a version", Run: runEdit})
+	Register(Command{Name: "bundle", Summary: "export or import a design with its whole history", Run: runBundle})
+}
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// pickDesign finds the design named by the --design flag; without it, the
+// store's only design.
+func pickDesign(s *store.Store, nameOrID string) (store.DesignInfo, error) {
+	if nameOrID != "" {
+		return s.FindDesign(nameOrID)
+	}
+	ds := s.Designs()
+	switch len(ds) {
+	case 0:
+		return store.DesignInfo{}, fmt.Errorf("no designs in %s", s.Dir())
+	case 1:
+		return ds[0], nil
+	}
+	return store.DesignInfo{}, Usagef("%d designs: choose one with --design NAME|ID", len(ds))
+}
+
+func runLog(env Env, args []string) error {
+	fs := NewFlagSet(env, "log")
+	design := fs.String("design", "", "design name or ID (default: the only design)")
+	branch := fs.String("branch", "", "show only the history of this branch (default: every version)")
+	if err := fs.Parse(args); err != nil {
+		return Usagef("%v", err)
+	}
+	s, err := store.Open(env.DataDir, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := pickDesign(s, *design)
+	if err != nil {
+		return err
+	}
+	var vs []*models.Version
+	if *branch != "" {
+		if vs, err = s.Log(d.ID, *branch); err != nil {
+			return err
+		}
+	} else {
+		vs = s.History(d.ID)
+	}
+	labels := map[models.ID][]string{}
+	for _, r := range s.Refs(d.ID) {
+		labels[r.Version] = append(labels[r.Version], string(r.Kind)+":"+r.Name)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "VERSION\tTIME\tAUTHOR\tMESSAGE\tPARENTS\tREFS\n")
+	for _, v := range vs {
+		author := v.Author.Name
+		if store.IsMerge(v) {
+			author = "(merge)"
+		}
+		var parents []string
+		for _, p := range v.Parents {
+			parents = append(parents, store.Short(p))
+		}
+		when := time.UnixMilli(v.Time.Wall).Local().Format("2006-01-02 15:04:05")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", store.Short(v.ID), when, author,
+			oneLine(v.Message), strings.Join(parents, " "), strings.Join(labels[v.ID], " "))
+	}
+	return tw.Flush()
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}
+
+func runEdit(env Env, args []string) error {
+	fs := NewFlagSet(env, "edit")
+	design := fs.String("design", "", "design name or ID")
+	branch := fs.String("branch", store.DefaultBranch, "branch to commit on")
+	msg := fs.String("m", "", "commit message")
+	var sets multiFlag
+	fs.Var(&sets, "set", "meta.NAME=VALUE or last.NAME=VALUE (JSON field names; repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return Usagef("%v", err)
+	}
+	if len(sets) == 0 {
+		return Usagef("nothing to do: give at least one --set")
+	}
+	s, err := store.Open(env.DataDir, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	info, err := pickDesign(s, *design)
+	if err != nil {
+		return err
+	}
+	head, err := s.Head(info.ID, *branch)
+	if err != nil {
+		return err
+	}
+	d, err := s.Checkout(head.ID)
+	if err != nil {
+		return err
+	}
+	for _, kv := range sets {
+		if err := setProperty(d, kv); err != nil {
+			return Usagef("--set %s: %v", kv, err)
+		}
+	}
+	if err := models.Validate(d); err != nil {
+		return fmt.Errorf("not committed, the design would be invalid: %w", err)
+	}
+	id, err := store.LoadOrCreateIdentity(env.DataDir)
+	if err != nil {
+		return err
+	}
+	if *msg == "" {
+		*msg = "Set " + strings.Join(sets, ", ")
+	}
+	v, err := s.CommitDesign(*branch, d, *msg, id)
+	if errors.Is(err, store.ErrNoChange) {
+		fmt.Fprintf(env.Stdout, "no change; %s is still at %s\n", *branch, store.Short(v.ID))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s %s\n", store.Short(v.ID), *msg)
+	return nil
+}
+
+// setProperty sets "meta.name=value" or "last.name=value" by JSON field
+// name. The value is read as JSON (30, true, [240,245]) and, failing that,
+// as a string (SS27).
+func setProperty(d *models.Design, kv string) error {
+	path, value, ok := strings.Cut(kv, "=")
+	if !ok {
+		return errors.New("want PART.NAME=VALUE")
+	}
+	part, name, ok := strings.Cut(path, ".")
+	if !ok || name == "" {
+		return errors.New("want meta.NAME or last.NAME")
+	}
+	var target any
+	switch part {
+	case "meta":
+		target = &d.Meta
+	case "last":
+		target = &d.Last
+	default:
+		return fmt.Errorf("unknown part %q (meta or last)", part)
+	}
+	cur, err := json.Marshal(target)
+	if err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(cur, &fields); err != nil {
+		return err
+	}
+	str, _ := json.Marshal(value)
+	candidates := []json.RawMessage{str}
+	if json.Valid([]byte(value)) {
+		candidates = []json.RawMessage{json.RawMessage(value), str}
+	}
+	var lastErr error
+	for _, c := range candidates {
+		fields[name] = c
+		b, _ := json.Marshal(fields)
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		// Decode into a copy so a failed attempt leaves d untouched.
+		switch t := target.(type) {
+		case *models.Meta:
+			m := *t
+			if lastErr = dec.Decode(&m); lastErr == nil {
+				*t = m
+				return nil
+			}
+		case *models.Last:
+			l := *t
+			if lastErr = dec.Decode(&l); lastErr == nil {
+				*t = l
+				return nil
+			}
+		}
+	}
+	if strings.Contains(lastErr.Error(), "unknown field") {
+		return fmt.Errorf("%s has no property %q", part, name)
+	}
+	return fmt.Errorf("bad value %q: %v", value, lastErr)
+}
+
+func runBundle(env Env, args []string) error {
+	if len(args) == 0 {
+		return Usagef("bundle export --design X -o FILE | bundle import FILE")
+	}
+	switch args[0] {
+	case "export":
+		return runBundleExport(env, args[1:])
+	case "import":
+		return runBundleImport(env, args[1:])
+	}
+	return Usagef("unknown bundle command %q (export or import)", args[0])
+}
+
+func runBundleExport(env Env, args []string) error {
+	fs := NewFlagSet(env, "bundle export")
+	design := fs.String("design", "", "design name or ID")
+	out := fs.String("o", "", "output file")
+	if err := fs.Parse(args); err != nil {
+		return Usagef("%v", err)
+	}
+	if *out == "" {
+		return Usagef("bundle export needs -o FILE")
+	}
+	s, err := store.Open(env.DataDir, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := pickDesign(s, *design)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.ExportBundle(&buf, d.ID); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+		return fmt.Errorf("writing bundle: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "exported %q (%d versions) to %s\n", d.Name, len(s.History(d.ID)), *out)
+	return nil
+}
+
+// runBundleImport applies a bundle, then merges every imported head that
+// the default branch does not contain, as sync does.
+func runBundleImport(env Env, args []string) error {
+	fs := NewFlagSet(env, "bundle import")
+	if err := fs.Parse(args); err != nil {
+		return Usagef("%v", err)
+	}
+	if fs.NArg() != 1 {
+		return Usagef("bundle import FILE")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("importing bundle: %w", err)
+	}
+	defer f.Close()
+	s, err := store.Open(env.DataDir, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.ImportBundle(f)
+	if err != nil {
+		return err
+	}
+	merged := 0
+	for _, h := range s.Heads(res.Design) {
+		before, err := s.Head(res.Design, store.DefaultBranch)
+		if err != nil {
+			return err
+		}
+		after, err := s.MergeHeads(res.Design, store.DefaultBranch, h.ID)
+		if err != nil {
+			return err
+		}
+		if after.ID != before.ID {
+			merged++
+		}
+	}
+	fmt.Fprintf(env.Stdout, "imported %s: %d new versions, %d already known, %d merged into %s\n",
+		res.Design, len(res.Added), res.Known, merged, store.DefaultBranch)
+	return nil
+}

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cordwain/models"
+	"cordwain/models/store"
+)
+
+// seedDesign commits a valid design into a fresh data dir.
+func seedDesign(t *testing.T, dir, name string) models.ID {
+	t.Helper()
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := &models.Design{ID: models.NewID(), Meta: models.DefaultMeta(models.Women), Last: models.DefaultLast(models.Women, 235)}
+	d.Meta.Name = name
+	d.Meta.StyleNo = "CW-001"
+	if err := models.Validate(d); err != nil {
+		t.Fatalf("seed design invalid: %v", err)
+	}
+	id, err := store.LoadOrCreateIdentity(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CommitDesign(store.DefaultBranch, d, "new design", id); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+func run(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	cmd, ok := Lookup(args[0])
+	if !ok {
+		t.Fatalf("no command %q", args[0])
+	}
+	var out, errOut bytes.Buffer
+	err := cmd.Run(Env{DataDir: dir, Stdout: &out, Stderr: &errOut}, args[1:])
+	return out.String() + errOut.String(), err
+}
+
+func TestEditAndLog(t *testing.T) {
+	dir := t.TempDir()
+	id := seedDesign(t, dir, "Court pump")
+	if out, err := run(t, dir, "edit", "--design", "court pump", "--set", "last.heel_height=30", "--set", "meta.season=SS27", "-m", "lower heel"); err != nil {
+		t.Fatalf("edit: %v\n%s", err, out)
+	}
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := s.Head(id, store.DefaultBranch)
+	d, err := s.Checkout(head.ID)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Last.HeelHeight != 30 || d.Meta.Season != "SS27" || head.Message != "lower heel" {
+		t.Fatalf("after edit: heel %v season %q message %q", d.Last.HeelHeight, d.Meta.Season, head.Message)
+	}
+
+	out, err := run(t, dir, "log", "--design", string(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "lower heel") || !strings.Contains(out, "new design") || !strings.Contains(out, "branch:main") {
+		t.Fatalf("log:\n%s", out)
+	}
+	if strings.Index(out, "lower heel") > strings.Index(out, "new design") {
+		t.Fatalf("log not newest first:\n%s", out)
+	}
+}
+
+func TestEditRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	id := seedDesign(t, dir, "Mule")
+	for name, args := range map[string][]string{
+		"unknown property": {"--set", "last.wingspan=3"},
+		"unknown part":     {"--set", "sole.x=3"},
+		"bad value":        {"--set", "last.heel_height=high"},
+		"invalid design":   {"--set", "last.heel_height=-50"},
+		"no set":           {},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := run(t, dir, append([]string{"edit", "--design", "Mule"}, args...)...)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+	s, _ := store.Open(dir, store.Options{})
+	defer s.Close()
+	if n := len(s.History(id)); n != 1 {
+		t.Fatalf("%d versions after refused edits", n)
+	}
+}
+
+func TestBundleExportImport(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	id := seedDesign(t, src, "Sandal")
+	if _, err := run(t, src, "edit", "--design", "Sandal", "--set", "meta.notes=first sample"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "sandal.cwb")
+	if out, err := run(t, src, "bundle", "export", "--design", "Sandal", "-o", file); err != nil {
+		t.Fatalf("export: %v %s", err, out)
+	}
+	out, err := run(t, dst, "bundle", "import", file)
+	if err != nil {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	if !strings.Contains(out, "2 new versions") {
+		t.Fatalf("import said: %s", out)
+	}
+	s, _ := store.Open(dst, store.Options{})
+	defer s.Close()
+	if d, err := s.Design(id); err != nil || d.Name != "Sandal" {
+		t.Fatalf("imported design: %+v %v", d, err)
+	}
+	var ue *UsageError
+	if _, err := run(t, dst, "bundle", "frobnicate"); !errors.As(err, &ue) {
+		t.Fatalf("bad sub-command: %v", err)
+	}
+}
