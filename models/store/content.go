@@ -86,3 +86,65 @@ func decodeElement(id models.ID, b []byte, want models.Hash) (models.Element, er
 }
 
 func shortHash(h models.Hash) string { return h.String()[:10] }
+
+// manifestRefs walks the element hashes of canonical manifest bytes
+// without building a map: the fast path of Open, which checks every
+// manifest. It reports false when b is not the simple shape the store
+// writes (a map of text keys to 32-byte strings); callers then fall back
+// to decodeManifest.
+func manifestRefs(b []byte, fn func(id []byte, h models.Hash) bool) bool {
+	n, rest, ok := cborHead(b, 5)
+	if !ok {
+		return false
+	}
+	for range n {
+		var klen uint64
+		if klen, rest, ok = cborHead(rest, 3); !ok || uint64(len(rest)) < klen {
+			return false
+		}
+		id := rest[:klen]
+		rest = rest[klen:]
+		if len(rest) < 34 || rest[0] != 0x58 || rest[1] != 32 {
+			return false
+		}
+		var h models.Hash
+		copy(h[:], rest[2:34])
+		rest = rest[34:]
+		if !fn(id, h) {
+			return true
+		}
+	}
+	return len(rest) == 0
+}
+
+// cborHead reads a CBOR head of the given major type.
+func cborHead(b []byte, major byte) (uint64, []byte, bool) {
+	if len(b) == 0 || b[0]>>5 != major {
+		return 0, nil, false
+	}
+	info := b[0] & 0x1f
+	b = b[1:]
+	var size int
+	switch {
+	case info < 24:
+		return uint64(info), b, true
+	case info == 24:
+		size = 1
+	case info == 25:
+		size = 2
+	case info == 26:
+		size = 4
+	case info == 27:
+		size = 8
+	default:
+		return 0, nil, false
+	}
+	if len(b) < size {
+		return 0, nil, false
+	}
+	var n uint64
+	for _, c := range b[:size] {
+		n = n<<8 | uint64(c)
+	}
+	return n, b[size:], true
+}

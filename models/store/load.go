@@ -49,14 +49,26 @@ func (s *Store) load() error {
 			if err != nil {
 				return fmt.Errorf("manifest key: %w", err)
 			}
-			m, err := decodeManifest(v, h)
-			if err != nil {
-				return err
+			if models.HashOf(v) != h {
+				return fmt.Errorf("%w: manifest %s does not match its hash", ErrCorrupt, shortHash(h))
 			}
-			for id, eh := range m {
+			var missing []byte
+			var missingHash models.Hash
+			ok := manifestRefs(v, func(id []byte, eh models.Hash) bool {
 				if _, ok := elements[eh]; !ok {
-					return fmt.Errorf("%w: manifest %s: element %s (%s) missing", ErrCorrupt, shortHash(h), id, shortHash(eh))
+					missing, missingHash = id, eh
+					return false
 				}
+				return true
+			})
+			if !ok {
+				if _, err := decodeManifest(v, h); err != nil {
+					return err
+				}
+				return fmt.Errorf("%w: manifest %s: unexpected layout", ErrCorrupt, shortHash(h))
+			}
+			if missing != nil {
+				return fmt.Errorf("%w: manifest %s: element %s (%s) missing", ErrCorrupt, shortHash(h), missing, shortHash(missingHash))
 			}
 			manifests[h] = struct{}{}
 			return nil

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -232,5 +234,33 @@ func TestRootIsSnapshotHash(t *testing.T) {
 	}
 	if v.Root != sn.Hash() {
 		t.Fatalf("Root %s, Snapshot.Hash %s", v.Root, sn.Hash())
+	}
+}
+
+func TestManifestRefsMatchesDecoder(t *testing.T) {
+	for _, n := range []int{0, 1, 23, 24, 300} {
+		s := snap(t, "M", 1)
+		for i := range n {
+			id := models.ID(fmt.Sprintf("%016x", i))
+			s[id] = models.Element{ID: id, Kind: models.KindMark, Props: models.Props{"text": cb(t, i)}}
+		}
+		es, err := encodeSnapshot(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := decodeManifest(es.manifest, es.root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := manifest{}
+		if !manifestRefs(es.manifest, func(id []byte, h models.Hash) bool { got[models.ID(id)] = h; return true }) {
+			t.Fatalf("%d elements: fast path refused a store manifest", n)
+		}
+		if !maps.Equal(got, want) {
+			t.Fatalf("%d elements: fast path differs", n)
+		}
+		if manifestRefs(es.manifest[:len(es.manifest)-1], func([]byte, models.Hash) bool { return true }) {
+			t.Fatalf("%d elements: truncated manifest accepted", n)
+		}
 	}
 }

@@ -74,6 +74,15 @@ func Verify(v *models.Version) error {
 	if v == nil {
 		return fmt.Errorf("verifying version: %w: nil", ErrInvalid)
 	}
+	b, err := signedBytes(v)
+	if err != nil {
+		return fmt.Errorf("verifying version %s: %w: %v", short(v.ID), ErrCorrupt, err)
+	}
+	return verifyBody(v, b)
+}
+
+// verifyBody is Verify once the canonical content bytes b are known.
+func verifyBody(v *models.Version, b []byte) error {
 	if v.Design == "" {
 		return fmt.Errorf("verifying version %s: %w: no design", short(v.ID), ErrCorrupt)
 	}
@@ -84,10 +93,6 @@ func Verify(v *models.Version) error {
 		if i > 0 && v.Parents[i-1] >= p {
 			return fmt.Errorf("verifying version %s: %w: parents not sorted and distinct", short(v.ID), ErrCorrupt)
 		}
-	}
-	b, err := signedBytes(v)
-	if err != nil {
-		return fmt.Errorf("verifying version %s: %w: %v", short(v.ID), ErrCorrupt, err)
 	}
 	sum := sha256.Sum256(b)
 	if want := models.ID(hex.EncodeToString(sum[:])); v.ID != want {
@@ -151,12 +156,20 @@ func DecodeVersion(data []byte) (*models.Version, error) {
 	}
 	v := w.V
 	v.Signature = w.Sig
-	again, err := EncodeVersion(v)
-	if err != nil || !bytes.Equal(again, data) {
+	// Encode the content once: it must reappear verbatim in data (the
+	// canonical check), its hash is the ID and it is what was signed.
+	body, err := signedBytes(v)
+	if err != nil {
+		return nil, fmt.Errorf("decoding version: %w: %v", ErrCorrupt, err)
+	}
+	sig, err := models.Canonical(v.Signature)
+	if err != nil || len(data) != 1+len(body)+len(sig) || data[0] != 0x82 ||
+		!bytes.Equal(data[1:1+len(body)], body) || !bytes.Equal(data[1+len(body):], sig) {
 		return nil, fmt.Errorf("decoding version: %w: not in canonical form", ErrCorrupt)
 	}
-	v.ID = ComputeID(v)
-	if err := Verify(v); err != nil {
+	sum := sha256.Sum256(body)
+	v.ID = models.ID(hex.EncodeToString(sum[:]))
+	if err := verifyBody(v, body); err != nil {
 		return nil, fmt.Errorf("decoding version: %w", err)
 	}
 	return v, nil
