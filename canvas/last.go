@@ -245,13 +245,11 @@ func (p *patch) at(s, w float64) Point {
 	t := chainAt(p.top, s)
 	k := chainAt(p.back, w)
 	b0, t0 := chainAt(p.bottom, 0), chainAt(p.top, 0)
-	toe := chainAt(p.bottom, 1)
 	// Coons: ruled in w, plus the back curve's departure from the straight
 	// heel–back-top line, fading towards the toe; the front edge is the toe
 	// point itself.
 	ruled := lerp(b, t, w)
 	backDev := sub(k, lerp(b0, t0, w))
-	_ = toe
 	return add(ruled, mul(backDev, (1-s)*(1-s)))
 }
 
