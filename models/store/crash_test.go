@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -20,6 +21,8 @@ import (
 )
 
 const crashDirEnv = "CORDWAIN_CRASH_CHILD_DIR"
+
+var longKill = flag.Bool("long", false, "TestKill9: 500 rounds instead of 20 (or CORDWAIN_LONG_KILL=1)")
 
 // TestCrashChild is the child of TestKill9: it commits continuously and
 // prints each version ID once Commit has returned (acknowledged).
@@ -49,13 +52,13 @@ func TestCrashChild(t *testing.T) {
 
 // TestKill9 kills a committing child with SIGKILL at random moments and
 // checks that every acknowledged version survives and the store opens.
-// CORDWAIN_LONG_KILL=1 runs 500 rounds instead of 20.
+// -long or CORDWAIN_LONG_KILL=1 runs 500 rounds instead of 20.
 func TestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
 	rounds := 20
-	if os.Getenv("CORDWAIN_LONG_KILL") == "1" {
+	if *longKill || os.Getenv("CORDWAIN_LONG_KILL") == "1" {
 		rounds = 500
 	}
 	dir := t.TempDir()

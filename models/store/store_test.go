@@ -264,3 +264,39 @@ func TestManifestRefsMatchesDecoder(t *testing.T) {
 		}
 	}
 }
+
+func TestPeersRemembered(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	if err := s.RememberPeer(Peer{ID: "p2", Name: "Bench laptop", Addrs: []string{"/ip4/10.0.0.2/tcp/4001"}, LastSeen: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RememberPeer(Peer{ID: "p1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ForgetPeer("p1"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = openTest(t, dir)
+	ps := s.Peers()
+	if len(ps) != 1 || ps[0].Name != "Bench laptop" || ps[0].Addrs[0] != "/ip4/10.0.0.2/tcp/4001" {
+		t.Fatalf("peers after reopen: %+v", ps)
+	}
+	ps[0].Addrs[0] = "mutated"
+	if s.Peers()[0].Addrs[0] == "mutated" {
+		t.Fatal("Peers shares memdb's objects")
+	}
+}
+
+func TestReadersGetCopies(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	v, _ := s.Commit("d", DefaultBranch, snap(t, "C", 1), "", testIdentity(1, "A"))
+	v.Signature[0] ^= 0xff
+	h := s.History("d")
+	h[0].PubKey[0] ^= 0xff
+	got, _ := s.Version(v.ID)
+	if Verify(got) != nil {
+		t.Fatal("a caller's change reached the stored version")
+	}
+}
