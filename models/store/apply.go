@@ -334,6 +334,10 @@ func (s *Store) apply(b *Batch) (ApplyResult, error) {
 	if err != nil {
 		return ApplyResult{}, err
 	}
+	if err := s.recordReceivedMerges(order); err != nil {
+		// The versions are stored; only the review list is short.
+		return res, fmt.Errorf("recording conflicts of received merges: %w", err)
+	}
 	return res, nil
 }
 

@@ -123,19 +123,10 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 	if err != nil {
 		return nil, err
 	}
-	var snaps [3]models.Snapshot
-	err = s.db.View(func(tx *bolt.Tx) error {
-		for i, v := range []*models.Version{base, a, b} {
-			if snaps[i], err = readSnapshot(tx, v.Root); err != nil {
-				return fmt.Errorf("version %s: %w", short(v.ID), err)
-			}
-		}
-		return nil
-	})
+	merged, conflicts, err := s.mergeContent(base, a, b)
 	if err != nil {
 		return nil, err
 	}
-	merged, conflicts := models.Merge(snaps[0], snaps[1], snaps[2], stampOf(a), stampOf(b))
 	es, err := encodeSnapshot(merged)
 	if err != nil {
 		return nil, err
@@ -204,6 +195,91 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 		return nil, err
 	}
 	return mv, nil
+}
+
+// mergeContent runs the three-way merge of a and b (ordered by ID) over
+// base.
+func (s *Store) mergeContent(base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
+	var snaps [3]models.Snapshot
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for i, v := range []*models.Version{base, a, b} {
+			var err error
+			if snaps[i], err = readSnapshot(tx, v.Root); err != nil {
+				return fmt.Errorf("version %s: %w", short(v.ID), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	merged, conflicts := models.Merge(snaps[0], snaps[1], snaps[2], stampOf(a), stampOf(b))
+	return merged, conflicts, nil
+}
+
+// recordReceivedMerges records the conflicts of merge versions that came
+// from elsewhere (sync, bundles), so the designer can review them here
+// too. Merges are deterministic, so recomputing gives what the merging
+// peer saw. Merges with more than two parents, or whose recomputed content
+// differs (a peer running another merge), are skipped. The caller holds
+// s.wmu.
+func (s *Store) recordReceivedMerges(added []*models.Version) error {
+	txn := s.mem.Txn(false)
+	var records []*ConflictRecord
+	designs := map[models.ID]bool{}
+	for _, mv := range added {
+		if !IsMerge(mv) || len(mv.Parents) != 2 {
+			continue
+		}
+		a, errA := s.version(txn, mv.Parents[0])
+		b, errB := s.version(txn, mv.Parents[1])
+		if errA != nil || errB != nil {
+			continue
+		}
+		base, err := s.mergeBase(txn, a.ID, b.ID)
+		if err != nil {
+			continue
+		}
+		merged, conflicts, err := s.mergeContent(base, a, b)
+		if err != nil {
+			return err
+		}
+		if merged.Hash() != mv.Root {
+			continue
+		}
+		for _, c := range conflicts {
+			c.Design, c.Merge = mv.Design, mv.ID
+			rec := &ConflictRecord{Conflict: c}
+			rec.Key = conflictKey(&rec.Conflict)
+			if o, err := txn.First(tableConflicts, indexID, rec.Key); err == nil && o != nil {
+				continue
+			}
+			records = append(records, rec)
+			designs[mv.Design] = true
+		}
+	}
+	if len(records) == 0 {
+		return nil
+	}
+	var events []Event
+	for d := range designs {
+		events = append(events, Event{Kind: EventConflicts, Design: d})
+	}
+	return s.write(func(tx *bolt.Tx) error {
+		for _, rec := range records {
+			if err := writeConflict(tx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(txn *memdb.Txn) error {
+		for _, rec := range records {
+			if err := txn.Insert(tableConflicts, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, events...)
 }
 
 func stampOf(v *models.Version) models.Stamp {

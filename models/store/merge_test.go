@@ -82,6 +82,15 @@ func TestMergeHeadsConvergesAcrossStores(t *testing.T) {
 	if h := sb.Heads("d"); len(h) != 1 || h[0].ID != ma.ID {
 		t.Fatalf("heads after exchanging merges: %v", ids(h))
 	}
+	// A third store that only receives the merge records its conflicts.
+	sc := openTest(t, t.TempDir())
+	syncTo(t, sa, sc, "d")
+	if h, _ := sc.Head("d", DefaultBranch); h.ID != ma.ID {
+		t.Fatalf("receiver's main at %s, want the merge", short(h.ID))
+	}
+	if c := sc.Conflicts("d"); len(c) != 1 || c[0].Key != cs[0].Key || !bytes.Equal(c[0].Loser, cs[0].Loser) {
+		t.Fatalf("receiver's conflicts: %+v", c)
+	}
 	// Merging again does nothing.
 	if again, err := sa.MergeHeads("d", DefaultBranch, vb.ID); err != nil || again.ID != ma.ID {
 		t.Fatalf("second merge: %v %v", again, err)
