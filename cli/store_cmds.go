@@ -282,8 +282,17 @@ func runBundleImport(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Merge the imported heads only: a local branch's head is not the
+	// bundle's business.
+	imported := map[models.ID]bool{}
+	for _, id := range res.Added {
+		imported[id] = true
+	}
 	merged := 0
 	for _, h := range s.Heads(res.Design) {
+		if !imported[h.ID] {
+			continue
+		}
 		before, err := s.Head(res.Design, store.DefaultBranch)
 		if err != nil {
 			return err

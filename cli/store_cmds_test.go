@@ -129,3 +129,36 @@ func TestBundleExportImport(t *testing.T) {
 		t.Fatalf("bad sub-command: %v", err)
 	}
 }
+
+func TestBundleImportMergesDivergedHistory(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	id := seedDesign(t, a, "Boot")
+	file := filepath.Join(t.TempDir(), "boot.cwb")
+	if _, err := run(t, a, "bundle", "export", "-o", file); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, b, "bundle", "import", file); err != nil {
+		t.Fatal(err)
+	}
+	// Both sides edit different properties, then b imports a's bundle.
+	if _, err := run(t, a, "edit", "--set", "meta.season=AW27"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, b, "edit", "--set", "last.heel_height=45"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, a, "bundle", "export", "-o", file); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, b, "bundle", "import", file)
+	if err != nil || !strings.Contains(out, "1 merged") {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	s, _ := store.Open(b, store.Options{})
+	defer s.Close()
+	head, _ := s.Head(id, store.DefaultBranch)
+	d, err := s.Checkout(head.ID)
+	if err != nil || d.Meta.Season != "AW27" || d.Last.HeelHeight != 45 || !store.IsMerge(head) {
+		t.Fatalf("merged design: season %q heel %v merge %v err %v", d.Meta.Season, d.Last.HeelHeight, store.IsMerge(head), err)
+	}
+}
