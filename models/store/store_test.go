@@ -300,3 +300,47 @@ func TestReadersGetCopies(t *testing.T) {
 		t.Fatal("a caller's change reached the stored version")
 	}
 }
+
+func TestConcurrentCommitsAndReads(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := s.Watch(ctx) // never read: must not block writers
+	_ = events
+	done := make(chan error, 4)
+	for w := range 3 {
+		go func() {
+			id := testIdentity(byte(w+1), "W")
+			for i := range 15 {
+				if _, err := s.Commit(models.ID(fmt.Sprintf("d%d", w)), DefaultBranch, snap(t, "C", float64(i)), "", id); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	go func() {
+		for range 50 {
+			for _, d := range s.Designs() {
+				for _, v := range s.History(d.ID) {
+					if _, err := s.Snapshot(v.ID); err != nil {
+						done <- err
+						return
+					}
+				}
+			}
+		}
+		done <- nil
+	}()
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for w := range 3 {
+		if n := len(s.History(models.ID(fmt.Sprintf("d%d", w)))); n != 15 {
+			t.Fatalf("design %d: %d versions", w, n)
+		}
+	}
+}
