@@ -315,55 +315,85 @@ func (sc *scene) mappers() []mapper {
 	return nil
 }
 
+// soleThickness is the outsole's thickness under the forepart: cup soles
+// of sports shoes are thick, leather and dress soles thin.
+func soleThickness(d *models.Design) float64 {
+	scale := d.Last.BottomLength / 270
+	c := strings.ToLower(d.Meta.Category)
+	if strings.Contains(c, "sneaker") || strings.Contains(c, "trainer") || strings.Contains(c, "runner") ||
+		d.Meta.Construction == models.Vulcanised || d.Meta.Construction == models.Moulded {
+		return 14 * scale
+	}
+	return 5 * scale
+}
+
 // soleSide is the outsole and heel under a side profile.
-func soleSide(g *LastGeometry, prof *patch, mirror bool) []*Path {
+func soleSide(d *models.Design, g *LastGeometry, prof *patch, mirror bool) []*Path {
 	l := g.Last
 	scale := l.BottomLength / 270
-	t := 5 * scale // outsole thickness
-	var bottom []Point
-	for i := 0; i <= 60; i++ {
-		bottom = append(bottom, chainAt(prof.bottom, float64(i)/60))
+	t := soleThickness(d)
+	const n = 80
+	bottom := make([]Point, 0, n+1)
+	for i := 0; i <= n; i++ {
+		bottom = append(bottom, chainAt(prof.bottom, float64(i)/n))
 	}
-	fx := func(p Point) Point {
+	fx := func(pts []Point) []Point {
 		if mirror {
-			return models.Pt(-p.X, p.Y)
+			for i, p := range pts {
+				pts[i] = models.Pt(-p.X, p.Y)
+			}
 		}
-		return p
+		return pts
 	}
-	// Forepart sole from the heel breast to the toe, following the last.
-	breast := 0.27
-	var sole []Point
+	// Forepart sole from the heel breast to the toe, following the last;
+	// a thick (cup) sole runs the whole length.
+	breast := 0.27 * l.StickLength
+	if l.HeelHeight <= 40 && t > 8*scale {
+		breast = bottom[0].X
+	}
+	var top, under []Point
 	for _, p := range bottom {
-		if p.X >= breast*l.StickLength-1 {
-			sole = append(sole, fx(p))
+		if p.X >= breast-0.5 {
+			top = append(top, p)
 		}
 	}
-	for i := len(bottom) - 1; i >= 0; i-- {
-		p := bottom[i]
-		if p.X >= breast*l.StickLength-1 {
-			sole = append(sole, fx(models.Pt(p.X+0.3*t*(p.X/l.StickLength), p.Y-t)))
+	for i := len(top) - 1; i >= 0; i-- {
+		p := top[i]
+		y := p.Y - t
+		if l.HeelHeight <= 40 && p.X < fracBall*l.StickLength {
+			y = -t // a flat heel: the sole's rear stands on the ground
+		}
+		under = append(under, models.Pt(p.X+0.25*t*(p.X/l.StickLength), y))
+	}
+	out := []*Path{polyPath(fx(append(top, under...)), true)}
+	// Heel: the seat follows the last's bottom, then down to the ground.
+	var seat []Point
+	for _, p := range bottom {
+		if p.X <= 0.26*l.StickLength {
+			seat = append(seat, p)
 		}
 	}
-	out := []*Path{polyPath(sole, true)}
-	// Heel: from the seat down to the ground (y = −t).
-	seatBack := chainAt(prof.bottom, 0)
-	seatFront := chainAt(prof.bottom, breast/1.05)
+	if len(seat) < 2 {
+		return out
+	}
+	back, front := seat[0], seat[len(seat)-1]
 	var heel []Point
 	if l.HeelHeight > 40 {
-		lift := 12 * scale
-		heel = []Point{
-			seatBack, seatFront,
-			add(lerp(seatFront, models.Pt(seatBack.X+8*scale+lift, -t), 0.55), models.Pt(-6*scale, 0)),
-			models.Pt(seatBack.X+8*scale+lift, -t), models.Pt(seatBack.X+8*scale, -t),
-			models.Pt(seatBack.X+2*scale, seatBack.Y*0.5),
-		}
+		lift := 11 * scale
+		liftBack := back.X + 9*scale
+		heel = append(heel, seat...)
+		heel = append(heel,
+			models.Pt(front.X-0.25*(front.X-liftBack), front.Y*0.55),
+			models.Pt(liftBack+lift+1*scale, front.Y*0.15),
+			models.Pt(liftBack+lift, -t), models.Pt(liftBack, -t),
+			models.Pt(back.X+3*scale, back.Y*0.45))
+	} else if t <= 8*scale {
+		heel = append(heel, seat...)
+		heel = append(heel, models.Pt(front.X-2*scale, -t), models.Pt(back.X+1*scale, -t))
 	} else {
-		heel = []Point{seatBack, seatFront, models.Pt(seatFront.X-2*scale, -t), models.Pt(seatBack.X+1*scale, -t)}
+		return out // the cup sole carries the heel
 	}
-	for i := range heel {
-		heel[i] = fx(heel[i])
-	}
-	return append(out, polyPath(heel, true))
+	return append(out, polyPath(fx(heel), true))
 }
 
 // buildScene lays out everything of d for a view in view coordinates.
@@ -394,10 +424,10 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 		sc.keys = g.Points
 	case ViewLateral:
 		sc.last = []*Path{FromModel(g.Lateral)}
-		sc.sole = soleSide(g, &g.lat, false)
+		sc.sole = soleSide(d, g, &g.lat, false)
 	case ViewMedial:
 		sc.last = []*Path{FromModel(mirrorX(g.Medial))}
-		sc.sole = soleSide(g, &g.med, true)
+		sc.sole = soleSide(d, g, &g.med, true)
 	case ViewTop:
 		sc.last = []*Path{FromModel(g.Top)}
 	case ViewBack:
@@ -405,7 +435,7 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 		sc.last = []*Path{FromModel(g.Back)}
 		scale := l.BottomLength / 270
 		hw := l.HeelWidth / 2
-		t := 5 * scale
+		t := soleThickness(d)
 		// Heel block under the seat, seen from behind, and the forepart
 		// sole peeping out on both sides.
 		bw := l.BallWidth/2 + 3*scale
@@ -648,7 +678,11 @@ func (sc *scene) fillFor(pc *models.Piece, opt DrawOptions) color.Color {
 		}
 	}
 	// Neutral paper tones, a shade per layer so overlaps read.
-	shade := uint8(0xf6 - 6*(pc.Order%5))
+	layer := pc.Order % 5
+	if layer < 0 {
+		layer += 5
+	}
+	shade := uint8(0xf6 - 6*layer)
 	return color.NRGBA{shade, shade - 4, shade - 12, 0xff}
 }
 

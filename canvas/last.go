@@ -197,6 +197,7 @@ type LastGeometry struct {
 	widthX              []float64
 	widthMed, widthLat  []float64
 	heelR               float64
+	backRight           []Cubic
 	ballHeight, maxHigh float64
 }
 
@@ -571,6 +572,7 @@ func NewLastGeometry(l models.Last) (*LastGeometry, error) {
 		models.Pt(0.82*hw, H+l.BackHeight), models.Pt(0.62*hw, top-4*scale), models.Pt(0, top),
 	}
 	right := chain(half, models.Pt(1, 0), models.Pt(-1, 0))
+	g.backRight = right
 	var mirrored []Point
 	for i := len(half) - 1; i >= 0; i-- {
 		mirrored = append(mirrored, models.Pt(-half[i].X, half[i].Y))
@@ -672,9 +674,30 @@ func (g *LastGeometry) ToBack(p Point, medial bool) (q Point, ok bool) {
 	ang := d / g.heelR
 	ok = ang <= math.Pi/2
 	ang = math.Min(ang, math.Pi/2)
-	x := g.heelR * math.Sin(ang)
+	x := g.backHalfWidth(side.Y) * math.Sin(ang)
 	if medial {
 		x = -x
 	}
 	return models.Pt(x, side.Y), ok
+}
+
+// backHalfWidth is the half width of the back view outline at height y.
+func (g *LastGeometry) backHalfWidth(y float64) float64 {
+	c := g.backRight
+	if len(c) == 0 {
+		return g.heelR
+	}
+	lo, hi := 0.0, 1.0
+	if y <= chainAt(c, 0).Y {
+		return chainAt(c, 0.5/float64(len(c))).X
+	}
+	for i := 0; i < 40; i++ {
+		mid := (lo + hi) / 2
+		if chainAt(c, mid).Y < y {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return chainAt(c, (lo+hi)/2).X
 }

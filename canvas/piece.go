@@ -65,8 +65,9 @@ func netTagged(p *models.Piece, tol float64) ([]Point, []int, error) {
 
 // CutOutline is the piece's cutting line: the net outline grown on every
 // segment by that segment's allowance (models.Piece.Edges) with widths from
-// the design's settings (models.Meta). Corners are mitred (limit 3) so the
-// cutter gets the sharp corners a pattern maker draws.
+// the design's settings (models.Meta). Corners are mitred (limit 2, then
+// bevelled) so the cutter gets the corners a pattern maker draws without
+// spikes at the toe.
 func CutOutline(p *models.Piece, m models.Meta, tol float64) ([]Point, error) {
 	net, tags, err := netTagged(p, tol)
 	if err != nil {
@@ -80,7 +81,7 @@ func CutOutline(p *models.Piece, m models.Meta, tol float64) ([]Point, error) {
 		}
 		ds[i] = w
 	}
-	out, _, err := offsetTagged(net, ds, OffsetOptions{Join: JoinMiter, MiterLimit: 3, Tolerance: tol})
+	out, _, err := offsetTagged(net, ds, OffsetOptions{Join: JoinMiter, MiterLimit: 2, Tolerance: tol})
 	if err != nil {
 		return nil, fmt.Errorf("piece %q cut outline: %w", p.Name, err)
 	}
