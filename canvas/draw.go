@@ -404,6 +404,9 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 	if opt.View == "" {
 		opt.View = ViewMeanForm
 	}
+	if opt.Size < 0 || math.IsNaN(opt.Size) || math.IsInf(opt.Size, 0) {
+		return nil, fmt.Errorf("draw %s at size %g: want a foot length in mm, or 0 for the base size", d.Meta.StyleNo, opt.Size)
+	}
 	if opt.Size > 0 && opt.Size != d.Meta.BaseSize {
 		gd, err := GradeDesign(d, opt.Size)
 		if err != nil {
