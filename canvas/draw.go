@@ -57,6 +57,7 @@ var (
 	colLastFill  = color.NRGBA{0xe9, 0xe4, 0xdc, 0xff}
 	colLastLine  = color.NRGBA{0x9a, 0x90, 0x84, 0xff}
 	colSole      = color.NRGBA{0x3a, 0x34, 0x30, 0xff}
+	colSoleLift  = color.NRGBA{0x55, 0x4d, 0x47, 0xff}
 	colGridMajor = color.NRGBA{0xc8, 0xd4, 0xe0, 0xff}
 	colGridMinor = color.NRGBA{0xe6, 0xec, 0xf2, 0xff}
 	colCut       = color.NRGBA{0xc0, 0x30, 0x30, 0xff}
@@ -197,6 +198,7 @@ type scene struct {
 	last    []*Path // last outlines, filled
 	lastAux []*Path // construction lines
 	sole    []*Path
+	soleAux []*Path // parts of the sole set apart: the top lift
 	pieces  []scenePiece
 	lines   []sceneLine
 	marks   []sceneMark
@@ -457,11 +459,19 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 		if err != nil {
 			return nil, fmt.Errorf("draw %s outsole: %w", d.Meta.StyleNo, err)
 		}
-		sc.sole = []*Path{polyPath(out, true)}
-		sc.last = []*Path{FromModel(g.Bottom)}
-		// Heel breast line and tread hint.
+		// The outsole seen from below, the heel's top lift set apart at
+		// the breast, and the insole's edge (feather) dashed inside.
 		B := g.Last.BottomLength
-		sc.lastAux = []*Path{polyPath([]Point{models.Pt(0.27*B, -g.Last.HeelWidth/2-4), models.Pt(0.27*B, g.Last.HeelWidth/2+4)}, false)}
+		sc.sole = []*Path{polyPath(out, true)}
+		if lift := clipX(out, 0.27*B); len(lift) > 2 {
+			sc.soleAux = []*Path{polyPath(lift, true)}
+		}
+		sc.lastAux = []*Path{FromModel(g.Bottom)}
+		for i := 0; i < 5; i++ {
+			x := (0.5 + 0.09*float64(i)) * B
+			hw := 0.36 * g.Last.BallWidth
+			sc.lastAux = append(sc.lastAux, polyPath([]Point{models.Pt(x, -hw), models.Pt(x+6, hw)}, false))
+		}
 	default:
 		return nil, fmt.Errorf("draw: unknown view %q", opt.View)
 	}
@@ -696,6 +706,10 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 		p.SetFillColor(colSole)
 		p.Fill(s)
 	}
+	for _, s := range sc.soleAux {
+		p.SetFillColor(colSoleLift)
+		p.Fill(s)
+	}
 	for _, l := range sc.last {
 		p.SetFillColor(colLastFill)
 		p.Fill(l)
@@ -705,6 +719,9 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 	}
 	p.SetDash(2, 1.2)
 	p.SetLineWidth(0.2)
+	if sc.view == ViewBottom {
+		p.SetStrokeColor(colLastFill)
+	}
 	for _, l := range sc.lastAux {
 		p.Stroke(l)
 	}
@@ -1005,4 +1022,23 @@ func (sc *scene) drawLabels(p Painter, vp Viewport) {
 		}
 		p.Text(name, x, y, 6, AlignCenter)
 	}
+}
+
+// clipX keeps the part of a ring left of x = c (Sutherland–Hodgman
+// against one half-plane).
+func clipX(ring []Point, c float64) []Point {
+	var out []Point
+	n := len(ring)
+	for i := 0; i < n; i++ {
+		a, b := ring[i], ring[(i+1)%n]
+		ain, bin := a.X <= c, b.X <= c
+		if ain {
+			out = append(out, a)
+		}
+		if ain != bin {
+			t := (c - a.X) / (b.X - a.X)
+			out = append(out, lerp(a, b, t))
+		}
+	}
+	return out
 }

@@ -634,19 +634,32 @@ func (g *LastGeometry) ToMedial(p Point) Point {
 	return g.med.at(s, w)
 }
 
+// interp interpolates the station table (xs ascending) smoothly: a cubic
+// Hermite spline with Catmull-Rom slopes, rounding off to zero like a heel
+// before the first station and like a toe after the last.
 func interp(xs, ys []float64, x float64) float64 {
+	n := len(xs)
 	if x <= xs[0] {
-		return ys[0] * math.Max(0, x/xs[0])
+		f := math.Max(0, x/xs[0])
+		return ys[0] * math.Sqrt(f*(2-f))
 	}
-	for i := 1; i < len(xs); i++ {
+	if x >= xs[n-1] {
+		f := math.Min(1, (x-xs[n-1])/(1-xs[n-1]))
+		return ys[n-1] * math.Sqrt(math.Max(0, 1-f*f))
+	}
+	slope := func(i int) float64 {
+		a, b := max(i-1, 0), min(i+1, n-1)
+		return (ys[b] - ys[a]) / (xs[b] - xs[a])
+	}
+	for i := 1; i < n; i++ {
 		if x <= xs[i] {
-			f := (x - xs[i-1]) / (xs[i] - xs[i-1])
-			return ys[i-1] + (ys[i]-ys[i-1])*f
+			h := xs[i] - xs[i-1]
+			t := (x - xs[i-1]) / h
+			t2, t3 := t*t, t*t*t
+			return (2*t3-3*t2+1)*ys[i-1] + (t3-2*t2+t)*h*slope(i-1) + (-2*t3+3*t2)*ys[i] + (t3-t2)*h*slope(i)
 		}
 	}
-	last := len(xs) - 1
-	f := math.Min(1, (x-xs[last])/(1-xs[last]))
-	return ys[last] * (1 - f*f)
+	return ys[n-1]
 }
 
 // ToTop maps a mean form point onto the top view, on the medial half when
