@@ -349,8 +349,9 @@ func soleSide(d *models.Design, g *LastGeometry, prof *patch, mirror bool) []*Pa
 	}
 	// Forepart sole from the heel breast to the toe, following the last;
 	// a thick (cup) sole runs the whole length.
-	breast := 0.27 * l.StickLength
-	if l.HeelHeight <= 40 && t > 8*scale {
+	breast := 0.22 * l.StickLength // under the heel's front, no gap
+	cup := l.HeelHeight <= 40 && t > 8*scale
+	if cup {
 		breast = bottom[0].X
 	}
 	var top, under []Point
@@ -362,7 +363,7 @@ func soleSide(d *models.Design, g *LastGeometry, prof *patch, mirror bool) []*Pa
 	for i := len(top) - 1; i >= 0; i-- {
 		p := top[i]
 		y := p.Y - t
-		if l.HeelHeight <= 40 && p.X < fracBall*l.StickLength {
+		if cup && p.X < fracBall*l.StickLength {
 			y = -t // a flat heel: the sole's rear stands on the ground
 		}
 		under = append(under, models.Pt(p.X+0.25*t*(p.X/l.StickLength), y))
@@ -748,7 +749,7 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 			}
 			p.SetFillColor(fill)
 			p.Fill(path)
-			p.SetStrokeColor(colInk)
+			p.SetStrokeColor(edgeColour(fill))
 			p.SetLineWidth(0.35)
 			p.SetDash()
 			p.Stroke(path)
@@ -860,6 +861,15 @@ func sortedIDs(m map[models.ID]color.Color) []models.ID {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
+}
+
+// edgeColour is an outline colour that shows on the fill.
+func edgeColour(fill color.Color) color.Color {
+	r, g, b, _ := fill.RGBA()
+	if (r+g+b)/3 < 0x3000 {
+		return color.NRGBA{0x6a, 0x66, 0x62, 0xff}
+	}
+	return colInk
 }
 
 // stitchColour is a thread colour that shows on the fill.
