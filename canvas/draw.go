@@ -297,21 +297,25 @@ func (sc *scene) mappers() []mapper {
 	case ViewMeanForm:
 		return []mapper{{sideBoth, func(p Point) (Point, bool) { return p, true }}}
 	case ViewLateral:
-		return []mapper{{sideLateral, func(p Point) (Point, bool) { return g.ToLateral(p), true }}}
+		c := g.NewCursor()
+		return []mapper{{sideLateral, func(p Point) (Point, bool) { return c.Lateral(p), true }}}
 	case ViewMedial:
+		c := g.NewCursor()
 		return []mapper{{sideMedial, func(p Point) (Point, bool) {
-			q := g.ToMedial(p)
+			q := c.Medial(p)
 			return models.Pt(-q.X, q.Y), true
 		}}}
 	case ViewTop:
+		cl, cm := g.NewCursor(), g.NewCursor()
 		return []mapper{
-			{sideLateral, func(p Point) (Point, bool) { return g.ToTop(p, false), true }},
-			{sideMedial, func(p Point) (Point, bool) { return g.ToTop(p, true), true }},
+			{sideLateral, func(p Point) (Point, bool) { return cl.Top(p, false), true }},
+			{sideMedial, func(p Point) (Point, bool) { return cm.Top(p, true), true }},
 		}
 	case ViewBack:
+		cl, cm := g.NewCursor(), g.NewCursor()
 		return []mapper{
-			{sideLateral, func(p Point) (Point, bool) { return g.ToBack(p, false) }},
-			{sideMedial, func(p Point) (Point, bool) { return g.ToBack(p, true) }},
+			{sideLateral, func(p Point) (Point, bool) { return cl.Back(p, false) }},
+			{sideMedial, func(p Point) (Point, bool) { return cm.Back(p, true) }},
 		}
 	}
 	return nil
@@ -503,6 +507,7 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 		}
 		sp := scenePiece{piece: pc}
 		ps := pieceSide(pc)
+		rows, _ := StitchLines(pc, d.Meta, tol) // a piece without rows still draws
 		for _, m := range mappers {
 			if ps != sideBoth && m.side != sideBoth && ps != m.side {
 				continue
@@ -512,10 +517,8 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 				continue
 			}
 			sp.polys = append(sp.polys, poly)
-			if rows, err := StitchLines(pc, d.Meta, tol); err == nil {
-				for _, r := range rows {
-					sp.stitches = append(sp.stitches, mapRuns(r, m.f)...)
-				}
+			for _, r := range rows {
+				sp.stitches = append(sp.stitches, mapRuns(r, m.f)...)
 			}
 		}
 		if opt.View == ViewMeanForm {

@@ -627,6 +627,49 @@ func (g *LastGeometry) ToLateral(p Point) Point {
 	return g.lat.at(s, w)
 }
 
+// Cursor maps many nearby mean form points in a row (the points of one
+// outline) faster than the To* methods: each inversion starts from the
+// previous point's parameters. A Cursor is not safe for concurrent use.
+type Cursor struct {
+	g     *LastGeometry
+	s, w  float64
+	valid bool
+}
+
+// NewCursor starts a cursor on g.
+func (g *LastGeometry) NewCursor() *Cursor { return &Cursor{g: g} }
+
+func (c *Cursor) params(p Point) (float64, float64) {
+	if c.valid {
+		s, w := c.g.mf.invert(p, c.s, c.w)
+		if dist(c.g.mf.at(s, w), p) < 1e-4 {
+			c.s, c.w = s, w
+			return s, w
+		}
+	}
+	c.s, c.w = c.g.meanFormParams(p)
+	c.valid = true
+	return c.s, c.w
+}
+
+// Lateral is [LastGeometry.ToLateral].
+func (c *Cursor) Lateral(p Point) Point { s, w := c.params(p); return c.g.lat.at(s, w) }
+
+// Medial is [LastGeometry.ToMedial].
+func (c *Cursor) Medial(p Point) Point { s, w := c.params(p); return c.g.med.at(s, w) }
+
+// Top is [LastGeometry.ToTop].
+func (c *Cursor) Top(p Point, medial bool) Point {
+	s, w := c.params(p)
+	return c.g.topAt(s, w, medial)
+}
+
+// Back is [LastGeometry.ToBack].
+func (c *Cursor) Back(p Point, medial bool) (Point, bool) {
+	s, w := c.params(p)
+	return c.g.backAt(p, s, w, medial)
+}
+
 // ToMedial maps a mean form point onto the medial side profile (same frame
 // as the lateral, toe to +x; mirror it to draw the medial view).
 func (g *LastGeometry) ToMedial(p Point) Point {
@@ -667,6 +710,10 @@ func interp(xs, ys []float64, x float64) float64 {
 // and top line (w = 1, on the centre) is seen foreshortened.
 func (g *LastGeometry) ToTop(p Point, medial bool) Point {
 	s, w := g.meanFormParams(p)
+	return g.topAt(s, w, medial)
+}
+
+func (g *LastGeometry) topAt(s, w float64, medial bool) Point {
 	side := g.lat.at(s, w)
 	frac := side.X / g.Last.StickLength
 	ww := math.Max(0, math.Min(1, w))
@@ -681,6 +728,10 @@ func (g *LastGeometry) ToTop(p Point, medial bool) Point {
 // round the side, out of sight.
 func (g *LastGeometry) ToBack(p Point, medial bool) (q Point, ok bool) {
 	s, w := g.meanFormParams(p)
+	return g.backAt(p, s, w, medial)
+}
+
+func (g *LastGeometry) backAt(p Point, s, w float64, medial bool) (q Point, ok bool) {
 	side := g.lat.at(s, w)
 	seam := g.lat.at(0, w)
 	d := math.Max(0, side.X-seam.X) + math.Max(0, p.X)*0.15

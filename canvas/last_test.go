@@ -175,6 +175,34 @@ func TestMeanFormMappingRoundTrip(t *testing.T) {
 	}
 }
 
+func TestCursorMatchesMappings(t *testing.T) {
+	g, err := NewLastGeometry(menLast())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := g.NewCursor()
+	rng := rand.New(rand.NewSource(11))
+	p := models.Pt(50, 30)
+	for i := 0; i < 400; i++ {
+		// A random walk, like the points of an outline, with jumps.
+		p = models.Pt(p.X+rng.Float64()*6-3, p.Y+rng.Float64()*6-3)
+		if i%50 == 0 {
+			p = models.Pt(rng.Float64()*260, rng.Float64()*90)
+		}
+		if d := dist(c.Lateral(p), g.ToLateral(p)); d > 1e-3 {
+			t.Fatalf("lateral differs by %v at %v", d, p)
+		}
+		if d := dist(c.Top(p, true), g.ToTop(p, true)); d > 1e-3 {
+			t.Fatalf("top differs by %v at %v", d, p)
+		}
+		q1, ok1 := c.Back(p, false)
+		q2, ok2 := g.ToBack(p, false)
+		if ok1 != ok2 || dist(q1, q2) > 1e-3 {
+			t.Fatalf("back differs at %v", p)
+		}
+	}
+}
+
 func BenchmarkNewLastGeometry(b *testing.B) {
 	l := menLast()
 	b.ReportAllocs()
