@@ -389,11 +389,19 @@ func soleSide(d *models.Design, g *LastGeometry, prof *patch, mirror bool) []*Pa
 		lift := 11 * scale
 		liftBack := back.X + 9*scale
 		heel = append(heel, seat...)
-		heel = append(heel,
-			models.Pt(front.X-0.25*(front.X-liftBack), front.Y*0.55),
-			models.Pt(liftBack+lift+1*scale, front.Y*0.15),
-			models.Pt(liftBack+lift, -t), models.Pt(liftBack, -t),
-			models.Pt(back.X+3*scale, back.Y*0.45))
+		// A curved breast down to a slim top lift, and a gently hollow
+		// back: smooth chains, flattened.
+		breastCurve := chain([]Point{front, models.Pt(front.X-0.3*(front.X-liftBack), front.Y*0.5),
+			models.Pt(liftBack+lift, -t)}, models.Pt(-0.15, -1), models.Pt(0, -1))
+		backCurve := chain([]Point{models.Pt(liftBack, -t), models.Pt(back.X+4*scale, back.Y*0.45), back},
+			models.Pt(0, 1), models.Pt(-0.2, 1))
+		for _, c := range breastCurve {
+			heel = c.Flatten(0.3, heel)
+		}
+		heel = append(heel, models.Pt(liftBack, -t))
+		for _, c := range backCurve {
+			heel = c.Flatten(0.3, heel)
+		}
 	} else if t <= 8*scale {
 		heel = append(heel, seat...)
 		heel = append(heel, models.Pt(front.X-2*scale, -t), models.Pt(back.X+1*scale, -t))
@@ -452,7 +460,12 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 		sc.sole = []*Path{
 			polyPath([]Point{models.Pt(-bw, -t), models.Pt(bw, -t), models.Pt(bw-2*scale, 0), models.Pt(-bw+2*scale, 0)}, true),
 		}
-		if l.HeelHeight > 40 {
+		if l.HeelHeight <= 40 && t > 8*scale {
+			// A cup sole wraps the heel: one slab from the ground to above
+			// the seat.
+			sc.sole = append(sc.sole, polyPath([]Point{models.Pt(-hw-4*scale, -t), models.Pt(hw+4*scale, -t),
+				models.Pt(hw+3*scale, l.HeelHeight+4*scale), models.Pt(-hw-3*scale, l.HeelHeight+4*scale)}, true))
+		} else if l.HeelHeight > 40 {
 			sc.sole = append(sc.sole, polyPath([]Point{models.Pt(-0.8*hw, l.HeelHeight), models.Pt(0.8*hw, l.HeelHeight),
 				models.Pt(6*scale, -t), models.Pt(-6*scale, -t)}, true))
 		} else {
@@ -704,15 +717,9 @@ func (sc *scene) fillFor(pc *models.Piece, opt DrawOptions) color.Color {
 }
 
 func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
-	// Sole and heel under the last.
 	p.SetDash()
-	for _, s := range sc.sole {
-		p.SetFillColor(colSole)
-		p.Fill(s)
-	}
-	for _, s := range sc.soleAux {
-		p.SetFillColor(colSoleLift)
-		p.Fill(s)
+	if sc.view == ViewBottom {
+		sc.drawSole(p)
 	}
 	for _, l := range sc.last {
 		p.SetFillColor(colLastFill)
@@ -769,6 +776,11 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 		if sc.view == ViewMeanForm {
 			drawGrain(p, sp, vp)
 		}
+	}
+	// The sole and heel go over the upper's lower edge, as they do on the
+	// shoe.
+	if sc.view != ViewBottom {
+		sc.drawSole(p)
 	}
 	for _, ln := range sc.lines {
 		switch ln.line.Kind {
@@ -864,6 +876,18 @@ func sortedIDs(m map[models.ID]color.Color) []models.ID {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
+}
+
+func (sc *scene) drawSole(p Painter) {
+	p.SetDash()
+	for _, s := range sc.sole {
+		p.SetFillColor(colSole)
+		p.Fill(s)
+	}
+	for _, s := range sc.soleAux {
+		p.SetFillColor(colSoleLift)
+		p.Fill(s)
+	}
 }
 
 // edgeColour is an outline colour that shows on the fill.
