@@ -28,8 +28,14 @@ func (s *Store) load() error {
 				return fmt.Errorf("%w: bucket %s missing", ErrCorrupt, b)
 			}
 		}
+		// Signatures dominate start-up: verify them on all cores while
+		// this goroutine checks elements and manifests.
+		decoded, err := s.decodeVersions(tx)
+		if err != nil {
+			return err
+		}
 		elements := make(map[models.Hash]struct{})
-		err := tx.Bucket(bucketElements).ForEach(func(k, v []byte) error {
+		err = tx.Bucket(bucketElements).ForEach(func(k, v []byte) error {
 			h, err := hashKey(k)
 			if err != nil {
 				return fmt.Errorf("element key: %w", err)
@@ -76,7 +82,7 @@ func (s *Store) load() error {
 		if err != nil {
 			return err
 		}
-		versions, err := s.loadVersions(tx, manifests)
+		versions, err := s.checkVersions(decoded(), manifests)
 		if err != nil {
 			return err
 		}
@@ -93,9 +99,14 @@ func hashKey(k []byte) (models.Hash, error) {
 	return h, nil
 }
 
-// loadVersions decodes and verifies every version, using all cores for
-// the signatures, and checks parents and manifests.
-func (s *Store) loadVersions(tx *bolt.Tx, manifests map[models.Hash]struct{}) (map[models.ID]*models.Version, error) {
+type decodedVersion struct {
+	v   *models.Version
+	err error
+}
+
+// decodeVersions starts decoding and verifying every version on all cores
+// and returns a function that waits for the results.
+func (s *Store) decodeVersions(tx *bolt.Tx) (func() []decodedVersion, error) {
 	type raw struct{ key, val []byte }
 	var raws []raw
 	err := tx.Bucket(bucketVersions).ForEach(func(k, v []byte) error {
@@ -105,8 +116,7 @@ func (s *Store) loadVersions(tx *bolt.Tx, manifests map[models.Hash]struct{}) (m
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*models.Version, len(raws))
-	errs := make([]error, len(raws))
+	out := make([]decodedVersion, len(raws))
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -123,20 +133,24 @@ func (s *Store) loadVersions(tx *bolt.Tx, manifests map[models.Hash]struct{}) (m
 					err = s.checkAuthor(v)
 				}
 				if err != nil {
-					errs[i] = fmt.Errorf("%w: version %s: %w", ErrCorrupt, short(key), err)
+					out[i].err = fmt.Errorf("%w: version %s: %w", ErrCorrupt, short(key), err)
 					continue
 				}
-				out[i] = v
+				out[i].v = v
 			}
 		}()
 	}
-	wg.Wait()
+	return func() []decodedVersion { wg.Wait(); return out }, nil
+}
+
+// checkVersions checks the decoded versions' parents and manifests.
+func (s *Store) checkVersions(out []decodedVersion, manifests map[models.Hash]struct{}) (map[models.ID]*models.Version, error) {
 	byID := make(map[models.ID]*models.Version, len(out))
-	for i, v := range out {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, d := range out {
+		if d.err != nil {
+			return nil, d.err
 		}
-		byID[v.ID] = v
+		byID[d.v.ID] = d.v
 	}
 	for _, v := range byID {
 		if _, ok := manifests[v.Root]; !ok {
