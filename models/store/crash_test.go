@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -63,6 +64,7 @@ func TestKill9(t *testing.T) {
 	}
 	dir := t.TempDir()
 	acked := map[models.ID]bool{}
+	var order []models.ID // acknowledgements in the order they came
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	for round := range rounds {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
@@ -105,6 +107,7 @@ func TestKill9(t *testing.T) {
 				t.Fatalf("round %d: child said %q", round, l)
 			}
 			acked[models.ID(l)] = true
+			order = append(order, models.ID(l))
 		}
 
 		s, err := Open(dir, Options{})
@@ -114,6 +117,22 @@ func TestKill9(t *testing.T) {
 		for id := range acked {
 			if !s.HasVersion(id) {
 				t.Fatalf("round %d: acknowledged version %s lost", round, short(id))
+			}
+		}
+		// The branch moved with each acknowledged commit: the last one of
+		// each design is on its main branch.
+		last := map[models.ID]models.ID{}
+		for _, id := range order {
+			v, _ := s.Version(id)
+			last[v.Design] = id
+		}
+		for d, id := range last {
+			log, err := s.Log(d, DefaultBranch)
+			if err != nil {
+				t.Fatalf("round %d: log of %s: %v", round, d, err)
+			}
+			if !slices.ContainsFunc(log, func(v *models.Version) bool { return v.ID == id }) {
+				t.Fatalf("round %d: %s/main does not contain acknowledged %s", round, d, short(id))
 			}
 		}
 		s.Close()
