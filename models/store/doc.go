@@ -33,6 +33,26 @@
 // truncated or tampered file is reported as [ErrCorrupt] with the version
 // and the reason; it never opens as an empty studio.
 //
+// # Versions and merges
+//
+// [Store.Commit] signs a new version whose parent is the branch head;
+// [ComputeID], [Sign] and [Verify] define version identity. [Store.MergeHeads]
+// merges another head into a branch over a deterministic base (the common
+// ancestor greatest by (time, ID)) with [models.Merge]; the merge version
+// has sorted parents, no author, the later parent's time and the fixed
+// [MergeMessage], so every peer that merges the same heads writes the same
+// version. Conflicts are recorded with both values ([Store.Conflicts]) and
+// [Store.FlipConflict] commits the loser's value.
+//
+// # Sync and bundles
+//
+// [Store.Collect] gathers what a peer lacks, parents first, with content;
+// [Store.Apply] verifies a whole [Batch] before writing any of it and
+// writes it in one transaction. Bundles ([Store.ExportBundle],
+// [Store.ImportBundle]) are a batch in a file with a header, a size cap and
+// a checksum. Neither merges by itself: the caller (sync, the CLI) calls
+// MergeHeads for diverged heads.
+//
 // # Concurrency
 //
 // Reads go to memdb (lock-free snapshots) and, for element content, to a
