@@ -344,3 +344,27 @@ func TestConcurrentCommitsAndReads(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchSlowSubscriberGetsResync(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	ch := s.Watch(context.Background())
+	a := testIdentity(1, "A")
+	for i := range 40 { // 120 events into a 64-event buffer
+		if _, err := s.Commit("d", DefaultBranch, snap(t, "S", float64(i)), "", a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resync := false
+	for len(ch) > 0 {
+		if ev := <-ch; ev.Kind == EventResync {
+			resync = true
+		}
+	}
+	if !resync {
+		t.Fatal("no EventResync after overflow")
+	}
+	s.Close()
+	if _, ok := <-ch; ok {
+		t.Fatal("channel open after Close")
+	}
+}
