@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -51,11 +52,30 @@ func display(t *testing.T) string {
 	return ""
 }
 
+// lockedBuffer collects the child's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 type running struct {
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
+	stderr *lockedBuffer
 	disp   string
-	done   chan error
+	done   chan struct{} // closed when the process has exited
+	err    error         // its exit status, once done is closed
 }
 
 func start(t *testing.T, disp string, args ...string) *running {
@@ -66,17 +86,17 @@ func start(t *testing.T, disp string, args ...string) *running {
 	}
 	home := t.TempDir()
 	cmd := exec.Command(bin, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	cmd.Stdout = stderr
 	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "HOME="+home,
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"),
 		"LANG=en_US.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
 	}
-	r := &running{cmd: cmd, stderr: &stderr, disp: disp, done: make(chan error, 1)}
-	go func() { r.done <- cmd.Wait() }()
+	r := &running{cmd: cmd, stderr: stderr, disp: disp, done: make(chan struct{})}
+	go func() { r.err = cmd.Wait(); close(r.done) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-r.done
@@ -90,11 +110,11 @@ func (r *running) waitWindow(t *testing.T, name string) string {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-r.done:
-			t.Fatalf("cordwain exited before showing a window: %v\n%s", err, r.stderr)
+		case <-r.done:
+			t.Fatalf("cordwain exited before showing a window: %v\n%s", r.err, r.stderr)
 		default:
 		}
-		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", name).Output()
+		out, err := r.xdotool("search", "--onlyvisible", "--name", name)
 		if err == nil && len(bytes.TrimSpace(out)) > 0 {
 			return strings.Fields(string(out))[0]
 		}
@@ -104,9 +124,16 @@ func (r *running) waitWindow(t *testing.T, name string) string {
 	return ""
 }
 
-func (r *running) screenshot(t *testing.T) image.Image {
+func (r *running) xdotool(args ...string) ([]byte, error) {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+r.disp)
+	return cmd.Output()
+}
+
+// screenshot captures a window ("root" for the whole screen).
+func (r *running) screenshot(t *testing.T, window string) image.Image {
 	t.Helper()
-	cmd := exec.Command("import", "-display", r.disp, "-window", "root", "png:-")
+	cmd := exec.Command("import", "-display", r.disp, "-window", window, "png:-")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("taking a screenshot: %v", err)
@@ -142,15 +169,15 @@ func TestSmokeOpensOnSampleStudio(t *testing.T) {
 	disp := display(t)
 	data := filepath.Join(t.TempDir(), "studio")
 	r := start(t, disp, "--data", data)
-	r.waitWindow(t, "Cordwain")
+	win := r.waitWindow(t, "Cordwain")
 	time.Sleep(3 * time.Second) // let the first frames render
-	img := r.screenshot(t)
+	img := r.screenshot(t, "root")
 	if path := os.Getenv("CORDWAIN_SCREENSHOT"); path != "" {
 		f, err := os.Create(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := png.Encode(f, img); err != nil {
+		if err := png.Encode(f, r.screenshot(t, win)); err != nil {
 			t.Fatal(err)
 		}
 		f.Close()
@@ -166,10 +193,12 @@ func TestSmokeOpensOnSampleStudio(t *testing.T) {
 		t.Fatalf("data directory %s was not populated: %v", data, err)
 	}
 	// A design is open: its name is in the window title.
-	out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "— Cordwain").Output()
-	if err != nil || len(bytes.TrimSpace(out)) == 0 {
-		t.Fatalf("no design is open in the window (title lacks a design name)\n%s", r.stderr)
+	out, err := r.xdotool("getwindowname", win)
+	title := strings.TrimSpace(string(out))
+	if err != nil || !strings.HasSuffix(title, " — Cordwain") || len(title) <= len(" — Cordwain") {
+		t.Fatalf("no design is open in the window: title %q (%v)\n%s", title, err, r.stderr)
 	}
+	t.Logf("window title: %s", title)
 	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +225,7 @@ func TestSmokeBadDataDirIsReported(t *testing.T) {
 	if !strings.Contains(r.stderr.String(), "not-a-dir") {
 		t.Fatalf("stderr does not name the bad data directory:\n%s", r.stderr)
 	}
-	distinct, top := stats(r.screenshot(t))
+	distinct, top := stats(r.screenshot(t, "root"))
 	if distinct < 20 || top > 0.95 {
 		t.Fatalf("the window looks blank: %d colours, top %.0f%%", distinct, top*100)
 	}

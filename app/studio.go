@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"cordwain/models"
+	"cordwain/models/store"
+)
+
+// StoreStudio serves the window from the studio's store: the library from
+// the designs index, each design from the head of its main branch, and
+// change notifications from the store's watch channel.
+type StoreStudio struct {
+	st       *store.Store
+	identity *store.Identity
+	cancel   context.CancelFunc
+	changed  chan struct{}
+
+	mu      sync.Mutex
+	headers map[models.ID]cachedHeader // by design, valid while the head is unchanged
+}
+
+type cachedHeader struct {
+	head    models.ID
+	summary DesignSummary
+}
+
+var _ Studio = (*StoreStudio)(nil)
+
+// NewStoreStudio wraps an open store; identity signs the designer's commits.
+func NewStoreStudio(st *store.Store, identity *store.Identity) *StoreStudio {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &StoreStudio{st: st, identity: identity, cancel: cancel, changed: make(chan struct{}, 1),
+		headers: map[models.ID]cachedHeader{}}
+	events := st.Watch(ctx)
+	go func() {
+		defer close(s.changed)
+		for range events {
+			select {
+			case s.changed <- struct{}{}:
+			default: // a reload is already pending
+			}
+		}
+	}()
+	return s
+}
+
+// Store is the underlying store.
+func (s *StoreStudio) Store() *store.Store { return s.st }
+
+// Identity signs this machine's versions.
+func (s *StoreStudio) Identity() *store.Identity { return s.identity }
+
+// Designs lists the studio's designs by name.
+func (s *StoreStudio) Designs() ([]DesignSummary, error) {
+	infos := s.st.Designs()
+	out := make([]DesignSummary, 0, len(infos))
+	for _, info := range infos {
+		head, err := s.st.Head(info.ID, "main")
+		if err != nil {
+			// A design without a main branch (only other branches) still
+			// shows, by the name the index has.
+			out = append(out, DesignSummary{ID: info.ID, Name: info.Name})
+			continue
+		}
+		s.mu.Lock()
+		c, ok := s.headers[info.ID]
+		s.mu.Unlock()
+		if !ok || c.head != head.ID {
+			d, err := s.st.Checkout(head.ID)
+			if err != nil {
+				return nil, fmt.Errorf("reading design %s: %w", info.Name, err)
+			}
+			c = cachedHeader{head: head.ID, summary: DesignSummary{ID: d.ID, Name: d.Meta.Name, NameZH: d.Meta.NameZH,
+				StyleNo: d.Meta.StyleNo, Season: d.Meta.Season}}
+			s.mu.Lock()
+			s.headers[info.ID] = c
+			s.mu.Unlock()
+		}
+		out = append(out, c.summary)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Design checks out the head of the design's main branch.
+func (s *StoreStudio) Design(id models.ID) (*models.Design, error) {
+	head, err := s.st.Head(id, "main")
+	if err != nil {
+		return nil, err
+	}
+	return s.st.Checkout(head.ID)
+}
+
+// Changed signals that the store changed.
+func (s *StoreStudio) Changed() <-chan struct{} { return s.changed }
+
+// Close stops watching and closes the store.
+func (s *StoreStudio) Close() error {
+	s.cancel()
+	return s.st.Close()
+}
