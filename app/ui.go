@@ -159,8 +159,10 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	about := fyne.NewMenuItem(tr.L("menu.about"), func() {
 		dialog.ShowInformation(tr.L("menu.about"), tr.L("about.text", map[string]any{"Version": Version}), u.win)
 	})
+	export := fyne.NewMenuItem(tr.L("menu.export"), u.showExportDialog)
+	u.shortcut(export, fyne.KeyE)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(tr.L("menu.file")), // Fyne adds Quit (Ctrl+Q / Cmd+Q) here
+		fyne.NewMenu(tr.L("menu.file"), export), // Fyne adds Quit (Ctrl+Q / Cmd+Q) here
 		fyne.NewMenu(tr.L("menu.view"), viewItems...),
 		fyne.NewMenu(tr.L("menu.settings"), language),
 		fyne.NewMenu(tr.L("menu.help"), about),
