@@ -151,16 +151,6 @@ func SizeFromFootExact(sys models.SizeSystem, footMM float64) (float64, error) {
 	return 0, fmt.Errorf("size from foot: unknown size system %q", sys)
 }
 
-// BottomLengthFor is the last bottom length for a foot: foot length + toe
-// allowance − heel set-back, with the DOMAIN defaults (men 20 and 5 mm,
-// women 16.5 and 4.5 mm; unisex and kids take the women's).
-func BottomLengthFor(footMM float64, g models.Gender) float64 {
-	if g == models.Men {
-		return footMM + 20 - 5
-	}
-	return footMM + 16.5 - 4.5
-}
-
 // FormatSize labels a size in a system: "EU 40", "UK 6½", "US 9",
 // "US W 7½", and the plain foot length for CN: "250".
 func FormatSize(sys models.SizeSystem, size float64) string {
