@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"cordwain/canvas/samples"
 	"cordwain/models/store"
+	"cordwain/p2p"
 )
 
 // OpenStudio opens the studio store in dataDir and this machine's signing
@@ -21,11 +24,11 @@ func OpenStudio(dataDir string) (*store.Store, *store.Identity, error) {
 	}
 	_, err := os.Stat(filepath.Join(dataDir, store.FileName))
 	fresh := errors.Is(err, fs.ErrNotExist)
-	st, err := store.Open(dataDir, store.Options{})
+	st, err := store.Open(dataDir, store.Options{CheckAuthor: checkAuthor})
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening the studio in %s: %w", dataDir, err)
 	}
-	id, err := store.LoadOrCreateIdentity(dataDir)
+	id, err := loadIdentity(dataDir)
 	if err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("opening the studio in %s: %w", dataDir, err)
@@ -39,4 +42,35 @@ func OpenStudio(dataDir string) (*store.Store, *store.Identity, error) {
 		}
 	}
 	return st, id, nil
+}
+
+// checkAuthor binds a version's author to its signing key: libp2p peer IDs
+// must derive from the key; the store itself checks the older
+// "ed25519:<hex>" form.
+func checkAuthor(peerID string, pubKey []byte) error {
+	if strings.HasPrefix(peerID, "ed25519:") {
+		return nil
+	}
+	return p2p.CheckAuthor(peerID, pubKey)
+}
+
+// loadIdentity reads (or creates) this machine's identity and gives it the
+// libp2p peer ID of its key, which is how other studio machines will know
+// it on the network.
+func loadIdentity(dataDir string) (*store.Identity, error) {
+	id, err := store.LoadOrCreateIdentity(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	pid, err := p2p.PeerID(id.Key.Public().(ed25519.PublicKey))
+	if err != nil {
+		return nil, err
+	}
+	if id.PeerID != pid {
+		id.PeerID = pid
+		if err := store.SaveIdentity(dataDir, id); err != nil {
+			return nil, err
+		}
+	}
+	return id, nil
 }
