@@ -281,6 +281,13 @@ func (s *Store) apply(b *Batch) (ApplyResult, error) {
 	for _, r := range refs {
 		events = append(events, Event{Kind: EventRefs, Design: r.Design})
 	}
+	for _, v := range order {
+		if IsMerge(v) {
+			events = append(events, Event{Kind: EventConflicts, Design: v.Design})
+		}
+	}
+	get := s.getter(txn, placed)
+	var conflicts []*ConflictRecord
 	err = s.write(func(tx *bolt.Tx) error {
 		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
 		for h, raw := range usedE {
@@ -312,10 +319,26 @@ func (s *Store) apply(b *Batch) (ApplyResult, error) {
 				return err
 			}
 		}
+		// The conflicts of received merges go in the same transaction
+		// (the batch's content is readable through tx by now).
+		var err error
+		if conflicts, err = receivedMergeConflicts(tx, txn, get, order); err != nil {
+			return fmt.Errorf("recording conflicts of received merges: %w", err)
+		}
+		for _, rec := range conflicts {
+			if err := writeConflict(tx, rec); err != nil {
+				return err
+			}
+		}
 		return nil
 	}, func(txn *memdb.Txn) error {
 		for _, v := range order {
 			if err := txn.Insert(tableVersions, v); err != nil {
+				return err
+			}
+		}
+		for _, rec := range conflicts {
+			if err := txn.Insert(tableConflicts, rec); err != nil {
 				return err
 			}
 		}
@@ -333,10 +356,6 @@ func (s *Store) apply(b *Batch) (ApplyResult, error) {
 	}, events...)
 	if err != nil {
 		return ApplyResult{}, err
-	}
-	if err := s.recordReceivedMerges(order); err != nil {
-		// The versions are stored; only the review list is short.
-		return res, fmt.Errorf("recording conflicts of received merges: %w", err)
 	}
 	return res, nil
 }

@@ -38,10 +38,15 @@
 // [Store.Commit] signs a new version whose parent is the branch head;
 // [ComputeID], [Sign] and [Verify] define version identity. [Store.MergeHeads]
 // merges another head into a branch over a deterministic base (the common
-// ancestor greatest by (time, ID)) with [models.Merge]; the merge version
+// ancestor greatest by (time, ID)) with [models.MergeTracked], each
+// property stamped with the (time, author) of the version that set its
+// value, derived from the DAG (stamps.go), so merges converge whatever
+// the order in which stores receive and merge them; the merge version
 // has sorted parents, no author, the later parent's time and the fixed
 // [MergeMessage], so every peer that merges the same heads writes the same
-// version. Conflicts are recorded with both values ([Store.Conflicts]) and
+// version. Conflicts are recorded with both values ([Store.Conflicts]),
+// those of merges received by [Store.Apply] in the same transaction as the
+// merge itself, and
 // [Store.FlipConflict] commits the loser's value.
 //
 // # Sync and bundles

@@ -39,11 +39,44 @@ func (s *Store) MergeBase(a, b models.ID) (*models.Version, error) {
 }
 
 func (s *Store) mergeBase(txn *memdb.Txn, a, b models.ID) (*models.Version, error) {
-	ancA, err := s.ancestors(txn, a)
+	return mergeBaseOf(s.getter(txn, nil), a, b)
+}
+
+// getter looks versions up in extra (a batch being applied), then in txn.
+func (s *Store) getter(txn *memdb.Txn, extra map[models.ID]*models.Version) versionGetter {
+	return func(id models.ID) (*models.Version, error) {
+		if v, ok := extra[id]; ok {
+			return v, nil
+		}
+		return s.version(txn, id)
+	}
+}
+
+func ancestorsOf(get versionGetter, id models.ID) (map[models.ID]*models.Version, error) {
+	seen := map[models.ID]*models.Version{}
+	stack := []models.ID{id}
+	for len(stack) > 0 {
+		cur := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, ok := seen[cur]; ok {
+			continue
+		}
+		v, err := get(cur)
+		if err != nil {
+			return nil, err
+		}
+		seen[cur] = v
+		stack = append(stack, v.Parents...)
+	}
+	return seen, nil
+}
+
+func mergeBaseOf(get versionGetter, a, b models.ID) (*models.Version, error) {
+	ancA, err := ancestorsOf(get, a)
 	if err != nil {
 		return nil, err
 	}
-	ancB, err := s.ancestors(txn, b)
+	ancB, err := ancestorsOf(get, b)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +95,9 @@ func (s *Store) mergeBase(txn *memdb.Txn, a, b models.ID) (*models.Version, erro
 // MergeHeads merges version other into branch of design. If other is
 // already in the branch's history nothing happens; if the branch head is
 // an ancestor of other the branch fast-forwards. Otherwise it writes a
-// merge version: content from [models.Merge] over the deterministic merge
-// base, parents sorted, no author, time the later of the two, message
+// merge version: content from [models.MergeTracked] over the
+// deterministic merge base, each property carrying the stamp of the
+// change that set it (derived from history, see stamps.go), parents sorted, no author, time the later of the two, message
 // [MergeMessage]; so two stores merging the same heads produce the same
 // version ID, and a merge that arrived by sync is simply reused. Conflicts
 // are recorded with both values (see [Store.Conflicts]). It returns the
@@ -123,7 +157,7 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 	if err != nil {
 		return nil, err
 	}
-	merged, conflicts, err := s.mergeContent(base, a, b)
+	merged, conflicts, err := s.mergeContent(s.getter(txn, nil), base, a, b)
 	if err != nil {
 		return nil, err
 	}
@@ -198,51 +232,63 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 }
 
 // mergeContent runs the three-way merge of a and b (ordered by ID) over
-// base.
-func (s *Store) mergeContent(base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
-	var snaps [3]models.Snapshot
+// base with per-property stamps derived from history (see stamps.go).
+func (s *Store) mergeContent(get versionGetter, base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
+	var merged models.Snapshot
+	var conflicts []models.Conflict
 	err := s.db.View(func(tx *bolt.Tx) error {
-		for i, v := range []*models.Version{base, a, b} {
-			var err error
-			if snaps[i], err = readSnapshot(tx, v.Root); err != nil {
-				return fmt.Errorf("version %s: %w", short(v.ID), err)
-			}
-		}
-		return nil
+		var err error
+		merged, conflicts, err = mergeContentTx(tx, get, base, a, b)
+		return err
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	merged, conflicts := models.Merge(snaps[0], snaps[1], snaps[2], stampOf(a), stampOf(b))
-	return merged, conflicts, nil
+	return merged, conflicts, err
 }
 
-// recordReceivedMerges records the conflicts of merge versions that came
-// from elsewhere (sync, bundles), so the designer can review them here
-// too. Merges are deterministic, so recomputing gives what the merging
-// peer saw. Merges with more than two parents, or whose recomputed content
-// differs (a peer running another merge), are skipped. The caller holds
-// s.wmu.
-func (s *Store) recordReceivedMerges(added []*models.Version) error {
-	txn := s.mem.Txn(false)
+func mergeContentTx(tx *bolt.Tx, get versionGetter, base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
+	w := newStampWalker(tx, get)
+	snap0, err := w.snapshot(base.Root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("version %s: %w", short(base.ID), err)
+	}
+	sa, err := w.side(base, a)
+	if err != nil {
+		return nil, nil, fmt.Errorf("version %s: %w", short(a.ID), err)
+	}
+	sb, err := w.side(base, b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("version %s: %w", short(b.ID), err)
+	}
+	merged, conflicts := models.MergeTracked(snap0, sa, sb)
+	return merged.Snap, conflicts, nil
+}
+
+// receivedMergeConflicts computes the conflicts of merge versions that
+// came from elsewhere (sync, bundles), so the designer can review them
+// here too. Merges are deterministic, so recomputing gives what the
+// merging peer saw. Merges with more than two parents, or whose
+// recomputed content differs (a peer running another merge), are
+// skipped. tx is the transaction that writes the batch, so the records
+// are written with the versions: a crash cannot keep one without the
+// other. get finds versions in the batch and the store; txn is the
+// current index, for records already known.
+func receivedMergeConflicts(tx *bolt.Tx, txn *memdb.Txn, get versionGetter, added []*models.Version) ([]*ConflictRecord, error) {
 	var records []*ConflictRecord
-	designs := map[models.ID]bool{}
 	for _, mv := range added {
 		if !IsMerge(mv) || len(mv.Parents) != 2 {
 			continue
 		}
-		a, errA := s.version(txn, mv.Parents[0])
-		b, errB := s.version(txn, mv.Parents[1])
+		a, errA := get(mv.Parents[0])
+		b, errB := get(mv.Parents[1])
 		if errA != nil || errB != nil {
 			continue
 		}
-		base, err := s.mergeBase(txn, a.ID, b.ID)
+		base, err := mergeBaseOf(get, a.ID, b.ID)
 		if err != nil {
 			continue
 		}
-		merged, conflicts, err := s.mergeContent(base, a, b)
+		merged, conflicts, err := mergeContentTx(tx, get, base, a, b)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if merged.Hash() != mv.Root {
 			continue
@@ -255,31 +301,9 @@ func (s *Store) recordReceivedMerges(added []*models.Version) error {
 				continue
 			}
 			records = append(records, rec)
-			designs[mv.Design] = true
 		}
 	}
-	if len(records) == 0 {
-		return nil
-	}
-	var events []Event
-	for d := range designs {
-		events = append(events, Event{Kind: EventConflicts, Design: d})
-	}
-	return s.write(func(tx *bolt.Tx) error {
-		for _, rec := range records {
-			if err := writeConflict(tx, rec); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, func(txn *memdb.Txn) error {
-		for _, rec := range records {
-			if err := txn.Insert(tableConflicts, rec); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, events...)
+	return records, nil
 }
 
 func stampOf(v *models.Version) models.Stamp {

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"cordwain/models"
@@ -135,5 +137,55 @@ func TestMergeFastForward(t *testing.T) {
 	}
 	if _, err := s.MergeHeads("d", DefaultBranch, "f00d"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("merging an unknown version: %v", err)
+	}
+}
+
+// The conflicts of a received merge are written in the transaction that
+// stores the merge: a copy of the file taken the moment Apply returns (what
+// kill -9 then leaves) already has them.
+func TestReceivedMergeConflictsInSameTransaction(t *testing.T) {
+	alice, bob := testIdentity(1, "Alice"), testIdentity(2, "Bob")
+	sa, sb := openTest(t, t.TempDir()), openTest(t, t.TempDir())
+	piece := "0123456789abcdef"
+	if _, err := sa.Commit("d", DefaultBranch, snap(t, "Chelsea", 20, piece), "base", alice); err != nil {
+		t.Fatal(err)
+	}
+	syncTo(t, sa, sb, "d")
+	sA := snap(t, "Chelsea", 20, piece)
+	sA[models.ID(piece)].Props["name"] = cb(t, "vamp A")
+	sa.Commit("d", DefaultBranch, sA, "alice", alice)
+	sB := snap(t, "Chelsea", 20, piece)
+	sB[models.ID(piece)].Props["name"] = cb(t, "vamp B")
+	vb, _ := sb.Commit("d", DefaultBranch, sB, "bob", bob)
+	syncTo(t, sb, sa, "d")
+	m, err := sa.MergeHeads("d", DefaultBranch, vb.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	sc := openTest(t, dir)
+	b, err := sa.Collect("d", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Apply(b); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashed := t.TempDir()
+	if err := os.WriteFile(filepath.Join(crashed, FileName), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sd := openTest(t, crashed)
+	cs := sd.Conflicts("d")
+	if len(cs) != 1 || cs[0].Merge != m.ID || cs[0].Prop != "name" {
+		t.Fatalf("conflicts after a crash right after Apply: %+v", cs)
+	}
+	if want := sa.Conflicts("d"); cs[0].Key != want[0].Key || !bytes.Equal(cs[0].Winner, want[0].Winner) {
+		t.Fatalf("received conflict %+v, merging store recorded %+v", cs[0], want[0])
 	}
 }
