@@ -2,6 +2,7 @@ package app
 
 import (
 	"cordwain/models"
+	"cordwain/models/store"
 )
 
 // DesignSummary is one row of the library.
@@ -23,4 +24,31 @@ type Studio interface {
 	// Changed is closed (or sent to) when the list of designs or a head
 	// changes; the window then reloads. Nil means never.
 	Changed() <-chan struct{}
+}
+
+// HistoryStudio is what the History and Conflicts tabs need: a design's
+// version graph, its branches and tags, old contents and differences, and
+// the operations that write (restore, branch, tag, flip). A Studio that
+// does not implement it gets a window without history.
+type HistoryStudio interface {
+	// History lists every version of a design (all branches), newest first.
+	History(design models.ID) ([]*models.Version, error)
+	// Refs lists the design's branches and tags.
+	Refs(design models.ID) []store.Ref
+	// Checkout returns the design as it was at a version.
+	Checkout(version models.ID) (*models.Design, error)
+	// Snapshot returns the elements of a version.
+	Snapshot(version models.ID) (models.Snapshot, error)
+	// Diff lists what changed from version a to version b.
+	Diff(a, b models.ID) ([]models.Change, error)
+	// Restore commits on main a new version whose content equals version.
+	Restore(design, version models.ID) (*models.Version, error)
+	// Branch creates a branch named name at version from.
+	Branch(design models.ID, name string, from models.ID) error
+	// Tag names a version; an existing tag is never moved (store.ErrExists).
+	Tag(design models.ID, name string, version models.ID) error
+	// Conflicts lists the design's recorded merge conflicts.
+	Conflicts(design models.ID) []store.ConflictRecord
+	// FlipConflict makes the loser of a conflict win on main.
+	FlipConflict(key string) (*models.Version, error)
 }

@@ -108,3 +108,56 @@ func (s *StoreStudio) Close() error {
 	s.cancel()
 	return s.st.Close()
 }
+
+var _ HistoryStudio = (*StoreStudio)(nil)
+
+// History lists every version of a design, newest first.
+func (s *StoreStudio) History(design models.ID) ([]*models.Version, error) {
+	if _, err := s.st.Design(design); err != nil {
+		return nil, err
+	}
+	return s.st.History(design), nil
+}
+
+// Refs lists a design's branches and tags.
+func (s *StoreStudio) Refs(design models.ID) []store.Ref { return s.st.Refs(design) }
+
+// Checkout returns the design as it was at version.
+func (s *StoreStudio) Checkout(version models.ID) (*models.Design, error) {
+	return s.st.Checkout(version)
+}
+
+// Snapshot returns the content of version.
+func (s *StoreStudio) Snapshot(version models.ID) (models.Snapshot, error) {
+	return s.st.Snapshot(version)
+}
+
+// Diff lists what changed from version a to version b.
+func (s *StoreStudio) Diff(a, b models.ID) ([]models.Change, error) { return s.st.Diff(a, b) }
+
+// Restore commits on main, as this machine's designer, a new version with
+// the content of version.
+func (s *StoreStudio) Restore(design, version models.ID) (*models.Version, error) {
+	return s.st.Restore(design, store.DefaultBranch, version, s.identity)
+}
+
+// Branch creates a branch at version.
+func (s *StoreStudio) Branch(design models.ID, name string, from models.ID) error {
+	return s.st.Branch(design, name, from)
+}
+
+// Tag names version; existing tags never move.
+func (s *StoreStudio) Tag(design models.ID, name string, version models.ID) error {
+	return s.st.Tag(design, name, version)
+}
+
+// Conflicts lists the design's recorded merge conflicts.
+func (s *StoreStudio) Conflicts(design models.ID) []store.ConflictRecord {
+	return s.st.Conflicts(design)
+}
+
+// FlipConflict makes a conflict's loser win on main, as this machine's
+// designer.
+func (s *StoreStudio) FlipConflict(key string) (*models.Version, error) {
+	return s.st.FlipConflict(key, store.DefaultBranch, s.identity)
+}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"cordwain/canvas"
@@ -45,6 +46,23 @@ type UI struct {
 	sizeSelect *widget.Select
 	status     *widget.Label
 	banner     *widget.Label // data directory or load errors, shown in the window
+
+	// The right-hand tabs: inspector, history, conflicts.
+	tabs          *container.AppTabs
+	inspectorTab  *container.TabItem
+	historyTab    *container.TabItem
+	conflictsTab  *container.TabItem
+	history       *HistoryPanel
+	conflicts     *ConflictsPanel
+	openConflicts int
+
+	// The bar over the editor while an old version or a comparison is
+	// shown instead of the head.
+	viewing  bool
+	viewBar  *fyne.Container
+	viewNote *widget.Label
+	legend   *fyne.Container
+	backBtn  *widget.Button
 }
 
 // views in menu order, with their translation keys.
@@ -101,12 +119,20 @@ func (u *UI) build() {
 	u.banner.Importance = widget.DangerImportance
 	u.banner.Hide()
 
+	hs, _ := u.studio.(HistoryStudio)
+	u.history = NewHistoryPanel(u.tr, hs, u.win, u)
+	u.conflicts = NewConflictsPanel(u.tr, hs, u.onConflictCount)
+	u.inspectorTab = container.NewTabItemWithIcon("", theme.InfoIcon(), container.NewVScroll(u.inspector.Object()))
+	u.historyTab = container.NewTabItemWithIcon("", theme.HistoryIcon(), u.history.Object())
+	u.conflictsTab = container.NewTabItemWithIcon("", theme.WarningIcon(), u.conflicts.Object())
+	u.tabs = container.NewAppTabs(u.inspectorTab, u.historyTab, u.conflictsTab)
+	u.buildViewBar()
+
 	left := container.NewBorder(u.libTitle, nil, nil, nil, u.list)
 	toolbar := container.NewHBox(u.viewSelect, u.sizeSelect, u.cwSelect)
-	centre := container.NewBorder(container.NewVBox(u.banner, toolbar), u.status, nil, nil, u.editor)
-	right := container.NewVScroll(u.inspector.Object())
-	inner := container.NewHSplit(centre, right)
-	inner.Offset = 0.75
+	centre := container.NewBorder(container.NewVBox(u.banner, u.viewBar, toolbar), u.status, nil, nil, u.editor)
+	inner := container.NewHSplit(centre, u.tabs)
+	inner.Offset = 0.66
 	split := container.NewHSplit(left, inner)
 	split.Offset = 0.18
 	u.win.SetContent(split)
@@ -131,6 +157,15 @@ func (u *UI) applyLanguage() {
 	u.viewSelect.SetSelected(selected)
 	u.inspector.SetTranslator(tr)
 	u.inspector.Show(u.current)
+	u.history.SetTranslator(tr)
+	u.conflicts.SetTranslator(tr)
+	u.inspectorTab.Text = tr.L("tab.inspector")
+	u.historyTab.Text = tr.L("tab.history")
+	u.updateConflictsTab()
+	u.backBtn.SetText(tr.L("history.back"))
+	for i, key := range []string{"history.added", "history.changed", "history.removed"} {
+		u.legend.Objects[i].(*fyne.Container).Objects[1].(*widget.Label).SetText(tr.L(key))
+	}
 	u.updateSizes()
 	u.updateColourways()
 	u.updateTitle()
@@ -233,8 +268,34 @@ func (u *UI) reload() {
 		}
 	}
 	if len(designs) > 0 {
-		u.list.Select(idx)
+		if u.current != nil && designs[idx].ID == u.current.ID {
+			u.refreshCurrent()
+		} else {
+			u.list.Select(idx)
+		}
 	}
+}
+
+// refreshCurrent re-reads the open design after the store changed: its
+// head may have moved (a commit, a restore, a flip, sync), and its history,
+// branches, tags and conflicts with it. An old version or a comparison on
+// screen stays until the designer leaves it.
+func (u *UI) refreshCurrent() {
+	d, err := u.studio.Design(u.current.ID)
+	if err != nil {
+		u.showError(u.tr.L("error.load_design"), err)
+		return
+	}
+	u.current = d
+	if !u.viewing {
+		u.editor.SetDesign(d)
+		u.inspector.Show(d)
+		u.updateSizes()
+		u.updateColourways()
+		u.updateTitle()
+	}
+	u.history.Refresh()
+	u.conflicts.Refresh()
 }
 
 // watch reloads when the studio changes (another window, sync, a command).
@@ -293,6 +354,7 @@ func (u *UI) onDesignSelected(id widget.ListItemID) {
 		return
 	}
 	u.banner.Hide()
+	u.leaveView()
 	u.current = d
 	u.settings.LastDesign = string(d.ID)
 	u.settings.Save(u.app.Preferences())
@@ -307,6 +369,8 @@ func (u *UI) onDesignSelected(id widget.ListItemID) {
 	u.updateSizes()
 	u.updateColourways()
 	u.updateTitle()
+	u.history.SetDesign(d.ID)
+	u.conflicts.SetDesign(d.ID)
 }
 
 // Current is the open design (nil when none).
