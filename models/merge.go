@@ -47,9 +47,69 @@ const KindProp = "@kind"
 // all of them; [MergeTracked], which carries per-property stamps through
 // merges, converges whatever the order.
 func Merge(base, a, b Snapshot, sa, sb Stamp) (merged Snapshot, conflicts []Conflict) {
-	m := merger{base: base, a: Side{Snap: a, Stamp: sa}, b: Side{Snap: b, Stamp: sb}}
-	m.run()
-	return m.out, m.conflicts
+	d, conflicts := MergeChanges(base, Side{Snap: a, Stamp: sa}, Side{Snap: b, Stamp: sb}, ChangedIDs(base, a), ChangedIDs(base, b))
+	return d.Apply(a), conflicts
+}
+
+// Delta is merged content as changes over side a of the merge: the
+// elements whose merged content differs from a's, and the elements of a
+// the merge removes. [Delta.Apply] builds the whole snapshot.
+type Delta struct {
+	Put Snapshot
+	Del []ID
+}
+
+// Apply returns a copy of a with d applied; a is not modified.
+func (d Delta) Apply(a Snapshot) Snapshot {
+	out := maps.Clone(a)
+	if out == nil {
+		out = Snapshot{}
+	}
+	for _, id := range d.Del {
+		delete(out, id)
+	}
+	maps.Copy(out, d.Put)
+	return out
+}
+
+// ChangedIDs lists, in no particular order, the IDs of the elements that
+// differ between base and s: added, removed or changed. Elements that
+// share their Props map with base (as unchanged elements of snapshots
+// derived from one another do) are skipped without comparing values.
+func ChangedIDs(base, s Snapshot) []ID {
+	var out []ID
+	for id, e := range s {
+		if e0, ok := base[id]; !ok || !elementEqual(e, e0) {
+			out = append(out, id)
+		}
+	}
+	if len(s)-len(out) != len(base) { // some of base are not in s
+		for id := range base {
+			if _, ok := s[id]; !ok {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// MergeChanges is the merge of [Merge] (or, when a side carries Stamps, of
+// [MergeTracked]) for a caller that knows which elements each side
+// changed since base, as the store does from its manifests: changedA and
+// changedB must list every element ID whose content differs between base
+// and that side (extra IDs are harmless; [ChangedIDs] computes them). Its
+// cost is proportional to the number of changed elements, not to the size
+// of the design: unchanged elements are never visited. It returns the
+// merged content as a [Delta] over a, and the conflicts, both exactly as
+// Merge would give them: Merge(base, a, b, sa, sb) is
+// MergeChanges(...).Apply(a).
+func MergeChanges(base Snapshot, a, b Side, changedA, changedB []ID) (Delta, []Conflict) {
+	m := merger{base: base, a: a, b: b, track: a.Stamps != nil || b.Stamps != nil}
+	if m.track {
+		m.outStamps = PropStamps{}
+	}
+	m.run(changedA, changedB)
+	return Delta{Put: m.put, Del: m.del}, m.conflicts
 }
 
 // PropStamps gives, per element and property, the stamp of the change that
@@ -75,8 +135,9 @@ type Side struct {
 // two sides'.
 func MergeTracked(base Snapshot, a, b Side) (Side, []Conflict) {
 	m := merger{base: base, a: a, b: b, track: true, outStamps: PropStamps{}}
-	m.run()
-	return Side{Snap: m.out, Stamp: maxStamp(a.Stamp, b.Stamp), Stamps: m.outStamps}, m.conflicts
+	m.run(ChangedIDs(base, a.Snap), ChangedIDs(base, b.Snap))
+	out := Delta{Put: m.put, Del: m.del}.Apply(a.Snap)
+	return Side{Snap: out, Stamp: maxStamp(a.Stamp, b.Stamp), Stamps: m.outStamps}, m.conflicts
 }
 
 func maxStamp(x, y Stamp) Stamp {
@@ -99,41 +160,102 @@ type merger struct {
 	base      Snapshot
 	a, b      Side
 	track     bool
-	out       Snapshot
+	put       Snapshot // the result's elements that differ from a's
+	del       []ID     // a's elements the result drops
 	outStamps PropStamps
 	conflicts []Conflict
 }
 
-func (m *merger) run() {
-	// Start from a copy of a: most elements are the same on both sides, and
-	// copying a map wholesale is far cheaper than inserting them one by one.
-	m.out = maps.Clone(m.a.Snap)
-	if m.out == nil {
-		m.out = Snapshot{}
+// run merges the elements that changed on either side; every other
+// element is the same in base, a and b, so the result keeps a's.
+func (m *merger) run(changedA, changedB []ID) {
+	m.put = make(Snapshot, len(changedB))
+	if m.track {
+		// Every change needs its stamp in the result: visit them all.
+		seen := make(map[ID]struct{}, len(changedA)+len(changedB))
+		for _, ids := range [2][]ID{changedA, changedB} {
+			for _, id := range ids {
+				if _, ok := seen[id]; !ok {
+					seen[id] = struct{}{}
+					m.element(id)
+				}
+			}
+		}
+	} else {
+		// An element only a changed is a's in the result (a's change
+		// stands, or a's modification beats b's untouched copy): nothing
+		// to do. One only b changed takes b's state. Only elements both
+		// changed need merging.
+		inA := make(map[ID]struct{}, len(changedA))
+		for _, id := range changedA {
+			inA[id] = struct{}{}
+		}
+		var both []ID
+		for _, id := range changedB {
+			if _, ok := inA[id]; ok {
+				both = append(both, id)
+				continue
+			}
+			if eb, ok := m.b.Snap[id]; ok {
+				m.set(id, eb)
+			} else {
+				m.remove(id)
+			}
+		}
+		// In element order, so the conflicts come sorted by element;
+		// each element's few are sorted by property as they come.
+		slices.Sort(both)
+		for i, id := range both {
+			if i > 0 && both[i-1] == id {
+				continue // listed twice
+			}
+			n := len(m.conflicts)
+			m.element(id)
+			if len(m.conflicts)-n > 1 {
+				slices.SortFunc(m.conflicts[n:], compareConflicts)
+			}
+		}
+		return
 	}
-	for id, ea := range m.a.Snap {
-		eb, inB := m.b.Snap[id]
-		if inB && !m.track && ea.Kind == eb.Kind && sameProps(ea.Props, eb.Props) {
-			continue // the very same element on both sides: already in out
+	slices.SortFunc(m.conflicts, compareConflicts)
+}
+
+func compareConflicts(x, y Conflict) int {
+	return cmp.Or(strings.Compare(string(x.Element), string(y.Element)), strings.Compare(x.Prop, y.Prop))
+}
+
+// element merges one element.
+func (m *merger) element(id ID) {
+	ea, inA := m.a.Snap[id]
+	eb, inB := m.b.Snap[id]
+	e0, in0 := m.base[id]
+	switch {
+	case inA && inB:
+		if !m.track && ea.Kind == eb.Kind && sameProps(ea.Props, eb.Props) {
+			return // the very same element on both sides: a's is kept
 		}
-		e0, in0 := m.base[id]
-		if inB {
-			m.both(id, e0, in0, ea, eb)
-		} else {
-			m.one(id, e0, in0, ea, m.a, m.b)
-		}
-	}
-	for id, eb := range m.b.Snap {
-		if _, inA := m.a.Snap[id]; inA {
-			continue
-		}
-		e0, in0 := m.base[id]
+		m.both(id, e0, in0, ea, eb)
+	case inA:
+		m.one(id, e0, in0, ea, m.a, m.b)
+	case inB:
 		m.one(id, e0, in0, eb, m.b, m.a)
 	}
-	// Elements in base alone were deleted on both sides: gone.
-	slices.SortFunc(m.conflicts, func(x, y Conflict) int {
-		return cmp.Or(strings.Compare(string(x.Element), string(y.Element)), strings.Compare(x.Prop, y.Prop))
-	})
+	// In neither: deleted on both sides (or never there): gone.
+}
+
+// set makes e the result's element id.
+func (m *merger) set(id ID, e Element) {
+	if ea, ok := m.a.Snap[id]; ok && ea.Kind == e.Kind && sameProps(ea.Props, e.Props) {
+		return // a's very element
+	}
+	m.put[id] = e
+}
+
+// remove drops element id from the result.
+func (m *merger) remove(id ID) {
+	if _, ok := m.a.Snap[id]; ok {
+		m.del = append(m.del, id)
+	}
 }
 
 // one handles an element present on side s only: added by s, or deleted by
@@ -144,7 +266,7 @@ func (m *merger) one(id ID, e0 Element, in0 bool, e Element, s, o Side) {
 		return
 	}
 	if elementEqual(e, e0) {
-		delete(m.out, id) // deleted by o, untouched by s
+		m.remove(id) // deleted by o, untouched by s
 		return
 	}
 	// Modification beats deletion.
@@ -155,7 +277,7 @@ func (m *merger) one(id ID, e0 Element, in0 bool, e Element, s, o Side) {
 
 // take puts side s's element into the result whole.
 func (m *merger) take(id ID, e, e0 Element, s Side) {
-	m.out[id] = e
+	m.set(id, e)
 	if !m.track {
 		return
 	}
@@ -207,9 +329,15 @@ func (m *merger) stampProp(id ID, prop string, st Stamp) {
 // both merges an element present on both sides.
 func (m *merger) both(id ID, e0 Element, in0 bool, ea, eb Element) {
 	switch {
+	case in0 && !m.track && ea.Kind == e0.Kind && sameProps(ea.Props, e0.Props):
+		m.take(id, eb, e0, m.b) // a left it alone: cheap check first
+		return
+	case in0 && !m.track && eb.Kind == e0.Kind && sameProps(eb.Props, e0.Props):
+		m.take(id, ea, e0, m.a)
+		return
 	case elementEqual(ea, eb):
 		if !m.track {
-			m.out[id] = ea
+			m.set(id, ea)
 			return
 		}
 		// Alike on both sides: keep the later stamp of the two changes.
@@ -256,7 +384,7 @@ func (m *merger) both(id ID, e0 Element, in0 bool, ea, eb Element) {
 			}
 		}
 	}
-	m.out[id] = out
+	m.set(id, out)
 }
 
 // prop merges one property; ok reports whether the result has it.

@@ -423,3 +423,31 @@ func TestDiffKinds(t *testing.T) {
 		t.Errorf("Diff\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// MergeChanges over change sets gives what Merge and MergeTracked give
+// over whole snapshots, with exact change sets and with supersets.
+func TestMergeChangesAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for i := range 400 {
+		base := randSnapshot(r, r.IntN(12))
+		a, b := randEdit(r, base, 8), randEdit(r, base, 8)
+		sa, sb := stamp(int64(r.IntN(3)), "p1"), stamp(int64(r.IntN(3)), "p2")
+		want, wc := Merge(base, a, b, sa, sb)
+		ca, cb := ChangedIDs(base, a), ChangedIDs(base, b)
+		if r.IntN(2) == 0 { // a superset: every ID of every snapshot
+			ca = append(append(append(ca, sortedIDs(base)...), sortedIDs(a)...), sortedIDs(b)...)
+		}
+		d, c := MergeChanges(base, Side{Snap: a, Stamp: sa}, Side{Snap: b, Stamp: sb}, ca, cb)
+		if got := d.Apply(a); !snapEqual(got, want) || !reflect.DeepEqual(c, wc) {
+			t.Fatalf("case %d: MergeChanges differs from Merge:\n%s\n%s", i, snapString(got), snapString(want))
+		}
+		for _, id := range ChangedIDs(base, a) {
+			if !slices.Contains(ca, id) {
+				t.Fatalf("case %d: ChangedIDs missed nothing yet %s is absent", i, id)
+			}
+		}
+		if !snapEqual(Delta{}.Apply(a), a) || len(ChangedIDs(a, a)) != 0 {
+			t.Fatalf("case %d: empty delta or change set", i)
+		}
+	}
+}
