@@ -27,26 +27,44 @@ type BOMLine struct {
 // cut areas of the pieces in that material × quantity × 2 shoes; other
 // size-specific lines grade with the area (area units) or length factor.
 func BOM(d *models.Design, sizes []float64) ([]BOMLine, error) {
+	type graded struct {
+		fx, fy float64
+		pieces []pieceGeom
+	}
+	bySize := make(map[float64]graded, len(sizes))
+	for _, s := range sizes {
+		g := graded{fx: 1, fy: 1}
+		if d.Meta.BaseSize > 0 && s != d.Meta.BaseSize {
+			f, _, err := canvas.DesignGradeFactors(d, s)
+			if err != nil {
+				return nil, fmt.Errorf("bill of materials: %w", err)
+			}
+			g.fx, g.fy = f.X, f.Y
+		}
+		if len(d.Materials) > 0 {
+			ps, err := piecesAt(d, s)
+			if err != nil {
+				return nil, fmt.Errorf("bill of materials: %w", err)
+			}
+			g.pieces = ps
+		}
+		bySize[s] = g
+	}
 	var out []BOMLine
 	for _, m := range d.Materials {
 		l := BOMLine{Material: m, PerSize: map[float64]float64{}}
 		area := isArea(m.Unit)
 		for _, s := range sizes {
-			fx, fy := gradeFactors(d, s)
+			fx, fy := bySize[s].fx, bySize[s].fy
 			switch {
 			case m.Consumption == 0 && area:
 				l.Derived = true
 				sum := 0.0
-				for i := range d.Pieces {
-					pc := &d.Pieces[i]
-					if pc.Material != m.ID {
+				for _, g := range bySize[s].pieces {
+					if g.piece.Material != m.ID {
 						continue
 					}
-					g, err := pieceGeometry(d, pc, s)
-					if err != nil {
-						return nil, fmt.Errorf("bill of materials: %w", err)
-					}
-					sum += g.area * float64(max(pc.Quantity, 1)) * 2
+					sum += g.area * float64(max(g.piece.Quantity, 1)) * 2
 				}
 				l.PerSize[s] = sum / unitArea(m.Unit)
 			case m.SizeSpecific && area:
@@ -129,14 +147,14 @@ func (tp *techPack) bomPages() {
 	}
 	base := tp.d.Meta.BaseSize
 	cols := []column{
-		{head: "#", w: 0.05},
-		{head: tp.tr("材料", "Material"), w: 0.2},
-		{head: tp.tr("供应商", "Supplier"), w: 0.15},
-		{head: tp.tr("颜色 / 潘通", "Colour / Pantone"), w: 0.16},
-		{head: tp.tr("厚度", "Thk mm"), w: 0.07, align: canvas.AlignRight},
-		{head: tp.tr("单位", "Unit"), w: 0.06},
-		{head: tp.tr("用量/双", "Per pair") + " " + fmtSize(base), w: 0.1, align: canvas.AlignRight},
-		{head: tp.tr("分码用量/双", "Per pair by size"), w: 0.21},
+		{head: "#", w: 0.04},
+		{head: tp.head("材料", "Material"), w: 0.2},
+		{head: tp.head("供应商", "Supplier"), w: 0.15},
+		{head: tp.head("颜色 / 潘通", "Colour / Pantone"), w: 0.16},
+		{head: tp.head("厚度", "mm"), w: 0.06, align: canvas.AlignRight},
+		{head: tp.head("单位", "Unit"), w: 0.06},
+		{head: tp.head("用量/双", "Pair") + " " + fmtSize(base), w: 0.09, align: canvas.AlignRight},
+		{head: tp.head("分码用量/双", "Per pair by size"), w: 0.24},
 	}
 	var rows [][]string
 	for i, l := range lines {
@@ -147,7 +165,12 @@ func (tp *techPack) bomPages() {
 			for _, s := range tp.o.Sizes {
 				parts = append(parts, fmtSize(s)+": "+fmtQty(l.PerSize[s]))
 			}
-			per = strings.Join(parts, "  ")
+			// Two sizes a line: short rows, and no number split from its size.
+			var ls []string
+			for k := 0; k < len(parts); k += 2 {
+				ls = append(ls, strings.Join(parts[k:min(k+2, len(parts))], "   "))
+			}
+			per = strings.Join(ls, "\n")
 		} else {
 			per = tp.tr("各码相同", "same for all sizes")
 		}
@@ -221,42 +244,53 @@ func (tp *techPack) colourwayPages() {
 
 func (tp *techPack) sizePages() {
 	d := tp.d
+	us := models.SizeUSMen
+	if d.Meta.Gender == models.Women {
+		us = models.SizeUSWomen
+	}
 	cols := []column{
-		{head: "CN (mm)", w: 0.11, align: canvas.AlignRight},
+		{head: tp.head("中国码", "CN mm"), w: 0.1, align: canvas.AlignRight},
 		{head: "EU", w: 0.08, align: canvas.AlignRight},
 		{head: "UK", w: 0.08, align: canvas.AlignRight},
-		{head: "US", w: 0.08, align: canvas.AlignRight},
-		{head: tp.tr("楦底样长", "Bottom length"), w: 0.15, align: canvas.AlignRight},
-		{head: tp.tr("跖围", "Ball girth"), w: 0.13, align: canvas.AlignRight},
-		{head: tp.tr("长度系数", "Length factor"), w: 0.12, align: canvas.AlignRight},
-		{head: tp.tr("围度系数", "Girth factor"), w: 0.12, align: canvas.AlignRight},
-		{head: tp.tr("配码", "Pairs/carton"), w: 0.13, align: canvas.AlignRight},
+		{head: string(us), w: 0.08, align: canvas.AlignRight},
+		{head: tp.head("楦底样长", "Bottom length mm"), w: 0.14, align: canvas.AlignRight},
+		{head: tp.head("跖围", "Ball girth mm"), w: 0.13, align: canvas.AlignRight},
+		{head: tp.head("长度系数", "Length factor"), w: 0.13, align: canvas.AlignRight},
+		{head: tp.head("围度系数", "Girth factor"), w: 0.13, align: canvas.AlignRight},
+		{head: tp.head("配码", "Pairs / carton"), w: 0.13, align: canvas.AlignRight},
 	}
 	var rows [][]string
 	total := 0
 	for _, s := range tp.o.Sizes {
-		fx, fy := gradeFactors(d, s)
-		dl := s - d.Meta.BaseSize
+		f, l := canvas.GradeFactors{X: 1, Y: 1}, d.Last
+		if d.Meta.BaseSize > 0 {
+			if gf, gl, err := canvas.DesignGradeFactors(d, s); err == nil {
+				f, l = gf, gl
+			}
+		}
 		pairs := d.Meta.PairsPerCarton[fmtSize(s)]
 		total += pairs
 		mark := ""
 		if s == d.Meta.BaseSize {
 			mark = " *"
 		}
-		rows = append(rows, []string{fmtSize(s) + mark, fmtSize(sizeEU(s)), fmtSize(sizeUK(s)), fmtSize(sizeUS(s, d.Meta.Gender)),
-			fmtSize(math.Round((d.Last.BottomLength+dl)*10) / 10), fmtSize(math.Round((d.Last.BallGirth+dl*girthPerLength)*10) / 10), fmtQty(fx), fmtQty(fy), strconv.Itoa(pairs)})
+		rows = append(rows, []string{fmtSize(s) + mark, sizeIn(models.SizeEU, s), sizeIn(models.SizeUK, s), sizeIn(us, s),
+			fmtQty(math.Round(l.BottomLength*10) / 10), fmtQty(math.Round(l.BallGirth*10) / 10), fmtQty(f.X), fmtQty(f.Y), strconv.Itoa(pairs)})
 	}
 	rows = append(rows, []string{tp.tr("合计", "Total"), "", "", "", "", "", "", "", strconv.Itoa(total)})
-	us := "US-M"
-	if d.Meta.Gender == models.Women {
-		us = "US-W"
+	sys := d.Meta.SizeSystem
+	if sys == "" {
+		sys = models.SizeCN
 	}
-	tp.tablePages(tp.tr("码段与放码", "Size Run & Grading"), cols, rows, 26, func(p canvas.Painter, x, y, w float64) {
+	r := canvas.RuleFor(sys)
+	tp.tablePages(tp.tr("码段与放码", "Size Run & Grading"), cols, rows, 30, func(p canvas.Painter, x, y, w float64) {
 		p.SetFillColor(ink)
 		notes := []string{
-			tp.tr("* 基本码（放码中心）", "* base size (grade centre)") + ": " + fmtSize(d.Meta.BaseSize) + " · " + tp.tr("楦号", "last") + " " + d.Last.Ref,
-			tp.tr("CN = 脚长 mm (GB/T 43293-2022)；EU = CN/5 − 10；UK、US 按楦长换算，近似值。", "CN = foot length mm (GB/T 43293-2022); EU = CN/5 − 10; UK and "+us+" via last length, approximate."),
-			tp.tr("放码：以后跟点为中心，长度每码随脚长增加，围度按 5/6.67 比例；鞋跟高、翘度不变。", "Grading about the heel point: length grows with foot length, girth at 5/6.67 of it; heel height and toe spring held constant."),
+			tp.tr("* 基本码（放码中心）", "* base size (grade centre)") + ": " + canvas.FormatFoot(sys, d.Meta.BaseSize) + " (" + fmtSize(d.Meta.BaseSize) + " mm) · " + tp.tr("楦号", "last") + " " + d.Last.Ref,
+			tp.tr("中国码 = 脚长 mm (GB/T 43293-2022)；EU = CN/5 − 10；UK、US 按楦长换算（差两个大麦粒），四舍五入到半码，近似值。",
+				"CN = foot length mm (GB/T 43293-2022); EU = CN/5 − 10; UK and US via last length (two barleycorns toe room), to the nearest half size; approximate."),
+			tp.tr(fmt.Sprintf("放码（%s 码制）：以后跟点为中心，每码长度 +%s mm、跖围 +%s mm；鞋跟高、翘度不变。", string(sys), fmtQty(r.Length), fmtQty(r.Girth)),
+				fmt.Sprintf("Grading (%s system) about the heel point: per size +%s mm length, +%s mm ball girth; heel height and toe spring held constant.", string(sys), fmtQty(r.Length), fmtQty(r.Girth))),
 		}
 		ly := y + 4
 		for _, n := range notes {
@@ -299,12 +333,8 @@ func (tp *techPack) constructionPages() {
 		{tp.tr("备注", "Notes"), m.Notes},
 	}
 	for _, g := range tp.pieces {
-		var edges []string
-		for _, e := range g.piece.Edges {
-			edges = append(edges, string(e))
-		}
 		rows = append(rows, []string{tp.name(g.piece.Name, g.piece.NameZH),
-			fmt.Sprintf("%s %d · %s", tp.tr("车线行数", "stitch rows"), g.piece.StitchRows, strings.Join(edges, ", "))})
+			fmt.Sprintf("%s %d · %s", tp.tr("车线行数", "stitch rows"), g.piece.StitchRows, tp.edgeSummary(g.piece))})
 	}
 	cols := []column{{head: tp.tr("项目", "Item"), w: 0.3}, {head: tp.tr("要求", "Specification"), w: 0.7}}
 	tp.tablePages(tp.tr("工艺与车线", "Construction & Stitching"), cols, rows, 0, nil)
@@ -326,4 +356,32 @@ func (tp *techPack) historyPages() {
 		rows = append(rows, []string{shortID(h.VersionID), t, h.Author, h.Message})
 	}
 	tp.tablePages(tp.tr("修订记录", "Revision History"), cols, rows, 0, nil)
+}
+
+// edgeSummary counts a piece's edges by allowance: "绷帮 ×3, 折边 ×5".
+func (tp *techPack) edgeSummary(pc models.Piece) string {
+	names := map[models.AllowanceKind][2]string{
+		models.AllowLasting: {"绷帮", "lasting"}, models.AllowLap: {"压茬", "lap"},
+		models.AllowFold: {"折边", "fold"}, models.AllowSeam: {"合缝", "seam"},
+	}
+	count := map[models.AllowanceKind]int{}
+	var order []models.AllowanceKind
+	for _, e := range pc.Edges {
+		if _, ok := names[e]; !ok {
+			continue // raw edges carry no allowance
+		}
+		if count[e] == 0 {
+			order = append(order, e)
+		}
+		count[e]++
+	}
+	if len(order) == 0 {
+		return tp.tr("无加放", "no allowances")
+	}
+	var parts []string
+	for _, e := range order {
+		n := names[e]
+		parts = append(parts, fmt.Sprintf("%s ×%d", tp.tr(n[0], n[1]), count[e]))
+	}
+	return tp.tr("边：", "edges: ") + strings.Join(parts, ", ")
 }

@@ -161,12 +161,12 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 	var blocks []block
 	used := map[string]int{}
 	for _, s := range o.Sizes {
-		for _, pc := range sortedPieces(d) {
-			g, err := pieceGeometry(d, pc, s)
-			if err != nil {
-				return fmt.Errorf("cut file: %w", err)
-			}
-			name := blockName(pc, s)
+		ps, err := piecesAt(d, s)
+		if err != nil {
+			return fmt.Errorf("cut file: %w", err)
+		}
+		for _, g := range ps {
+			name := blockName(&g.piece, s)
 			if n := used[name]; n > 0 { // two pieces with the same name
 				used[name]++
 				name = fmt.Sprintf("%s_%d", name, n+1)

@@ -2,11 +2,15 @@ package packaging
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"cordwain/canvas/samples"
+	"cordwain/models"
 )
 
 // needTool fails (not skips) when an external checker is missing.
@@ -60,9 +64,17 @@ func readDXF(t *testing.T, data []byte) string {
 }
 
 func TestDXFReadBackWithEzdxf(t *testing.T) {
-	d := testDesign()
+	for _, d := range samples.All() {
+		t.Run(d.Meta.StyleNo, func(t *testing.T) {
+			testDXFReadBack(t, d)
+		})
+	}
+}
+
+func testDXFReadBack(t *testing.T, d *models.Design) {
 	var buf bytes.Buffer
-	sizes := []float64{240, 250, 265}
+	run := d.Meta.SizeRun
+	sizes := []float64{run[0], d.Meta.BaseSize, run[len(run)-1]}
 	if err := WriteDXF(&buf, d, Options{Sizes: sizes}); err != nil {
 		t.Fatal(err)
 	}
@@ -86,9 +98,20 @@ func TestDXFReadBackWithEzdxf(t *testing.T) {
 			inserts[f[1]] = f[2]
 		}
 	}
-	for _, name := range []string{"VAMP", "QUARTER", "TONGUE", "BACKSTAY", "QUARTER_LINING"} {
-		for _, s := range []string{"240", "250", "265"} {
-			bn := name + "_" + s
+	if want := len(d.Pieces) * len(sizes); len(blocks) != want {
+		t.Errorf("%d blocks, want one per piece and size: %d", len(blocks), want)
+	}
+	marks := map[models.ID]map[models.MarkKind]int{}
+	for _, m := range d.Marks {
+		if marks[m.Piece] == nil {
+			marks[m.Piece] = map[models.MarkKind]int{}
+		}
+		marks[m.Piece][m.Kind]++
+	}
+	for i := range d.Pieces {
+		pc := &d.Pieces[i]
+		for _, s := range sizes {
+			bn := blockName(pc, s)
 			b, ok := blocks[bn]
 			if !ok {
 				t.Errorf("block %s missing", bn)
@@ -97,23 +120,25 @@ func TestDXFReadBackWithEzdxf(t *testing.T) {
 			if inserts[bn] != "1" {
 				t.Errorf("block %s inserted on layer %q, want 1", bn, inserts[bn])
 			}
-			for _, part := range []string{"1:", "14:1", "7:1", "Piece Name: " + bn, "Size: " + s, "Quantity:", "Material:"} {
+			for _, part := range []string{"1:", "7:1", "Piece Name: " + bn, "Size: " + fmtSize(s), "Quantity:", "Material:"} {
 				if !strings.Contains(b, part) {
 					t.Errorf("block %s lacks %q: %s", bn, part, b)
 				}
 			}
+			if pc.StitchRows > 0 && !strings.Contains(b, "14:") {
+				t.Errorf("block %s: %d stitch rows but no sew line on layer 14: %s", bn, pc.StitchRows, b)
+			}
+			if n := marks[pc.ID][models.MarkNotch]; n > 0 && !strings.Contains(b, fmt.Sprintf("4:%d", n)) {
+				t.Errorf("block %s: want %d notches on layer 4: %s", bn, n, b)
+			}
+			if n := marks[pc.ID][models.MarkPunch] + marks[pc.ID][models.MarkEyelet]; n > 0 && !strings.Contains(b, fmt.Sprintf("13:%d", n)) {
+				t.Errorf("block %s: want %d drill holes on layer 13: %s", bn, n, b)
+			}
+			// Chinese text survives GBK / ANSI_936.
+			if pc.NameZH != "" && !strings.Contains(b, pc.NameZH) {
+				t.Errorf("block %s: Chinese name %q not read back: %s", bn, pc.NameZH, b)
+			}
 		}
-	}
-	// Vamp: two notches (depth 2, width 1); quarter: punch + eyelet drill holes.
-	if b := blocks["VAMP_250"]; !strings.Contains(b, "4:2") || !strings.Contains(b, "2.00/1.00/") {
-		t.Errorf("vamp notches missing or without depth/width: %s", b)
-	}
-	if b := blocks["QUARTER_250"]; !strings.Contains(b, "13:2") {
-		t.Errorf("quarter drill holes missing: %s", b)
-	}
-	// Chinese text survives GBK / ANSI_936.
-	if !strings.Contains(blocks["VAMP_250"], "头层牛皮") || !strings.Contains(blocks["VAMP_250"], "前帮") {
-		t.Errorf("Chinese text not read back: %s", blocks["VAMP_250"])
 	}
 }
 
@@ -126,7 +151,7 @@ func TestDXFOddInputs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := manyPieces(tc.n, tc.l)
 			var buf bytes.Buffer
-			if err := WriteDXF(&buf, d, Options{Sizes: []float64{250}}); err != nil {
+			if err := WriteDXF(&buf, d, Options{Sizes: []float64{255}}); err != nil {
 				t.Fatal(err)
 			}
 			if got := strings.Count(buf.String(), "\nBLOCK\n"); got != len(d.Pieces) {
@@ -137,13 +162,14 @@ func TestDXFOddInputs(t *testing.T) {
 	d := testDesign()
 	d.Pieces[0].Name = "前帮"   // no ASCII: falls back to the role
 	d.Pieces[1].Name = "Vamp" // same name as another piece
+	d.Pieces[1].Role = "vamp"
 	d.Pieces[1].NameZH = ""
 	d.Pieces[0].Role = "vamp"
 	var buf bytes.Buffer
-	if err := WriteDXF(&buf, d, Options{Sizes: []float64{250}}); err != nil {
+	if err := WriteDXF(&buf, d, Options{Sizes: []float64{255}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"\nVAMP_250\n", "\nVAMP_250_2\n"} {
+	for _, want := range []string{"\nVAMP_255\n", "\nVAMP_255_2\n"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("block name %q missing", strings.TrimSpace(want))
 		}

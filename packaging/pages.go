@@ -4,23 +4,13 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
+	"strconv"
 	"strings"
 
 	"cordwain/canvas"
 	"cordwain/models"
 )
-
-// partColour is the colour of piece id in the chosen colourway.
-func (tp *techPack) partColour(id models.ID) color.RGBA {
-	if tp.cw != nil {
-		if part, ok := tp.cw.Parts[id]; ok {
-			if c, ok := parseHex(part.Hex); ok {
-				return c
-			}
-		}
-	}
-	return color.RGBA{225, 215, 200, 255}
-}
 
 func (tp *techPack) materialName(id models.ID) string {
 	for _, m := range tp.d.Materials {
@@ -31,87 +21,160 @@ func (tp *techPack) materialName(id models.ID) string {
 	return ""
 }
 
-// designBounds is the box of all base-size net outlines (mean form mm).
-func (tp *techPack) designBounds() (canvas.Rect, bool) {
-	var r canvas.Rect
-	ok := false
-	for _, g := range tp.pieces {
-		b := canvas.PolylineBounds(g.net)
-		if !ok {
-			r, ok = b, true
-		} else {
-			r = r.Union(b)
-		}
-	}
-	return r, ok && r.Dx() > 0 && r.Dy() > 0
+// boxPainter shows a painter to [canvas.DrawDesign] as a page of w × h mm
+// (the caller translates to the box), so a view fits a box of a page.
+type boxPainter struct {
+	canvas.Painter
+	w, h float64
 }
 
-// drawSide draws the shoe's side view (pieces on the mean form, coloured by
-// the colourway) fitted into the box; medial mirrors it. With callouts it
-// numbers the pieces and returns their numbers' anchors.
-func (tp *techPack) drawSide(p canvas.Painter, x, y, w, h float64, medial, callouts bool) {
-	b, ok := tp.designBounds()
-	if !ok {
+func (b boxPainter) Size() (float64, float64) { return b.w, b.h }
+
+// drawView draws the design in view, fitted into the box (x, y, w, h), with
+// canvas.DrawDesign: the editor's own drawing, last, sole and colourway
+// fills. With callouts it numbers the pieces on top.
+func (tp *techPack) drawView(p canvas.Painter, view canvas.View, x, y, w, h float64, callouts bool) {
+	p.Push()
+	defer p.Pop()
+	p.Translate(x, y)
+	vp, err := canvas.DrawDesign(boxPainter{p, w, h}, tp.d, canvas.DrawOptions{View: view, Colourway: tp.cwID(), Margin: 3})
+	if err != nil {
 		p.SetFillColor(grey)
-		p.Text(tp.tr("（无部件）", "(no pieces)"), x+w/2, y+h/2, bodySize, canvas.AlignCenter)
+		p.Text(clip(err.Error(), w-4, smallSize), w/2, h/2, smallSize, canvas.AlignCenter)
 		return
 	}
-	s := math.Min(w/b.Dx(), h/b.Dy()) * 0.92
-	p.Push()
-	p.Translate(x+w/2, y+h/2)
-	if medial {
-		p.Scale(-s, -s)
-	} else {
-		p.Scale(s, -s)
+	if !callouts {
+		return
 	}
-	p.Translate(-(b.Min.X+b.Max.X)/2, -(b.Min.Y+b.Max.Y)/2)
-	p.SetDash()
-	for _, g := range tp.pieces {
-		path := polyline(g.net, true)
-		p.SetFillColor(tp.partColour(g.piece.ID))
-		p.Fill(path)
-		p.SetStrokeColor(ink)
-		p.SetLineWidth(0.3)
-		p.Stroke(path)
-		p.SetStrokeColor(color.RGBA{240, 240, 240, 255})
-		p.SetLineWidth(0.15)
-		p.SetDash(0.8, 0.6)
-		for _, st := range g.stitch {
-			p.Stroke(polyline(st, false))
-		}
+	for _, c := range tp.callouts[view] {
+		cx, cy := vp.ToPage(c.at)
+		p.SetFillColor(color.White)
+		p.Fill(circlePath(cx, cy, 2.4))
+		p.SetStrokeColor(accent)
+		p.SetLineWidth(0.25)
 		p.SetDash()
+		p.Stroke(circlePath(cx, cy, 2.4))
+		p.SetFillColor(accent)
+		p.Text(strconv.Itoa(c.n), cx, cy+0.9, smallSize-0.5, canvas.AlignCenter)
 	}
-	p.SetStrokeColor(accent)
-	p.SetLineWidth(0.2)
-	for _, sl := range tp.d.StyleLines {
-		if sl.Kind == models.LineCentre {
-			continue
-		}
-		p.Stroke(canvas.FromModel(sl.Path))
+}
+
+func (tp *techPack) cwID() models.ID {
+	if tp.cw == nil {
+		return ""
 	}
-	if callouts {
-		for i, g := range tp.pieces {
-			c := centroid(g.net)
-			tx, ty := c.X, c.Y
-			p.Push()
-			p.Translate(tx, ty)
-			p.Scale(1/s, 1/s) // back to page mm for the balloon
-			if medial {
-				p.Scale(-1, -1)
-			} else {
-				p.Scale(1, -1)
+	return tp.cw.ID
+}
+
+// callout is a piece number placed in a view, in view coordinates.
+type callout struct {
+	n  int
+	at models.Point
+}
+
+// findCallouts places a number on every piece visible in view. It asks
+// canvas.DrawDesign for the pieces' outlines as drawn (each highlighted in
+// a colour of its own, recorded), then picks for each the point deepest
+// inside its visible part, clear of the pieces drawn over it.
+func (tp *techPack) findCallouts(view canvas.View) []callout {
+	n := len(tp.pieces)
+	if n == 0 {
+		return nil
+	}
+	hl := make(map[models.ID]color.Color, n)
+	byColour := make(map[color.NRGBA]int, n)
+	for i, g := range tp.pieces {
+		c := color.NRGBA{uint8(i), uint8(i >> 8), 0x5a, 0xfd}
+		hl[g.piece.ID] = c
+		byColour[c] = i
+	}
+	rec := canvas.NewRecorder(200, 100)
+	vp, err := canvas.DrawDesign(rec, tp.d, canvas.DrawOptions{View: view, Highlight: hl})
+	if err != nil {
+		return nil
+	}
+	if b := vp.Bounds; b.Dx() > 0 {
+		tp.aspect[view] = b.Dy() / b.Dx()
+	}
+	polys := make([][][]models.Point, n)
+	cur := -1
+	for _, op := range rec.Ops {
+		switch op.Kind {
+		case canvas.RecStrokeColor:
+			cur = -1
+			if c, ok := op.Color.(color.NRGBA); ok {
+				if i, ok := byColour[c]; ok {
+					cur = i
+				}
 			}
-			p.SetFillColor(color.White)
-			p.Fill(circlePath(0, 0, 2.4))
-			p.SetStrokeColor(accent)
-			p.SetLineWidth(0.25)
-			p.Stroke(circlePath(0, 0, 2.4))
-			p.SetFillColor(accent)
-			p.Text(fmt.Sprint(i+1), 0, 1, smallSize-0.5, canvas.AlignCenter)
-			p.Pop()
+		case canvas.RecStroke:
+			if cur >= 0 && op.Path != nil {
+				if pts := pathPoints(op.Path); len(pts) > 2 {
+					polys[cur] = append(polys[cur], pts)
+				}
+			}
 		}
 	}
-	p.Pop()
+	// Draw order as canvas draws: by Order, stable in design order.
+	rank := map[models.ID]int{}
+	order := make([]int, len(tp.d.Pieces))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return tp.d.Pieces[order[a]].Order < tp.d.Pieces[order[b]].Order })
+	for r, i := range order {
+		rank[tp.d.Pieces[i].ID] = r
+	}
+	var out []callout
+	for i, g := range tp.pieces {
+		best, bestScore := models.Point{}, 0.0
+		for _, poly := range polys[i] {
+			b := canvas.PolylineBounds(poly)
+			const nx, ny = 16, 10
+			for a := 0; a <= nx; a++ {
+				for c := 0; c <= ny; c++ {
+					q := models.Pt(b.Min.X+b.Dx()*float64(a)/nx, b.Min.Y+b.Dy()*float64(c)/ny)
+					if !canvas.PointInPolygon(poly, q) {
+						continue
+					}
+					score := canvas.DistToPolyline(poly, q, true)
+					for j, other := range tp.pieces {
+						if rank[other.piece.ID] <= rank[g.piece.ID] {
+							continue
+						}
+						for _, op := range polys[j] {
+							if canvas.PointInPolygon(op, q) {
+								score = 0
+							} else {
+								score = math.Min(score, canvas.DistToPolyline(op, q, true))
+							}
+						}
+					}
+					if score > bestScore {
+						best, bestScore = q, score
+					}
+				}
+			}
+		}
+		if bestScore > 0 {
+			out = append(out, callout{n: i + 1, at: best})
+		}
+	}
+	return out
+}
+
+// pathPoints lists the on-curve points of a path of lines.
+func pathPoints(p *canvas.Path) []models.Point {
+	var pts []models.Point
+	for _, s := range p.Segs {
+		switch s.Op {
+		case canvas.OpMove, canvas.OpLine:
+			pts = append(pts, s.Pts[0])
+		case canvas.OpCubic:
+			pts = append(pts, s.Pts[2])
+		}
+	}
+	return pts
 }
 
 func centroid(pts []models.Point) models.Point {
@@ -130,118 +193,6 @@ func centroid(pts []models.Point) models.Point {
 		return pts[0]
 	}
 	return models.Pt(cx/(3*a), cy/(3*a))
-}
-
-// soleOutline is the last's bottom seen from below, from its measurements
-// (an adapter until canvas offers projections of the parametric last).
-// Heel at x = 0, y across, centred.
-func soleOutline(l models.Last) []models.Point {
-	L := l.BottomLength
-	if !(L > 0) {
-		L = 265
-	}
-	bw := l.BallWidth
-	if !(bw > 0) {
-		bw = 0.35 * L
-	}
-	hw := l.HeelWidth
-	if !(hw > 0) {
-		hw = 0.68 * bw
-	}
-	toe := 0.3
-	switch l.ToeShape {
-	case models.ToePointed:
-		toe = 0.12
-	case models.ToeSquare:
-		toe = 0.55
-	case models.ToeAlmond:
-		toe = 0.22
-	}
-	// Half-widths along the length (lateral side a little fuller).
-	type st struct{ x, lat, med float64 }
-	stations := []st{
-		{0, 0, 0}, {0.03, 0.38 * hw, 0.38 * hw}, {0.12, 0.5 * hw, 0.5 * hw}, {0.4, 0.42 * bw, 0.36 * bw},
-		{0.68, 0.52 * bw, 0.48 * bw}, {0.85, 0.45 * bw, 0.46 * bw}, {0.96, toe * 0.6 * bw, toe * 0.6 * bw}, {1, 0, 0},
-	}
-	var out []models.Point
-	for _, s := range stations { // lateral side, heel to toe
-		out = append(out, models.Pt(s.x*L, s.lat))
-	}
-	for i := len(stations) - 2; i > 0; i-- { // medial side back
-		out = append(out, models.Pt(stations[i].x*L, -stations[i].med))
-	}
-	return smoothRing(out, 6)
-}
-
-// smoothRing rounds a polygon with Chaikin corner cutting.
-func smoothRing(pts []models.Point, iter int) []models.Point {
-	for k := 0; k < iter; k++ {
-		var out []models.Point
-		for i := range pts {
-			a, b := pts[i], pts[(i+1)%len(pts)]
-			out = append(out, models.Pt(0.75*a.X+0.25*b.X, 0.75*a.Y+0.25*b.Y), models.Pt(0.25*a.X+0.75*b.X, 0.25*a.Y+0.75*b.Y))
-		}
-		pts = out
-	}
-	return pts
-}
-
-// drawFitted draws rings fitted into a box, y up when flipY.
-func drawFitted(p canvas.Painter, x, y, w, h float64, flipY bool, fill color.Color, rings ...[]models.Point) {
-	var b canvas.Rect
-	for i, r := range rings {
-		if i == 0 {
-			b = canvas.PolylineBounds(r)
-		} else {
-			b = b.Union(canvas.PolylineBounds(r))
-		}
-	}
-	if !(b.Dx() > 0) || !(b.Dy() > 0) {
-		return
-	}
-	s := math.Min(w/b.Dx(), h/b.Dy()) * 0.9
-	p.Push()
-	p.Translate(x+w/2, y+h/2)
-	if flipY {
-		p.Scale(s, -s)
-	} else {
-		p.Scale(s, s)
-	}
-	p.Translate(-(b.Min.X+b.Max.X)/2, -(b.Min.Y+b.Max.Y)/2)
-	for i, r := range rings {
-		path := polyline(r, true)
-		if i == 0 && fill != nil {
-			p.SetFillColor(fill)
-			p.Fill(path)
-		}
-		p.SetStrokeColor(ink)
-		p.SetLineWidth(0.3)
-		p.Stroke(path)
-	}
-	p.Pop()
-}
-
-// backOutline is the heel seen from behind: heel width at the seat, the back
-// height, and the heel block below.
-func backOutline(l models.Last) (upper, heel []models.Point) {
-	hw := l.HeelWidth
-	if !(hw > 0) {
-		hw = 60
-	}
-	bh := l.BackHeight
-	if !(bh > 0) {
-		bh = 60
-	}
-	hh := l.HeelHeight
-	if !(hh > 0) {
-		hh = 25
-	}
-	upper = smoothRing([]models.Point{
-		models.Pt(-hw/2, 0), models.Pt(hw/2, 0), models.Pt(hw/2+4, bh*0.5), models.Pt(hw/2-3, bh),
-		models.Pt(-hw/2+3, bh), models.Pt(-hw/2-4, bh*0.5),
-	}, 3)
-	heel = []models.Point{models.Pt(-hw/2+2, 0), models.Pt(hw/2-2, 0), models.Pt(hw/2-5, -hh), models.Pt(-hw/2+5, -hh)}
-	return upper, heel
 }
 
 func (tp *techPack) viewFrame(p canvas.Painter, x, y, w, h float64, label string) {
@@ -276,46 +227,75 @@ func (tp *techPack) cover() {
 			{tp.tr("类别", "Category"), m.Category},
 			{tp.tr("工艺", "Construction"), string(m.Construction)},
 			{tp.tr("楦号", "Last"), tp.d.Last.Ref},
-			{tp.tr("基本码", "Base size"), fmtSize(m.BaseSize) + " (CN mm)"},
-			{tp.tr("码段", "Sizes"), joinSizes(tp.o.Sizes)},
+			{tp.tr("基本码", "Base size"), tp.sizeLabel(m.BaseSize) + " · CN mm"},
+			{tp.tr("码段", "Sizes"), tp.joinSizes(tp.o.Sizes)},
 		}
-		y := tp.kv(p, bx, by+24, bw*0.5, rows)
-		vx, vy := bx, math.Max(y+6, by+120)
-		vh := math.Min(bh*0.42, by+bh-vy-40)
-		tp.viewFrame(p, vx, vy, bw, vh, tp.tr("外侧视图", "Lateral view"))
-		tp.drawSide(p, vx, vy+5, bw, vh-6, false, false)
-		// Colourway chips.
-		cy := vy + vh + 8
+		y := tp.kv(p, bx, by+24, bw*0.52, rows)
+		// Colourway chips to the right of the facts.
+		cx, cy := bx+bw*0.58, by+24
+		cwW := bw - (cx - bx)
 		p.SetFillColor(ink)
-		p.Text(tp.tr("配色", "Colourways"), bx, cy, bodySize+1, canvas.AlignLeft)
-		cy += 3
-		cx := bx
+		p.Text(tp.tr("配色", "Colourways"), cx, cy+lineH(bodySize), bodySize+1, canvas.AlignLeft)
+		cy += lineH(bodySize) + 3
 		for _, cw := range tp.d.Colourways {
+			if cy > y-10 && cy > by+bh*0.45 {
+				p.SetFillColor(grey)
+				p.Text("…", cx, cy+4, bodySize, canvas.AlignLeft)
+				break
+			}
 			hexes := colourwayHexes(tp.d, cw)
-			label := tp.name(cw.Name, cw.NameZH)
-			wid := math.Max(32, textWidthMM(label, bodySize)+4)
-			if cx+wid > bx+bw {
-				cx = bx
-				cy += 20
-			}
-			for i, c := range hexes {
-				if i >= 6 {
-					break
-				}
-				col, _ := parseHex(c)
+			n := min(len(hexes), 8)
+			for i := 0; i < n; i++ {
+				col, _ := parseHex(hexes[i])
 				p.SetFillColor(col)
-				p.Fill(rectPath(cx+float64(i)*5, cy, 5, 9))
+				p.Fill(rectPath(cx+float64(i)*6, cy, 6, 9))
 			}
-			p.SetStrokeColor(grey)
-			p.SetLineWidth(0.15)
-			p.Stroke(rectPath(cx, cy, float64(min(len(hexes), 6))*5, 9))
+			if n > 0 {
+				p.SetStrokeColor(grey)
+				p.SetLineWidth(0.15)
+				p.SetDash()
+				p.Stroke(rectPath(cx, cy, float64(n)*6, 9))
+			}
 			p.SetFillColor(ink)
-			p.Text(label, cx, cy+13, bodySize, canvas.AlignLeft)
-			cx += wid + 4
+			p.Text(clip(tp.name(cw.Name, cw.NameZH), cwW-float64(n)*6-4, bodySize), cx+float64(n)*6+3, cy+6, bodySize, canvas.AlignLeft)
+			if tp.cw != nil && cw.ID == tp.cw.ID {
+				p.SetFillColor(grey)
+				p.Text(tp.tr("（下图）", "(shown below)"), cx+float64(n)*6+3, cy+6+lineH(smallSize)+0.5, smallSize, canvas.AlignLeft)
+			}
+			cy += 15
 		}
 		if len(tp.d.Colourways) == 0 {
 			p.SetFillColor(grey)
-			p.Text(tp.tr("（无）", "(none)"), bx, cy+6, bodySize, canvas.AlignLeft)
+			p.Text(tp.tr("（无）", "(none)"), cx, cy+6, bodySize, canvas.AlignLeft)
+			cy += 10
+		}
+		// The lateral view, and the medial under it when the page has room
+		// for both at full width; each box as tall as the shoe needs.
+		vy := math.Max(y, cy) + 6
+		avail := by + bh - vy - 2
+		need := func(v canvas.View) float64 {
+			a := tp.aspect[v]
+			if !(a > 0) {
+				a = 0.45
+			}
+			return bw*a + 12
+		}
+		views := []canvas.View{canvas.ViewLateral}
+		if need(canvas.ViewLateral)+need(canvas.ViewMedial)+3 <= avail {
+			views = append(views, canvas.ViewMedial)
+		}
+		for _, v := range views {
+			vh := math.Min(need(v), avail)
+			if len(views) == 1 {
+				vh = avail
+			}
+			label := tp.tr("外侧视图", "Lateral view")
+			if v == canvas.ViewMedial {
+				label = tp.tr("内侧视图", "Medial view")
+			}
+			tp.viewFrame(p, bx, vy, bw, vh, label)
+			tp.drawView(p, v, bx, vy+5, bw, vh-6, false)
+			vy += vh + 3
 		}
 	})
 }
@@ -333,33 +313,41 @@ func colourwayHexes(d *models.Design, cw models.Colourway) []string {
 	return out
 }
 
-func joinSizes(s []float64) string {
-	parts := make([]string, len(s))
+// joinSizes lists sizes in the design's system, with the mm run after it
+// when that system is not CN.
+func (tp *techPack) joinSizes(s []float64) string {
+	mm := make([]string, len(s))
 	for i, v := range s {
-		parts[i] = fmtSize(v)
+		mm[i] = fmtSize(v)
 	}
-	return strings.Join(parts, ", ")
+	sys := tp.d.Meta.SizeSystem
+	if sys == "" || sys == models.SizeCN {
+		return strings.Join(mm, ", ")
+	}
+	named := make([]string, len(s))
+	for i, v := range s {
+		named[i] = sizeIn(sys, v)
+	}
+	return string(sys) + " " + strings.Join(named, ", ") + "\n(CN mm " + strings.Join(mm, ", ") + ")"
 }
 
 func (tp *techPack) views() {
 	tp.add(tp.tr("视图", "Views"), func(p canvas.Painter) {
 		bx, by, bw, bh := tp.bodyBox()
-		h1 := bh * 0.3
+		h1 := bh * 0.29
 		tp.viewFrame(p, bx, by, bw, h1, tp.tr("外侧", "Lateral"))
-		tp.drawSide(p, bx, by+5, bw, h1-6, false, true)
+		tp.drawView(p, canvas.ViewLateral, bx, by+5, bw, h1-6, true)
 		tp.viewFrame(p, bx, by+h1+3, bw, h1, tp.tr("内侧", "Medial"))
-		tp.drawSide(p, bx, by+h1+8, bw, h1-6, true, true)
+		tp.drawView(p, canvas.ViewMedial, bx, by+h1+8, bw, h1-6, true)
 		y := by + 2*h1 + 6
-		h2 := bh * 0.2
-		w3 := (bw - 6) / 3
-		sole := soleOutline(tp.d.Last)
-		tp.viewFrame(p, bx, y, w3, h2, tp.tr("俯视", "Top"))
-		drawFitted(p, bx, y+4, w3, h2-5, true, tp.partColour(firstPieceID(tp.pieces)), sole)
-		up, heel := backOutline(tp.d.Last)
-		tp.viewFrame(p, bx+w3+3, y, w3, h2, tp.tr("后视", "Back"))
-		drawFitted(p, bx+w3+3, y+4, w3, h2-5, true, tp.partColour(firstPieceID(tp.pieces)), up, heel)
-		tp.viewFrame(p, bx+2*w3+6, y, w3, h2, tp.tr("底视", "Bottom"))
-		drawFitted(p, bx+2*w3+6, y+4, w3, h2-5, true, color.RGBA{60, 60, 60, 255}, sole)
+		h2 := bh * 0.22
+		wTop, wBack := (bw-6)*0.38, (bw-6)*0.24
+		tp.viewFrame(p, bx, y, wTop, h2, tp.tr("俯视", "Top"))
+		tp.drawView(p, canvas.ViewTop, bx, y+5, wTop, h2-6, false)
+		tp.viewFrame(p, bx+wTop+3, y, wBack, h2, tp.tr("后视", "Back"))
+		tp.drawView(p, canvas.ViewBack, bx+wTop+3, y+5, wBack, h2-6, false)
+		tp.viewFrame(p, bx+wTop+wBack+6, y, wTop, h2, tp.tr("底视", "Bottom"))
+		tp.drawView(p, canvas.ViewBottom, bx+wTop+wBack+6, y+5, wTop, h2-6, false)
 		// Call-out legend.
 		ly := y + h2 + 6
 		col := 0
@@ -381,13 +369,6 @@ func (tp *techPack) views() {
 			}
 		}
 	})
-}
-
-func firstPieceID(ps []pieceGeom) models.ID {
-	if len(ps) == 0 {
-		return ""
-	}
-	return ps[0].piece.ID
 }
 
 // clip shortens s with an ellipsis to fit w mm.
@@ -474,30 +455,22 @@ func (tp *techPack) drawPiece(p canvas.Painter, g pieceGeom, s float64) {
 		p.Stroke(linePath(ex, ey, ex+head*(ux*0.94-uy*0.34), ey+head*(uy*0.94+ux*0.34)))
 		p.Stroke(linePath(ex, ey, ex+head*(ux*0.94+uy*0.34), ey+head*(uy*0.94-ux*0.34)))
 	}
-	// Label.
-	p.Push()
-	p.Translate(c.X, c.Y)
-	p.Scale(1/s, -1/s)
+}
+
+// pieceLabel is the text that goes with a piece: name, size and
+// quantity, material, and the mirror note.
+func (tp *techPack) pieceLabel(g pieceGeom) []string {
 	lines := []string{
 		tp.name(g.piece.Name, g.piece.NameZH),
-		fmt.Sprintf("%s %s · ×%d", tp.tr("码", "Size"), fmtSize(g.size), max(g.piece.Quantity, 1)),
-		tp.materialName(g.piece.Material),
+		fmt.Sprintf("%s %s · ×%d", tp.tr("码", "Size"), tp.sizeLabel(g.size), max(g.piece.Quantity, 1)),
+	}
+	if m := tp.materialName(g.piece.Material); m != "" {
+		lines = append(lines, m)
 	}
 	if g.piece.Mirror {
 		lines = append(lines, tp.tr("左右对称一对", "Mirror pair L/R"))
 	}
-	p.SetFillColor(ink)
-	for i, l := range lines {
-		if l == "" {
-			continue
-		}
-		size := smallSize
-		if i == 0 {
-			size = bodySize
-		}
-		p.Text(l, 0, 4+float64(i)*lineH(smallSize), size, canvas.AlignCenter)
-	}
-	p.Pop()
+	return lines
 }
 
 // nearestOn is the nearest point on a closed polyline to q.
@@ -518,9 +491,10 @@ func nearestOn(ring []models.Point, q models.Point) models.Point {
 	return best
 }
 
-// piecePages draws every piece scaled into a grid, six to a page.
+// piecePages draws every piece scaled into a grid of two columns, up to
+// eight to a page, spread evenly over the pages; the label goes under each
+// piece so it never covers marks.
 func (tp *techPack) piecePages() {
-	const perPage = 6
 	n := len(tp.pieces)
 	if n == 0 {
 		tp.add(tp.tr("部件", "Pieces"), func(p canvas.Painter) {
@@ -530,6 +504,10 @@ func (tp *techPack) piecePages() {
 		})
 		return
 	}
+	const maxPerPage = 8
+	pages := (n + maxPerPage - 1) / maxPerPage
+	perPage := (n + pages - 1) / pages
+	rows := max((perPage+1)/2, 2)
 	for start := 0; start < n; start += perPage {
 		chunk := tp.pieces[start:min(start+perPage, n)]
 		title := tp.tr("部件", "Pieces")
@@ -539,7 +517,7 @@ func (tp *techPack) piecePages() {
 		tp.add(title, func(p canvas.Painter) {
 			bx, by, bw, bh := tp.bodyBox()
 			legend := 8.0
-			cw, ch := bw/2, (bh-legend)/3
+			cw, ch := bw/2, (bh-legend)/float64(rows)
 			tp.legend(p, bx, by+3)
 			for i, g := range chunk {
 				x := bx + float64(i%2)*cw
@@ -548,17 +526,32 @@ func (tp *techPack) piecePages() {
 				p.SetLineWidth(0.15)
 				p.SetDash()
 				p.Stroke(rectPath(x+1, y+1, cw-2, ch-2))
+				lines := tp.pieceLabel(g)
+				labelH := float64(len(lines))*lineH(smallSize) + 3
+				top, areaH := y+8, ch-8-labelH-2
 				b := g.bounds
-				s := math.Min((cw-12)/b.Dx(), (ch-14)/b.Dy())
+				s := math.Min((cw-10)/b.Dx(), areaH/b.Dy())
 				s = math.Min(s, 1)
 				p.SetFillColor(grey)
-				p.Text(fmt.Sprintf("%d. %s   1:%s", start+i+1, clip(tp.name(g.piece.Name, g.piece.NameZH), cw-30, smallSize), fmtSize(math.Round(1/s*10)/10)), x+3, y+5, smallSize, canvas.AlignLeft)
+				p.Text(fmt.Sprintf("%d. %s", start+i+1, clip(tp.name(g.piece.Name, g.piece.NameZH), cw-30, smallSize)), x+3, y+5, smallSize, canvas.AlignLeft)
+				p.Text(tp.tr("比例", "Scale")+" 1:"+fmtSize(math.Round(1/s*10)/10), x+cw-3, y+5, smallSize, canvas.AlignRight)
 				p.Push()
-				p.Translate(x+cw/2, y+ch/2+3)
+				p.Translate(x+cw/2, top+areaH/2)
 				p.Scale(s, -s)
 				p.Translate(-(b.Min.X+b.Max.X)/2, -(b.Min.Y+b.Max.Y)/2)
 				tp.drawPiece(p, g, s)
 				p.Pop()
+				ly := top + areaH/2 + b.Dy()*s/2 + 1.5
+				for k, l := range lines {
+					size := smallSize
+					p.SetFillColor(grey)
+					if k == 0 {
+						size = bodySize
+						p.SetFillColor(ink)
+					}
+					ly += lineH(smallSize)
+					p.Text(clip(l, cw-6, size), x+cw/2, ly, size, canvas.AlignCenter)
+				}
 			}
 		})
 	}

@@ -14,38 +14,110 @@ import (
 type placedPiece struct {
 	g      pieceGeom
 	dx, dy float64
+	// turned pieces are laid a quarter turn anticlockwise (grain line and
+	// all) so a piece a little wider than a page still fits one.
+	turned bool
 }
 
 func (pp placedPiece) toSheet(q models.Point) models.Point {
+	if pp.turned {
+		return models.Pt(-q.Y+pp.dx, -q.X+pp.dy)
+	}
 	return models.Pt(q.X+pp.dx, -q.Y+pp.dy)
 }
 
-// layoutSheet packs the pieces in shelves on a sheet tileW·k wide.
-func layoutSheet(pieces []pieceGeom, tileW float64) (placed []placedPiece, sheetW, sheetH float64) {
-	const gap = 8.0
-	sheetW = tileW
-	for _, g := range pieces {
-		for g.bounds.Dx()+2*gap > sheetW {
-			sheetW += tileW
-		}
-	}
+// sheetBounds is the piece's cut outline box on the sheet.
+func (pp placedPiece) sheetBounds() canvas.Rect {
+	b := pp.g.bounds
+	a, c := pp.toSheet(b.Min), pp.toSheet(b.Max)
+	return canvas.Rect{Min: models.Pt(math.Min(a.X, c.X), math.Min(a.Y, c.Y)), Max: models.Pt(math.Max(a.X, c.X), math.Max(a.Y, c.Y)), NonEmpty: true}
+}
+
+// labelRoom is the space left under each piece on the 1:1 sheet for its
+// label when the piece is too small to carry it, mm.
+const labelRoom = 9.0
+
+// layoutSheet lays the pieces out on a sheet of tiles (pages) tileW ×
+// tileH: a piece that fits a tile is never cut across pages; shelves fill
+// one tile, then the next. A piece larger than a tile gets a block of
+// tiles of its own. Tiles run left to right in the first row; big pieces'
+// blocks go to the right of them, as many rows deep as they need.
+func layoutSheet(pieces []pieceGeom, tileW, tileH float64) (placed []placedPiece, sheetW, sheetH float64) {
+	const gap = 6.0
 	order := make([]int, len(pieces))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return pieces[order[a]].bounds.Dy() > pieces[order[b]].bounds.Dy() })
-	x, y, shelfH := gap, gap, 0.0
-	for _, i := range order {
-		g := pieces[i]
-		w, h := g.bounds.Dx(), g.bounds.Dy()
-		if x+w+gap > sheetW && x > gap {
-			x, y, shelfH = gap, y+shelfH+gap, 0
-		}
-		placed = append(placed, placedPiece{g: g, dx: x - g.bounds.Min.X, dy: y + g.bounds.Max.Y})
-		x += w + gap
-		shelfH = math.Max(shelfH, h)
+	type shelf struct{ y, h, x float64 }
+	type tile struct {
+		col     int
+		shelves []shelf
 	}
-	return placed, sheetW, y + shelfH + gap
+	var tiles []*tile
+	var big []int
+	for _, i := range order {
+		w, h := pieces[i].bounds.Dx(), pieces[i].bounds.Dy()
+		turned := false
+		if w+2*gap > tileW && h+2*gap <= tileW && w+2*gap <= tileH {
+			w, h, turned = h, w, true
+		}
+		h += labelRoom // a small piece's label goes under it
+		if w+2*gap > tileW || h+2*gap > tileH {
+			big = append(big, i)
+			continue
+		}
+		place := func(t *tile, s *shelf) {
+			g := pieces[i]
+			x0 := float64(t.col)*tileW + s.x
+			pp := placedPiece{g: g, dx: x0 - g.bounds.Min.X, dy: s.y + g.bounds.Max.Y}
+			if turned {
+				pp = placedPiece{g: g, dx: x0 + g.bounds.Max.Y, dy: s.y + g.bounds.Max.X, turned: true}
+			}
+			placed = append(placed, pp)
+			s.x += w + gap
+		}
+		done := false
+		for _, t := range tiles {
+			for k := range t.shelves {
+				s := &t.shelves[k]
+				if s.x+w+gap <= tileW && h <= s.h {
+					place(t, s)
+					done = true
+					break
+				}
+			}
+			if done {
+				break
+			}
+			last := t.shelves[len(t.shelves)-1]
+			if y := last.y + last.h + gap; y+h+gap <= tileH {
+				t.shelves = append(t.shelves, shelf{y: y, h: h, x: gap})
+				place(t, &t.shelves[len(t.shelves)-1])
+				done = true
+				break
+			}
+		}
+		if !done {
+			t := &tile{col: len(tiles), shelves: []shelf{{y: gap, h: h, x: gap}}}
+			tiles = append(tiles, t)
+			place(t, &t.shelves[0])
+		}
+	}
+	cols, rows := len(tiles), 1
+	for _, i := range big {
+		g := pieces[i]
+		kc := int(math.Ceil((g.bounds.Dx() + 2*gap) / tileW))
+		kr := int(math.Ceil((g.bounds.Dy() + 2*gap) / tileH))
+		// Centred in its block of tiles.
+		bw, bh := float64(kc)*tileW, float64(kr)*tileH
+		x0 := float64(cols)*tileW + (bw-g.bounds.Dx())/2
+		y0 := (bh - g.bounds.Dy()) / 2
+		placed = append(placed, placedPiece{g: g, dx: x0 - g.bounds.Min.X, dy: y0 + g.bounds.Max.Y})
+		cols += kc
+		rows = max(rows, kr)
+	}
+	return placed, float64(max(cols, 1)) * tileW, float64(rows) * tileH
 }
 
 // clipSegments returns the parts of the polyline inside r.
@@ -120,7 +192,7 @@ func (tp *techPack) patternPages() {
 	bx, by, bw, bh := tp.bodyBox()
 	barH := 12.0
 	tileW, tileH := bw-6, bh-barH-6
-	placed, sheetW, sheetH := layoutSheet(tp.pieces, tileW)
+	placed, sheetW, sheetH := layoutSheet(tp.pieces, tileW, tileH)
 	cols := int(math.Ceil(sheetW/tileW - 1e-9))
 	rows := int(math.Ceil(sheetH/tileH - 1e-9))
 	for r := 0; r < rows; r++ {
@@ -155,10 +227,8 @@ func (tp *techPack) patternPages() {
 
 func tileUsed(placed []placedPiece, tile canvas.Rect) bool {
 	for _, pp := range placed {
-		b := pp.g.bounds
-		min := pp.toSheet(models.Pt(b.Min.X, b.Max.Y))
-		max := pp.toSheet(models.Pt(b.Max.X, b.Min.Y))
-		if min.X < tile.Max.X && max.X > tile.Min.X && min.Y < tile.Max.Y && max.Y > tile.Min.Y {
+		b := pp.sheetBounds()
+		if b.Min.X < tile.Max.X && b.Max.X > tile.Min.X && b.Min.Y < tile.Max.Y && b.Max.Y > tile.Min.Y {
 			return true
 		}
 	}
@@ -196,6 +266,7 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 		return q.X >= tile.Min.X && q.X <= tile.Max.X && q.Y >= tile.Min.Y && q.Y <= tile.Max.Y
 	}
 	c := centroid(pp.g.net)
+	spot, room := labelSpot(pp.g)
 	for _, m := range pp.g.marks {
 		at := pp.toSheet(m.At)
 		if !in(at) {
@@ -225,16 +296,40 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 			p.Stroke(circlePath(at.X, at.Y, r))
 		}
 	}
-	cs := pp.toSheet(c)
+	cs := pp.toSheet(spot)
+	name := tp.name(pp.g.piece.Name, pp.g.piece.NameZH)
+	size := fmt.Sprintf("%s %s ×%d", tp.tr("码", "Size"), fmtSize(pp.g.size), max(pp.g.piece.Quantity, 1))
+	tw := math.Max(textWidthMM(name, bodySize), textWidthMM(size, smallSize))
+	// The label sits at the roomiest point inside the piece, or under
+	// the piece when the piece is too small for it.
+	lx, ly := cs.X, cs.Y
+	inside := 2*room >= tw+4 && room >= 7
+	if !inside {
+		b := pp.sheetBounds()
+		lx, ly = (b.Min.X+b.Max.X)/2, b.Max.Y+4.5
+	}
 	if in(cs) {
 		sn, co := math.Sincos(pp.g.piece.GrainAngle * math.Pi / 180)
 		gl := math.Min(pp.g.bounds.Dx(), pp.g.bounds.Dy()) * 0.3
+		g0 := pp.toSheet(models.Pt(spot.X-co*gl, spot.Y-sn*gl))
+		g1 := pp.toSheet(models.Pt(spot.X+co*gl, spot.Y+sn*gl))
+		if inside && math.Abs(g1.Y-g0.Y) > math.Abs(g1.X-g0.X) {
+			// An upright grain line goes beside the text, not through it.
+			off := math.Min(tw/2+4, room-1)
+			g0.X -= off
+			g1.X -= off
+		}
 		p.SetStrokeColor(accent)
 		p.SetLineWidth(0.25)
-		p.Stroke(linePath(cs.X-co*gl, cs.Y+sn*gl, cs.X+co*gl, cs.Y-sn*gl))
+		p.Stroke(linePath(g0.X, g0.Y, g1.X, g1.Y))
+	}
+	if inside {
+		ly -= 4
+	}
+	if in(models.Pt(lx, ly)) {
 		p.SetFillColor(ink)
-		p.Text(tp.name(pp.g.piece.Name, pp.g.piece.NameZH), cs.X, cs.Y-4, bodySize, canvas.AlignCenter)
-		p.Text(fmt.Sprintf("%s %s ×%d", tp.tr("码", "Size"), fmtSize(pp.g.size), max(pp.g.piece.Quantity, 1)), cs.X, cs.Y+7, smallSize, canvas.AlignCenter)
+		p.Text(name, lx, ly, bodySize, canvas.AlignCenter)
+		p.Text(size, lx, ly+lineH(bodySize)+0.5, smallSize, canvas.AlignCenter)
 	}
 }
 
@@ -270,4 +365,29 @@ func scaleBar(p canvas.Painter, x, y float64, label string) {
 	p.Text("50", x+50, y+8.5, smallSize, canvas.AlignCenter)
 	p.Text("100 mm", x+100, y+8.5, smallSize, canvas.AlignCenter)
 	p.Text(label, x+110, y+3, smallSize, canvas.AlignLeft)
+}
+
+// labelSpot is where a piece's label and grain line go: the point inside
+// the net outline farthest from its edges and its marks, so the text
+// covers neither (a grid search: good enough at 1:1).
+func labelSpot(g pieceGeom) (at models.Point, room float64) {
+	best, bestScore := centroid(g.net), -1.0
+	b := canvas.PolylineBounds(g.net)
+	const nx, ny = 24, 16
+	for i := 1; i < nx; i++ {
+		for j := 1; j < ny; j++ {
+			q := models.Pt(b.Min.X+b.Dx()*float64(i)/nx, b.Min.Y+b.Dy()*float64(j)/ny)
+			if !canvas.PointInPolygon(g.net, q) {
+				continue
+			}
+			score := canvas.DistToPolyline(g.net, q, true)
+			for _, m := range g.marks {
+				score = math.Min(score, math.Hypot(m.At.X-q.X, m.At.Y-q.Y)-m.Size/2)
+			}
+			if score > bestScore {
+				best, bestScore = q, score
+			}
+		}
+	}
+	return best, math.Max(bestScore, 0)
 }

@@ -144,6 +144,10 @@ type techPack struct {
 	pieces []pieceGeom // base size, in tech-pack order
 	cw     *models.Colourway
 	pages  []*Page
+	// callouts are the piece numbers on the lateral and medial views.
+	callouts map[canvas.View][]callout
+	// aspect is height / width of the lateral and medial drawings.
+	aspect map[canvas.View]float64
 }
 
 // Layout constants, mm and points.
@@ -179,18 +183,20 @@ func Pages(d *models.Design, opts Options) ([]*Page, error) {
 	if !(base > 0) {
 		base = 250
 	}
-	for _, pc := range sortedPieces(d) {
-		g, err := pieceGeometry(d, pc, base)
-		if err != nil {
-			return nil, fmt.Errorf("tech pack: %w", err)
-		}
-		tp.pieces = append(tp.pieces, g)
+	tp.pieces, err = piecesAt(d, base)
+	if err != nil {
+		return nil, fmt.Errorf("tech pack: %w", err)
 	}
 	for i := range d.Colourways {
 		if o.Colourway == "" || d.Colourways[i].ID == o.Colourway {
 			tp.cw = &d.Colourways[i]
 			break
 		}
+	}
+	tp.callouts = map[canvas.View][]callout{}
+	tp.aspect = map[canvas.View]float64{}
+	for _, v := range []canvas.View{canvas.ViewLateral, canvas.ViewMedial} {
+		tp.callouts[v] = tp.findCallouts(v)
 	}
 	tp.cover()
 	tp.views()
@@ -213,6 +219,25 @@ func (tp *techPack) tr(zh, en string) string {
 		return en
 	}
 	return zh + " " + en
+}
+
+// sizeLabel names a size (foot length mm) in the design's size system, with
+// the mm when that system is not CN: "EU 41 (255)".
+func (tp *techPack) sizeLabel(foot float64) string {
+	sys := tp.d.Meta.SizeSystem
+	if sys == "" || sys == models.SizeCN {
+		return fmtSize(foot)
+	}
+	return strings.ReplaceAll(canvas.FormatFoot(sys, foot), "½", ".5") + " (" + fmtSize(foot) + ")"
+}
+
+// head is a table column header: bilingual headers put the English on its
+// own line so narrow columns never break a word.
+func (tp *techPack) head(zh, en string) string {
+	if tp.o.Lang == LangBoth {
+		return zh + "\n" + en
+	}
+	return tp.tr(zh, en)
 }
 
 // name gives a bilingual element name.
@@ -337,17 +362,13 @@ func circlePath(cx, cy, r float64) *canvas.Path {
 	return &p
 }
 
-// parseHex reads "#RRGGBB"; bad input gives a neutral grey and false.
-func parseHex(s string) (color.RGBA, bool) {
-	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
-	if len(s) != 6 {
-		return color.RGBA{200, 200, 200, 255}, false
+// parseHex reads "#RRGGBB" through canvas; bad input gives a neutral grey
+// and false.
+func parseHex(s string) (color.Color, bool) {
+	if c, ok := canvas.ParseHex(s); ok {
+		return c, true
 	}
-	v, err := strconv.ParseUint(s, 16, 32)
-	if err != nil {
-		return color.RGBA{200, 200, 200, 255}, false
-	}
-	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}, true
+	return color.RGBA{200, 200, 200, 255}, false
 }
 
 // wrap breaks s into lines no wider than w mm at size pt: at spaces for
@@ -384,7 +405,7 @@ func wrapPara(s string, w, size float64) []string {
 		}
 		cut := lo
 		// Prefer a break at a space or after a CJK character.
-		for i := lo; i > lo/2 && i > 0; i-- {
+		for i := lo; i > 0; i-- {
 			if rs[i] == ' ' || rs[i-1] >= 0x2E80 || rs[i] >= 0x2E80 {
 				cut = i
 				break

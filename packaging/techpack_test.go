@@ -19,9 +19,11 @@ import (
 	"testing"
 	"time"
 
-	"cordwain/models"
 	"crypto/sha256"
 	"encoding/hex"
+
+	"cordwain/canvas/samples"
+	"cordwain/models"
 )
 
 var update = flag.Bool("update", false, "rewrite golden PNG pages under testdata")
@@ -38,8 +40,13 @@ func testOptions() Options {
 
 func writePDF(t testing.TB, opts Options) string {
 	t.Helper()
+	return writeDesignPDF(t, testDesign(), opts)
+}
+
+func writeDesignPDF(t testing.TB, d *models.Design, opts Options) string {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := WritePDF(&buf, testDesign(), opts); err != nil {
+	if err := WritePDF(&buf, d, opts); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "techpack.pdf")
@@ -60,31 +67,46 @@ func run(t *testing.T, name string, args ...string) string {
 }
 
 func TestPDFValidFontsAndText(t *testing.T) {
-	path := writePDF(t, testOptions())
-	run(t, "qpdf", "--check", path)
-	fonts := run(t, "pdffonts", path)
-	// fpdf embeds a subset of the font but names it "utf8<name>" without
-	// the ABCDEF+ subset tag, so pdffonts prints sub=no: check that the font
-	// is embedded, and that it is a subset by the size of the file (the
-	// whole font is 4.6 MB).
-	if !regexp.MustCompile(`(?m)^utf8\S+\s+CID TrueType\s+Identity-H\s+yes\s`).MatchString(fonts) {
-		t.Errorf("embedded CID TrueType font missing:\n%s", fonts)
-	}
-	if st, err := os.Stat(path); err != nil || st.Size() > 1<<20 {
-		t.Errorf("PDF is %d bytes: font not subset", st.Size())
-	}
-	text := run(t, "pdftotext", "-layout", path, "-")
-	for _, want := range []string{"款号 Style No.", "CW-24-017", "城市德比鞋", "City Derby", "头层牛皮", "Bill of Materials", "物料清单", "鞋舌加长", "a1b2c3d4", "1:1", "100 mm"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("pdftotext lacks %q", want)
-		}
-	}
-	// Footer on every page: "n/N".
-	n := strings.Count(text, "\f")
-	for i := 1; i <= n; i++ {
-		if !strings.Contains(text, fmt.Sprintf("%d/%d", i, n)) {
-			t.Errorf("footer page %d/%d missing", i, n)
-		}
+	for _, d := range samples.All() {
+		t.Run(d.Meta.StyleNo, func(t *testing.T) {
+			path := writeDesignPDF(t, d, testOptions())
+			run(t, "qpdf", "--check", path)
+			fonts := run(t, "pdffonts", path)
+			// fpdf embeds a subset of the font but names it "utf8<name>"
+			// without the ABCDEF+ subset tag, so pdffonts prints sub=no:
+			// check that the font is embedded, and that it is a subset by
+			// the size of the file (the whole font is 4.6 MB).
+			if !regexp.MustCompile(`(?m)^utf8\S+\s+CID TrueType\s+Identity-H\s+yes\s`).MatchString(fonts) {
+				t.Errorf("embedded CID TrueType font missing:\n%s", fonts)
+			}
+			if st, err := os.Stat(path); err != nil || st.Size() > 1<<20 {
+				t.Errorf("PDF is %d bytes: font not subset", st.Size())
+			}
+			text := run(t, "pdftotext", "-layout", path, "-")
+			want := []string{"款号 Style No.", d.Meta.StyleNo, d.Meta.NameZH, d.Meta.Name, "Bill of Materials", "物料清单",
+				"鞋舌加长", "a1b2c3d4", "1:1", "100 mm", "外侧 Lateral", "内侧 Medial", "俯视 Top", "后视 Back", "底视 Bottom"}
+			for _, m := range d.Materials {
+				want = append(want, m.NameZH)
+			}
+			for _, pc := range d.Pieces {
+				want = append(want, pc.NameZH)
+			}
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("pdftotext lacks %q", w)
+				}
+			}
+			if strings.Contains(text, "%!") {
+				t.Error("a format verb leaked into the text (%!…)")
+			}
+			// Footer on every page: "n/N".
+			n := strings.Count(text, "\f")
+			for i := 1; i <= n; i++ {
+				if !strings.Contains(text, fmt.Sprintf("%d/%d", i, n)) {
+					t.Errorf("footer page %d/%d missing", i, n)
+				}
+			}
+		})
 	}
 }
 
@@ -167,39 +189,57 @@ func filledPathWidths(content string) [][2]float64 {
 	return out
 }
 
+// TestGoldenPages compares the cover, views, first pieces page, first 1:1
+// pattern page and size table of each sample with PNGs under testdata,
+// with a tolerance (run with -update after looking at the pages).
 func TestGoldenPages(t *testing.T) {
-	pages, err := Pages(testDesign(), testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []int{0, 1, 2, 3, 6} {
-		name := fmt.Sprintf("testdata/page%02d.png", n+1)
-		img, err := RenderPage(pages, n, 40)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if *update {
-			var buf bytes.Buffer
-			if err := png.Encode(&buf, img); err != nil {
+	for _, d := range samples.All() {
+		t.Run(d.Meta.StyleNo, func(t *testing.T) {
+			pages, err := Pages(d, testOptions())
+			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
+			want := map[string]int{}
+			for i, pg := range pages {
+				for _, key := range []string{"Tech Pack", "Views", "Pieces", "Pattern A1", "Size Run"} {
+					if _, ok := want[key]; !ok && strings.Contains(pg.Title, key) {
+						want[key] = i
+					}
+				}
 			}
-			continue
-		}
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		want, err := png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := imageDiff(img, want); diff > 0.005 {
-			t.Errorf("%s: %.2f%% of pixels differ (tolerance 0.5%%); look at the page and run -update if intended", name, diff*100)
-		}
+			if len(want) != 5 {
+				t.Fatalf("pages found: %v", want)
+			}
+			for key, n := range want {
+				name := fmt.Sprintf("testdata/%s-%s.png", d.Meta.StyleNo, strings.ReplaceAll(strings.ToLower(key), " ", "-"))
+				img, err := RenderPage(pages, n, 40)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if *update {
+					var buf bytes.Buffer
+					if err := png.Encode(&buf, img); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				f, err := os.Open(name)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to create it)", err)
+				}
+				want, err := png.Decode(f)
+				f.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := imageDiff(img, want); diff > 0.005 {
+					t.Errorf("%s: %.2f%% of pixels differ (tolerance 0.5%%); look at the page and run -update if intended", name, diff*100)
+				}
+			}
+		})
 	}
 }
 
@@ -273,32 +313,55 @@ func TestTechPackOddInputs(t *testing.T) {
 	}
 	bad := testDesign()
 	bad.Pieces[0].Outline.Points = bad.Pieces[0].Outline.Points[:2]
-	if _, err := Pages(bad, Options{}); err == nil || !strings.Contains(err.Error(), "Vamp") {
+	if _, err := Pages(bad, Options{}); err == nil || !strings.Contains(err.Error(), bad.Pieces[0].Name) {
 		t.Errorf("broken piece: err = %v, want one naming the piece", err)
 	}
 }
 
 func TestBOMCSV(t *testing.T) {
+	d := testDesign()
 	var buf bytes.Buffer
-	if err := WriteBOMCSV(&buf, testDesign(), Options{Sizes: []float64{240, 270}}); err != nil {
+	if err := WriteBOMCSV(&buf, d, Options{Sizes: []float64{245, 275}}); err != nil {
 		t.Fatal(err)
 	}
 	s := buf.String()
 	if !strings.HasPrefix(s, "\ufeff") {
 		t.Error("no UTF-8 byte-order mark")
 	}
-	if !strings.Contains(s, "头层牛皮") || !strings.Contains(s, "Per pair 240") {
+	if !strings.Contains(s, d.Materials[0].NameZH) || !strings.Contains(s, "Per pair 245") {
 		t.Errorf("CSV content:\n%s", s)
 	}
-	lines, err := BOM(testDesign(), []float64{240, 270})
+	lines, err := BOM(d, []float64{245, 275})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !lines[0].Derived || !(lines[0].PerSize[270] > lines[0].PerSize[240]) || lines[0].PerSize[240] <= 0 {
-		t.Errorf("derived leather consumption does not grade: %+v", lines[0])
+	graded, fixed := 0, 0
+	for _, l := range lines {
+		switch {
+		case l.Derived || l.Material.SizeSpecific:
+			graded++
+			if !(l.PerSize[275] > l.PerSize[245]) || l.PerSize[245] <= 0 {
+				t.Errorf("size-specific %s consumption does not grade: %+v", l.Material.Name, l.PerSize)
+			}
+		case !l.Material.SizeSpecific:
+			fixed++
+			if l.PerSize[245] != l.Material.Consumption || l.PerSize[275] != l.Material.Consumption {
+				t.Errorf("fixed line %s changed with size: %+v", l.Material.Name, l.PerSize)
+			}
+		}
 	}
-	if lines[2].PerSize[240] != 1 || lines[2].PerSize[270] != 1 {
-		t.Errorf("fixed line changed with size: %+v", lines[2])
+	if graded == 0 || fixed == 0 {
+		t.Errorf("%d graded and %d fixed lines: the sample should have both", graded, fixed)
+	}
+	// A line with no consumption given is derived from the piece areas.
+	d.Materials[0].Consumption = 0
+	d.Materials[0].Unit = "dm2"
+	lines, err = BOM(d, []float64{245, 275})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := lines[0]; !l.Derived || !(l.PerSize[275] > l.PerSize[245]) || l.PerSize[245] <= 0 {
+		t.Errorf("derived consumption does not grade: %+v", l)
 	}
 }
 
@@ -306,7 +369,8 @@ func TestWorkshopPackage(t *testing.T) {
 	var buf bytes.Buffer
 	o := testOptions()
 	o.Sizes = []float64{245, 255}
-	if err := WriteWorkshopPackage(&buf, testDesign(), o); err != nil {
+	d := testDesign()
+	if err := WriteWorkshopPackage(&buf, d, o); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
@@ -326,7 +390,7 @@ func TestWorkshopPackage(t *testing.T) {
 	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
 		t.Fatalf("manifest: %v", err)
 	}
-	if m.VersionID != o.VersionID || len(m.Sizes) != 2 || m.Design.StyleNo != "CW-24-017" {
+	if m.VersionID != o.VersionID || len(m.Sizes) != 2 || m.Design.StyleNo != d.Meta.StyleNo {
 		t.Errorf("manifest header: %+v", m)
 	}
 	kinds := map[string]bool{}
@@ -366,7 +430,7 @@ func TestSVGPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := buf.String()
-	for _, want := range []string{`<svg`, `viewBox="0 0 210 297"`, `font-family="WenQuanYi Micro Hei"`, `<path d="M`, `>城市德比鞋 City Derby</text>`} {
+	for _, want := range []string{`<svg`, `viewBox="0 0 210 297"`, `font-family="WenQuanYi Micro Hei"`, `<path d="M`, `>温州德比鞋 Wenzhou Derby</text>`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("SVG lacks %q", want)
 		}
