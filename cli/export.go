@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -181,17 +182,21 @@ func joinFloats(v []float64) string {
 // errNoDesign reports an unknown design.
 var errNoDesign = errors.New("no such design")
 
-// loadForExport finds the design (and version) in the studio's store, with
-// its revision history for the tech pack.
+// loadForExport opens the studio (a fresh data directory gets the sample
+// designs, as the app does) and finds the design and version, with its
+// revision history for the tech pack.
 func loadForExport(env Env, design, version string) (*models.Design, string, []packaging.HistoryEntry, error) {
-	if _, err := os.Stat(filepath.Join(env.DataDir, store.FileName)); err != nil {
-		return nil, "", nil, fmt.Errorf("export: no studio store in %s: %w", env.DataDir, err)
-	}
-	st, err := store.Open(env.DataDir, store.Options{})
+	st, _, err := OpenStudio(env.DataDir)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("export: opening the store: %w", err)
+		return nil, "", nil, fmt.Errorf("export: %w", err)
 	}
 	defer st.Close()
+	return designForExport(st, design, version)
+}
+
+// designForExport reads a design at a version (default the newest) from
+// the store, and the history that leads to it.
+func designForExport(st *store.Store, design, version string) (*models.Design, string, []packaging.HistoryEntry, error) {
 	info, err := st.FindDesign(design)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("export: %w: %q: %w", errNoDesign, design, err)
@@ -213,9 +218,24 @@ func loadForExport(env Env, design, version string) (*models.Design, string, []p
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("export: version %s: %w", v.ID, err)
 	}
+	return d, string(v.ID), HistoryFor(st, info.ID, v), nil
+}
+
+// HistoryFor is the revision history of a tech pack for version v of a
+// design: the main branch's log (store.Log) up to v, oldest first; when v
+// is not on main, every version of the design no newer than v.
+func HistoryFor(st *store.Store, design models.ID, v *models.Version) []packaging.HistoryEntry {
+	log, err := st.Log(design, "main")
+	onMain := false
+	for _, h := range log {
+		onMain = onMain || h.ID == v.ID
+	}
+	if err != nil || !onMain {
+		log = st.History(design)
+	}
 	var hist []packaging.HistoryEntry
-	for _, h := range st.History(info.ID) {
-		if h.Time.Wall > v.Time.Wall || (h.Time.Wall == v.Time.Wall && h.Time.Logical > v.Time.Logical) {
+	for _, h := range log {
+		if v.Time.Less(h.Time) {
 			continue // newer than the exported version
 		}
 		author := h.Author.Name
@@ -224,5 +244,7 @@ func loadForExport(env Env, design, version string) (*models.Design, string, []p
 		}
 		hist = append(hist, packaging.HistoryEntry{VersionID: string(h.ID), Time: time.UnixMilli(h.Time.Wall).UTC(), Author: author, Message: h.Message})
 	}
-	return d, string(v.ID), hist, nil
+	// Oldest first, as a revision table reads.
+	slices.Reverse(hist)
+	return hist
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +36,50 @@ func TestExportErrorsWriteNothing(t *testing.T) {
 	var ue *UsageError
 	if err := c.Run(env, []string{"-o", out}); !errors.As(err, &ue) {
 		t.Errorf("missing --design: %v, want a usage error", err)
+	}
+}
+
+func TestExportFreshStudioHasSamples(t *testing.T) {
+	c, _ := Lookup("export")
+	dir := t.TempDir()
+	var stdout bytes.Buffer
+	env := Env{DataDir: filepath.Join(dir, "data"), Stdout: &stdout, Stderr: &bytes.Buffer{}}
+	out := filepath.Join(dir, "derby.pdf")
+	if err := c.Run(env, []string{"--design", "Wenzhou Derby", "-o", out}); err != nil {
+		t.Fatalf("export from a fresh studio: %v", err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("no PDF written: %v", err)
+	}
+	// The pack carries the store's revision history.
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(txt), "Sample design CW-D-2601") {
+			t.Errorf("revision history from the store missing from the pack")
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown design", []string{"--design", "Oxford 9"}, "no such design"},
+		{"unknown version", []string{"--design", "Wenzhou Derby", "--version", "ffffffff"}, "version"},
+		{"size not in run", []string{"--design", "Wenzhou Derby", "--sizes", "255,300"}, "not in the size run"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, tc.name+".zip")
+			err := c.Run(env, append(tc.args, "--format", "zip", "-o", out))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one saying %q", err, tc.want)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Error("output written despite the error")
+			}
+		})
 	}
 }
