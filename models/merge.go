@@ -350,19 +350,30 @@ func (m *merger) both(id ID, e0 Element, in0 bool, ea, eb Element) {
 		m.take(id, ea, e0, m.a)
 		return
 	}
-	out := Element{ID: id, Props: make(Props, max(len(ea.Props), len(eb.Props)))}
-	var k0 []byte
-	if in0 {
-		k0 = []byte(e0.Kind)
+	// Start from a's properties: most are untouched on both sides.
+	out := Element{ID: id, Kind: ea.Kind, Props: maps.Clone(ea.Props)}
+	if out.Props == nil {
+		out.Props = Props{}
 	}
-	if v, ok := m.prop(id, KindProp, k0, in0, []byte(ea.Kind), true, []byte(eb.Kind), true); ok {
-		out.Kind = Kind(v)
+	if !(in0 && ea.Kind == e0.Kind && eb.Kind == e0.Kind) && (m.track || ea.Kind != eb.Kind) {
+		var k0 []byte
+		if in0 {
+			k0 = []byte(e0.Kind)
+		}
+		if v, ok := m.prop(id, KindProp, k0, in0, []byte(ea.Kind), true, []byte(eb.Kind), true); ok {
+			out.Kind = Kind(v)
+		}
 	}
 	for name, va := range ea.Props {
 		v0, ok0 := e0.Props[name]
 		vb, okB := eb.Props[name]
+		if ok0 && okB && bytes.Equal(va, v0) && bytes.Equal(vb, v0) {
+			continue // untouched on both sides: a's is in out
+		}
 		if v, ok := m.prop(id, name, v0, ok0, va, true, vb, okB); ok {
 			out.Props[name] = v
+		} else {
+			delete(out.Props, name)
 		}
 	}
 	for name, vb := range eb.Props {
