@@ -29,6 +29,9 @@ type ConflictsPanel struct {
 	box     fyne.CanvasObject
 	// onCount is told how many conflicts wait for review (for the tab title).
 	onCount func(int)
+	// OnWrite is called after a flip committed a version, so the window
+	// shows the new head without waiting for the store's notification.
+	OnWrite func()
 }
 
 // NewConflictsPanel builds the panel; studio may be nil.
@@ -204,4 +207,7 @@ func (c *ConflictsPanel) Flip(key string) {
 	}
 	c.message.Show()
 	c.Refresh()
+	if err == nil && c.OnWrite != nil {
+		c.OnWrite()
+	}
 }

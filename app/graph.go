@@ -113,6 +113,18 @@ func layoutGraph(vs []*models.Version, isMerge func(*models.Version) bool) []gra
 		// Lines leaving the dot downwards, one per parent.
 		for k, p := range v.Parents {
 			target := slices.Index(lanes, p)
+			if k == 0 && target > row.Lane {
+				// The first parent already waits further right: bend that
+				// line into this lane, so a line of work stays in its lane
+				// (main on the left) as in git GUIs.
+				for j := range row.Segs {
+					if sg := &row.Segs[j]; sg.X1 == target && sg.Y1 == 0 && sg.Y2 == 1 {
+						sg.X2 = row.Lane
+					}
+				}
+				lanes[target] = ""
+				target = -1
+			}
 			if target < 0 {
 				if k == 0 {
 					target = row.Lane

@@ -122,6 +122,7 @@ func (u *UI) build() {
 	hs, _ := u.studio.(HistoryStudio)
 	u.history = NewHistoryPanel(u.tr, hs, u.win, u)
 	u.conflicts = NewConflictsPanel(u.tr, hs, u.onConflictCount)
+	u.conflicts.OnWrite = u.refreshCurrent
 	u.inspectorTab = container.NewTabItemWithIcon("", theme.InfoIcon(), container.NewVScroll(u.inspector.Object()))
 	u.historyTab = container.NewTabItemWithIcon("", theme.HistoryIcon(), u.history.Object())
 	u.conflictsTab = container.NewTabItemWithIcon("", theme.WarningIcon(), u.conflicts.Object())
@@ -281,6 +282,9 @@ func (u *UI) reload() {
 // branches, tags and conflicts with it. An old version or a comparison on
 // screen stays until the designer leaves it.
 func (u *UI) refreshCurrent() {
+	if u.current == nil || u.studio == nil {
+		return
+	}
 	d, err := u.studio.Design(u.current.ID)
 	if err != nil {
 		u.showError(u.tr.L("error.load_design"), err)
