@@ -219,6 +219,23 @@ type changeLine struct {
 	Prop    string // property label, "" for the whole element
 	Old     string
 	New     string
+	Note    string // replaces "old → new" where that says nothing (a moved outline)
+}
+
+// pathMove describes a path whose points moved but kept their number
+// ("outline of 13 segments, points moved up to 3 mm"); "" when the values
+// are not two such paths.
+func pathMove(tr *Translator, old, new []byte) string {
+	var a, b models.Path
+	if models.DecodeCanonical(old, &a) != nil || models.DecodeCanonical(new, &b) != nil ||
+		len(a.Points) == 0 || len(a.Points) != len(b.Points) {
+		return ""
+	}
+	moved := 0.0
+	for i := range a.Points {
+		moved = max(moved, math.Hypot(b.Points[i].X-a.Points[i].X, b.Points[i].Y-a.Points[i].Y))
+	}
+	return tr.L("value.path_moved", map[string]any{"Shape": formatValue(tr, "", new), "Dist": formatNumber(moved)})
 }
 
 // describeChanges turns a diff into rows for people, in element order.
@@ -232,6 +249,9 @@ func describeChanges(tr *Translator, changes []models.Change, names map[models.I
 			line.New = formatValue(tr, c.Prop, c.New)
 			if c.Prop == models.KindProp {
 				line.Old, line.New = string(c.Old), string(c.New)
+			}
+			if c.Op == models.OpChanged {
+				line.Note = pathMove(tr, c.Old, c.New)
 			}
 		}
 		out = append(out, line)

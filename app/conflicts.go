@@ -82,7 +82,7 @@ func (c *ConflictsPanel) Refresh() {
 		if vs, err := c.studio.History(c.design); err == nil {
 			for _, v := range vs {
 				if v.Author.PeerID != "" {
-					c.authors[v.Author.PeerID] = v.Author.Name
+					c.authors[v.Author.PeerID] = authorName(v.Author)
 				}
 			}
 			// Name elements by the newest of the recent versions that has

@@ -224,11 +224,11 @@ func (h *HistoryPanel) rowCount() int { return len(h.versions) }
 func (h *HistoryPanel) rowCreate() fyne.CanvasObject {
 	id := widget.NewLabelWithStyle("0000000", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	id.SizeName = theme.SizeNameCaptionText
+	id.Importance = widget.LowImportance
 	msg := widget.NewLabel("Message")
 	msg.Truncation = fyne.TextTruncateEllipsis
 	meta := widget.NewLabel("Author · 2006-01-02 15:04")
 	meta.SizeName = theme.SizeNameCaptionText
-	meta.Importance = widget.LowImportance
 	meta.Truncation = fyne.TextTruncateEllipsis
 	chips := container.NewHBox(newChip("main", laneColour(0)))
 	top := container.NewBorder(nil, nil, chips, nil, msg)
@@ -257,7 +257,7 @@ func (h *HistoryPanel) rowUpdate(i widget.ListItemID, o fyne.CanvasObject) {
 	msg.TextStyle.Italic = merge
 	msg.SetText(message)
 	id.SetText(store.Short(v.ID))
-	author := v.Author.Name
+	author := authorName(v.Author)
 	if merge {
 		author = h.tr.L("history.merge_author")
 	}
@@ -288,6 +288,15 @@ func newChip(text string, bg color.Color) fyne.CanvasObject {
 	r := fynecanvas.NewRectangle(bg)
 	r.CornerRadius = 4
 	return container.NewCenter(container.NewStack(r, container.New(layout.NewCustomPaddedLayout(1, 1, 5, 5), t)))
+}
+
+// authorName is the designer's display name, or the start of their key
+// when they never set one.
+func authorName(a models.Author) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return shortID(models.ID(strings.TrimPrefix(a.PeerID, "ed25519:")))
 }
 
 func firstLine(s string) string {
@@ -334,7 +343,7 @@ func (h *HistoryPanel) showDetail() {
 		b.WriteString(tr.L("history.merge_detail"))
 	} else {
 		b.WriteString(v.Message)
-		b.WriteString("\n" + tr.L("history.by", map[string]any{"Author": v.Author.Name}))
+		b.WriteString("\n" + tr.L("history.by", map[string]any{"Author": authorName(v.Author)}))
 	}
 	b.WriteString("\n" + formatTime(v.Time))
 	if len(v.Parents) > 0 {
@@ -455,7 +464,7 @@ func (h *HistoryPanel) Compare(a, b models.ID) {
 	h.changes = describeChanges(h.tr, changes, elementNames(h.tr, older, d))
 	h.showChanges()
 	h.host.showVersion(d, hl, h.tr.L("history.comparing", map[string]any{
-		"Old": store.Short(va.ID), "New": store.Short(vb.ID), "Count": len(h.changes)}))
+		"Old": shortID(va.ID), "New": shortID(vb.ID), "Count": len(h.changes)}))
 }
 
 // diffDesign is the newer version with the elements the older had and the
@@ -564,6 +573,9 @@ func (h *HistoryPanel) changeUpdate(i widget.ListItemID, o fyne.CanvasObject) {
 func (c changeLine) Describe(tr *Translator) string {
 	if c.Prop == "" {
 		return tr.L("history." + string(c.Op))
+	}
+	if c.Note != "" {
+		return c.Prop + ": " + c.Note
 	}
 	switch c.Op {
 	case models.OpAdded:

@@ -246,7 +246,7 @@ func TestCompareShowsAVisualDiffAndBackToCurrent(t *testing.T) {
 	if !strings.Contains(girth, wantGirth) {
 		t.Errorf("ball girth change reads %q, want %q", girth, wantGirth)
 	}
-	if !strings.Contains(outline, "outline of") {
+	if !strings.Contains(outline, "moved up to 3 mm") {
 		t.Errorf("outline change reads %q", outline)
 	}
 	if !strings.Contains(mark, "removed") || !strings.Contains(mark, " on ") {
