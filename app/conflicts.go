@@ -26,6 +26,7 @@ type ConflictsPanel struct {
 	list    *widget.List
 	empty   *widget.Label
 	message *widget.Label
+	intro   *widget.Label
 	box     fyne.CanvasObject
 	// onCount is told how many conflicts wait for review (for the tab title).
 	onCount func(int)
@@ -44,7 +45,10 @@ func NewConflictsPanel(tr *Translator, studio HistoryStudio, onCount func(int)) 
 	c.message = widget.NewLabel("")
 	c.message.Wrapping = fyne.TextWrapWord
 	c.message.Hide()
-	c.box = container.NewBorder(c.message, nil, nil, nil, container.NewStack(c.list, c.empty))
+	c.intro = widget.NewLabel("")
+	c.intro.Wrapping = fyne.TextWrapWord
+	c.intro.SizeName = theme.SizeNameCaptionText
+	c.box = container.NewBorder(container.NewVBox(c.intro, c.message), nil, nil, nil, container.NewStack(c.list, c.empty))
 	c.applyLanguage()
 	return c
 }
@@ -60,6 +64,7 @@ func (c *ConflictsPanel) SetTranslator(tr *Translator) {
 }
 
 func (c *ConflictsPanel) applyLanguage() {
+	c.intro.SetText(c.tr.L("conflicts.intro"))
 	if c.studio == nil {
 		c.empty.SetText(c.tr.L("history.unavailable"))
 	} else {
@@ -104,6 +109,8 @@ func (c *ConflictsPanel) Refresh() {
 	}
 	c.empty.Hidden = len(c.conflicts) > 0
 	c.empty.Refresh()
+	c.intro.Hidden = len(c.conflicts) == 0
+	c.intro.Refresh()
 	c.list.Refresh()
 	if c.onCount != nil {
 		c.onCount(open)
@@ -132,7 +139,6 @@ func (c *ConflictsPanel) rowCreate() fyne.CanvasObject {
 	other := widget.NewLabel("Other")
 	other.SizeName = theme.SizeNameCaptionText
 	other.Truncation = fyne.TextTruncateEllipsis
-	other.Importance = widget.LowImportance
 	flip := widget.NewButtonWithIcon("Flip", theme.ViewRefreshIcon(), nil)
 	text := container.New(layout.NewCustomPaddedVBoxLayout(-14), what, kept, other)
 	return container.NewBorder(nil, nil, nil, container.NewCenter(flip), text)
@@ -160,7 +166,8 @@ func (c *ConflictsPanel) rowUpdate(i widget.ListItemID, o fyne.CanvasObject) {
 	other.SetText(tr.L("conflicts.other", map[string]any{"Value": c.value(r, r.Loser), "Who": c.who(r.LoserStamp)}))
 	key := r.Key
 	if r.FlippedBy != "" {
-		flip.SetText(tr.L("conflicts.flipped", map[string]any{"Version": store.Short(r.FlippedBy)}))
+		what.SetText(what.Text + " · " + tr.L("conflicts.flipped", map[string]any{"Version": shortID(r.FlippedBy)}))
+		flip.SetText(tr.L("conflicts.flipped_button"))
 		flip.Disable()
 		flip.OnTapped = nil
 	} else {
