@@ -66,8 +66,16 @@ func loadIdentity(dataDir string) (*store.Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	if id.PeerID != pid {
-		id.PeerID = pid
+	changed := id.PeerID != pid
+	id.PeerID = pid
+	if strings.TrimSpace(id.Name) == "" {
+		// No login name in the environment (a service, some Windows
+		// set-ups): the machine's name tells the studio who it was.
+		if host, err := os.Hostname(); err == nil && host != "" {
+			id.Name, changed = host, true
+		}
+	}
+	if changed {
 		if err := store.SaveIdentity(dataDir, id); err != nil {
 			return nil, err
 		}
