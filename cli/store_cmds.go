@@ -49,7 +49,7 @@ func runLog(env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return Usagef("%v", err)
 	}
-	s, err := store.Open(env.DataDir, store.Options{})
+	s, _, err := OpenStudio(env.DataDir)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func runEdit(env Env, args []string) error {
 	if len(sets) == 0 {
 		return Usagef("nothing to do: give at least one --set")
 	}
-	s, err := store.Open(env.DataDir, store.Options{})
+	s, id, err := OpenStudio(env.DataDir)
 	if err != nil {
 		return err
 	}
@@ -133,10 +133,6 @@ func runEdit(env Env, args []string) error {
 	}
 	if err := models.Validate(d); err != nil {
 		return fmt.Errorf("not committed, the design would be invalid: %w", err)
-	}
-	id, err := store.LoadOrCreateIdentity(env.DataDir)
-	if err != nil {
-		return err
 	}
 	if *msg == "" {
 		*msg = "Set " + strings.Join(sets, ", ")
@@ -238,7 +234,7 @@ func runBundleExport(env Env, args []string) error {
 	if *out == "" {
 		return Usagef("bundle export needs -o FILE")
 	}
-	s, err := store.Open(env.DataDir, store.Options{})
+	s, _, err := OpenStudio(env.DataDir)
 	if err != nil {
 		return err
 	}
@@ -273,7 +269,7 @@ func runBundleImport(env Env, args []string) error {
 		return fmt.Errorf("importing bundle: %w", err)
 	}
 	defer f.Close()
-	s, err := store.Open(env.DataDir, store.Options{})
+	s, _, err := OpenStudio(env.DataDir)
 	if err != nil {
 		return err
 	}

@@ -141,13 +141,15 @@ func TestBundleImportMergesDivergedHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Both sides edit different properties, then b imports a's bundle.
-	if _, err := run(t, a, "edit", "--set", "meta.season=AW27"); err != nil {
+	// b's studio was created by the import, so it also holds the samples:
+	// name the design.
+	if _, err := run(t, a, "edit", "--design", "Boot", "--set", "meta.season=AW27"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run(t, b, "edit", "--set", "last.heel_height=45"); err != nil {
+	if _, err := run(t, b, "edit", "--design", "Boot", "--set", "last.heel_height=45"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run(t, a, "bundle", "export", "-o", file); err != nil {
+	if _, err := run(t, a, "bundle", "export", "--design", "Boot", "-o", file); err != nil {
 		t.Fatal(err)
 	}
 	out, err := run(t, b, "bundle", "import", file)
