@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io"
 
 	"cordwain/models"
@@ -54,8 +53,7 @@ func WritePagePNG(w io.Writer, pages []*Page, n int, dpi float64) error {
 	if err != nil {
 		return err
 	}
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(w, img); err != nil {
+	if err := encodePagePNG(w, img); err != nil {
 		return fmt.Errorf("encoding page %d PNG: %w", n+1, err)
 	}
 	return nil

@@ -3,10 +3,10 @@ package packaging
 import (
 	"image"
 	"image/color"
+	"math"
 	"testing"
 
 	"cordwain/canvas"
-	"cordwain/models"
 )
 
 func dark(c color.Color) bool {
@@ -194,58 +194,64 @@ func TestRasterBadPaths(t *testing.T) {
 	NewRaster(0, -1, -5).Stroke(line(0, 0, 1, 1))
 }
 
-// drawEditorFrame is a stand-in for canvas.DrawDesign until it is used
-// here: every piece filled and outlined, its stitch line dashed, style lines,
-// marks and a label, over a grid — the load of the editor while dragging.
-func drawEditorFrame(p canvas.Painter, d *models.Design) {
-	w, h := p.Size()
-	p.SetStrokeColor(color.RGBA{230, 230, 235, 255})
-	p.SetLineWidth(0.1)
-	for x := 0.0; x < w; x += 10 {
-		p.Stroke(line(x, 0, x, h))
+// TestHairlineMatchesOutline draws lines, curves and dashes with the
+// hairline fast path and with the general stroker (the slow reference) and
+// compares ink: in total within 6%, and all but 3% of pixels within 64
+// levels (joins and dash ends are drawn a little differently).
+func TestHairlineMatchesOutline(t *testing.T) {
+	var p canvas.Path
+	p.MoveTo(3, 4)
+	p.LineTo(40, 9)  // shallow
+	p.LineTo(44, 38) // steep
+	p.CubicTo(30, 45, 12, 20, 5, 36)
+	p.Close()
+	p.MoveTo(10, 2)
+	p.LineTo(10, 30) // vertical, on a pixel edge
+	for _, tc := range []struct {
+		name  string
+		width float64 // px
+		dash  []float64
+	}{{"0.5 px", 0.5, nil}, {"1 px", 1, nil}, {"1.8 px", 1.8, nil}, {"1 px dashed", 1, []float64{6, 3}}, {"2.4 px dashed", 2.4, []float64{9, 4}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ink := func(fast bool) *image.RGBA {
+				r := NewRaster(200, 200, 4)
+				r.Clear(color.White)
+				r.rz.sp.setColor(color.Black)
+				if fast {
+					r.flatten(&p, func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, tc.dash, tc.width) })
+				} else {
+					r.strokeOutline(&p, tc.dash, tc.width)
+				}
+				return r.RGBA()
+			}
+			a, b := ink(true), ink(false)
+			var sa, sb float64
+			inked, off := 0, 0
+			for i := 0; i < len(a.Pix); i += 4 {
+				da, db := 255-int(a.Pix[i]), 255-int(b.Pix[i])
+				sa += float64(da)
+				sb += float64(db)
+				if da > 0 || db > 0 {
+					inked++
+				}
+				if abs(da-db) > 64 {
+					off++
+				}
+			}
+			if sb == 0 || math.Abs(sa-sb)/sb > 0.06 {
+				t.Errorf("total ink %.0f, reference %.0f", sa, sb)
+			}
+			// Joins and dash ends differ a little; the lines must not.
+			if float64(off) > 0.03*float64(inked) {
+				t.Errorf("%d of %d inked pixels differ by more than 64 levels", off, inked)
+			}
+		})
 	}
-	for y := 0.0; y < h; y += 10 {
-		p.Stroke(line(0, y, w, y))
-	}
-	p.Push()
-	p.Translate(20, h-20)
-	p.Scale(1, -1)
-	for i, pc := range d.Pieces {
-		path := canvas.FromModel(pc.Outline)
-		p.SetFillColor(color.RGBA{uint8(40 * i), 120, 200, 90})
-		p.Fill(path)
-		p.SetStrokeColor(color.Black)
-		p.SetLineWidth(0.35)
-		p.SetDash()
-		p.Stroke(path)
-		p.SetDash(1, 0.8)
-		p.SetLineWidth(0.2)
-		p.Push()
-		p.Translate(1, 1)
-		p.Stroke(path)
-		p.Pop()
-		p.SetDash()
-		if len(pc.Outline.Points) > 0 {
-			at := pc.Outline.Points[0]
-			p.Text(pc.Name+" "+pc.NameZH, at.X+5, at.Y+5, 9, canvas.AlignLeft)
-		}
-	}
-	for _, sl := range d.StyleLines {
-		p.SetStrokeColor(color.RGBA{200, 0, 0, 255})
-		p.Stroke(canvas.FromModel(sl.Path))
-	}
-	for _, m := range d.Marks {
-		p.Fill(rect(m.At.X-1, m.At.Y-1, 2, 2))
-	}
-	p.Pop()
 }
 
-func BenchmarkRasterEditorFrame1920x1080(b *testing.B) {
-	d := manyPieces(15, 0) // 20 pieces
-	r := NewRaster(1920, 1080, 5.5)
-	b.ReportAllocs()
-	for b.Loop() {
-		r.Clear(color.White)
-		drawEditorFrame(r, d)
+func abs(v int) int {
+	if v < 0 {
+		return -v
 	}
+	return v
 }

@@ -103,8 +103,9 @@ func addPolyline(path *raster.Path, pts []fpt, closed bool, dash []float64) {
 
 // spanPainter composites a solid colour over an RGBA image.
 type spanPainter struct {
-	img        *image.RGBA
-	r, g, b, a uint32 // premultiplied, 16 bit
+	img            *image.RGBA
+	r, g, b, a     uint32 // premultiplied, 16 bit
+	r8, g8, b8, a8 uint32 // premultiplied, 8 bit
 }
 
 func (p *spanPainter) setColor(c color.Color) {
@@ -112,6 +113,7 @@ func (p *spanPainter) setColor(c color.Color) {
 		c = color.Black
 	}
 	p.r, p.g, p.b, p.a = c.RGBA()
+	p.r8, p.g8, p.b8, p.a8 = p.r>>8, p.g>>8, p.b>>8, p.a>>8
 }
 
 // Paint implements raster.Painter.
@@ -139,8 +141,11 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 		pix := img.Pix[i0:i1:i1]
 		ma := s.Alpha
 		if opaque && ma == m {
-			for i := 0; i+3 < len(pix); i += 4 {
-				pix[i], pix[i+1], pix[i+2], pix[i+3] = r8, g8, b8, 0xff
+			// One pixel, then doubling copies: memmove beats a byte loop
+			// several times over on the long spans of big fills.
+			pix[0], pix[1], pix[2], pix[3] = r8, g8, b8, 0xff
+			for n := 4; n < len(pix); n *= 2 {
+				copy(pix[n:], pix[:n])
 			}
 			continue
 		}
@@ -232,9 +237,17 @@ func (r *Raster) fillPath(p *canvas.Path) bool {
 func (r *Raster) strokePath(p *canvas.Path, dash []float64) bool {
 	rz := r.rz
 	rz.path.Clear()
+	r.flatten(p, func(poly []fpt, closed bool) { addPolyline(&rz.path, poly, closed, dash) })
+	return len(rz.path) > 0
+}
+
+// flatten hands each subpath of p, transformed to pixels and flattened, to
+// emit (which must not keep poly).
+func (r *Raster) flatten(p *canvas.Path, emit func(poly []fpt, closed bool)) {
 	if p == nil {
-		return false
+		return
 	}
+	rz := r.rz
 	m := r.device()
 	poly := rz.poly[:0]
 	var cur fpt
@@ -245,7 +258,9 @@ func (r *Raster) strokePath(p *canvas.Path, dash []float64) bool {
 			if !finite(x, y) {
 				continue
 			}
-			addPolyline(&rz.path, poly, false, dash)
+			if len(poly) > 0 {
+				emit(poly, false)
+			}
 			cur = fpt{x, y}
 			poly = append(poly[:0], cur)
 		case canvas.OpLine:
@@ -274,19 +289,23 @@ func (r *Raster) strokePath(p *canvas.Path, dash []float64) bool {
 				continue
 			}
 			start := poly[0]
-			addPolyline(&rz.path, poly, true, dash)
+			emit(poly, true)
 			cur = start
 			poly = append(poly[:0], start)
 		}
 	}
 	if len(poly) > 1 {
-		addPolyline(&rz.path, poly, false, dash)
+		emit(poly, false)
 	}
 	rz.poly = poly[:0]
-	return len(rz.path) > 0
 }
 
-// Stroke implements [canvas.Painter] with round caps and joins.
+// thinLinePx is the stroke width, pixels, below which round caps (of
+// dashes) and joins are drawn square: invisible, and several times cheaper.
+const thinLinePx = 3.0
+
+// Stroke implements [canvas.Painter] with round caps and joins (square on
+// hairlines, see thinLinePx).
 func (r *Raster) Stroke(p *canvas.Path) {
 	if !(r.st.lineW > 0) {
 		return
@@ -298,14 +317,36 @@ func (r *Raster) Stroke(p *canvas.Path) {
 			dash[i] = math.Max(v*r.pxPerMM, 0.05)
 		}
 	}
+	px := r.st.lineW * r.pxPerMM
+	r.rz.sp.setColor(r.st.stroke)
+	if px <= hairMaxPx {
+		r.flatten(p, func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, dash, px) })
+		return
+	}
+	r.strokeOutline(p, dash, px)
+}
+
+// strokeOutline strokes p px pixels wide through the general path: the
+// outline of the stroke, filled by the anti-aliasing rasterizer. (It is
+// also the reference the hairline fast path is tested against.)
+func (r *Raster) strokeOutline(p *canvas.Path, dash []float64, px float64) {
 	if !r.strokePath(p, dash) {
 		return
 	}
 	rz := r.rz
 	rz.rz.UseNonZeroWinding = true
 	rz.rz.Clear()
-	rz.rz.AddStroke(rz.path, fixed.Int26_6(math.Round(r.st.lineW*r.pxPerMM*64)), raster.RoundCapper, raster.RoundJoiner)
-	rz.sp.setColor(r.st.stroke)
+	// Round caps and joins are arcs the rasterizer must subdivide at every
+	// vertex and dash end; on thin lines (under thinLinePx wide) they
+	// cannot be told from butt caps and bevel joins, which cost a few edges.
+	capper, joiner := raster.Capper(raster.RoundCapper), raster.Joiner(raster.RoundJoiner)
+	if px < thinLinePx {
+		joiner = raster.BevelJoiner
+		if dash != nil {
+			capper = raster.ButtCapper
+		}
+	}
+	rz.rz.AddStroke(rz.path, fixed.Int26_6(math.Round(px*64)), capper, joiner)
 	rz.rz.Rasterize(&rz.sp)
 }
 
@@ -324,4 +365,145 @@ func (r *Raster) Fill(p *canvas.Path) {
 
 func finite(x, y float64) bool {
 	return !math.IsNaN(x) && !math.IsNaN(y) && math.Abs(x) < 1e7 && math.Abs(y) < 1e7
+}
+
+// hairMaxPx is the widest stroke, pixels, drawn as a hairline: straight
+// onto the pixels, column by column (or row by row), each pixel covered by
+// its overlap with the line's cross-section. That is an exact box filter
+// across the line and costs a few pixel writes per pixel of length, where
+// the general stroker builds and scans an outline with caps and joins.
+const hairMaxPx = 2.5
+
+// hairline draws the polyline pts (closed or not), dashed when dash is set
+// (pixel lengths), w pixels wide, in the span painter's colour.
+func (p *spanPainter) hairline(pts []fpt, closed bool, dash []float64, w float64) {
+	if len(pts) < 2 {
+		return
+	}
+	seg := func(a, b fpt) { p.hairSegment(a.x, a.y, b.x, b.y, w) }
+	n := len(pts)
+	if closed && pts[0] != pts[n-1] {
+		// The closing edge, walked last so a dash pattern keeps its phase.
+		pts = append(pts[:n:n], pts[0])
+	}
+	if len(dash) == 0 {
+		for i := 1; i < len(pts); i++ {
+			seg(pts[i-1], pts[i])
+		}
+		return
+	}
+	di, left, on := 0, dash[0], true
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		l := math.Hypot(b.x-a.x, b.y-a.y)
+		pos := 0.0
+		from := a
+		for l-pos > left {
+			pos += left
+			t := pos / l
+			q := fpt{a.x + (b.x-a.x)*t, a.y + (b.y-a.y)*t}
+			if on {
+				seg(from, q)
+			}
+			from = q
+			on = !on
+			di = (di + 1) % len(dash)
+			left = dash[di]
+		}
+		left -= l - pos
+		if on {
+			seg(from, b)
+		}
+	}
+}
+
+// hairSegment draws the segment (x0, y0)–(x1, y1), w pixels wide.
+func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
+	dx, dy := x1-x0, y1-y0
+	l := math.Hypot(dx, dy)
+	if l < 1e-9 {
+		return
+	}
+	b := p.img.Rect
+	steep := math.Abs(dy) > math.Abs(dx)
+	lo, hi, clo, chi := b.Min.X, b.Max.X, b.Min.Y, b.Max.Y
+	// Pixel offset = (i − o0)·major + (j − o1)·minor for walk index i
+	// and cross index j.
+	major, minor, o0, o1 := 4, p.img.Stride, b.Min.X, b.Min.Y
+	if steep { // walk rows instead of columns: swap the axes
+		x0, y0, x1, y1, dx, dy = y0, x0, y1, x1, dy, dx
+		lo, hi, clo, chi = clo, chi, lo, hi
+		major, minor, o0, o1 = minor, major, o1, o0
+	}
+	if x0 > x1 {
+		x0, y0, x1, y1 = x1, y1, x0, y0
+		dx, dy = -dx, -dy
+	}
+	// Thickness across the walk direction, and the slope.
+	thick := w * l / math.Abs(dx)
+	slope := dy / dx
+	i0, i1 := floorInt(x0), floorInt(x1)
+	if i0 < lo {
+		i0 = lo
+	}
+	if i1 > hi-1 {
+		i1 = hi - 1
+	}
+	for i := i0; i <= i1; i++ {
+		c0, c1 := float64(i), float64(i+1)
+		if c0 < x0 {
+			c0 = x0
+		}
+		if c1 > x1 {
+			c1 = x1
+		}
+		h := c1 - c0
+		if h <= 0 {
+			continue
+		}
+		yc := y0 + ((c0+c1)/2-x0)*slope
+		top, bot := yc-thick/2, yc+thick/2
+		j0, j1 := floorInt(top), floorInt(bot)+1
+		if j0 < clo {
+			j0 = clo
+		}
+		if j1 > chi {
+			j1 = chi
+		}
+		h256 := h * 256
+		for j := j0; j < j1; j++ {
+			r0, r1 := float64(j), float64(j+1)
+			if r0 < top {
+				r0 = top
+			}
+			if r1 > bot {
+				r1 = bot
+			}
+			// blend, inlined: this is the inner loop of every hairline.
+			ca := uint32((r1-r0)*h256 + 0.5)
+			if ca == 0 || r1 <= r0 {
+				continue
+			}
+			if ca > 256 {
+				ca = 256
+			}
+			k := (i-o0)*major + (j-o1)*minor
+			pix := p.img.Pix[k : k+4 : k+4]
+			inv := 256 - (p.a8*ca)>>8
+			pix[0] = uint8((uint32(pix[0])*inv + p.r8*ca) >> 8)
+			pix[1] = uint8((uint32(pix[1])*inv + p.g8*ca) >> 8)
+			pix[2] = uint8((uint32(pix[2])*inv + p.b8*ca) >> 8)
+			pix[3] = uint8((uint32(pix[3])*inv + p.a8*ca) >> 8)
+		}
+	}
+}
+
+// floorInt is int(math.Floor(x)) without the call (x is finite and small:
+// pixel coordinates).
+func floorInt(x float64) int {
+	i := int(x)
+	if float64(i) > x {
+		i--
+	}
+	return i
 }
