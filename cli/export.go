@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"cordwain/models"
 	"cordwain/models/store"
@@ -233,18 +231,5 @@ func HistoryFor(st *store.Store, design models.ID, v *models.Version) []packagin
 	if err != nil || !onMain {
 		log = st.History(design)
 	}
-	var hist []packaging.HistoryEntry
-	for _, h := range log {
-		if v.Time.Less(h.Time) {
-			continue // newer than the exported version
-		}
-		author := h.Author.Name
-		if author == "" && len(h.Parents) > 1 {
-			author = "(merge)"
-		}
-		hist = append(hist, packaging.HistoryEntry{VersionID: string(h.ID), Time: time.UnixMilli(h.Time.Wall).UTC(), Author: author, Message: h.Message})
-	}
-	// Oldest first, as a revision table reads.
-	slices.Reverse(hist)
-	return hist
+	return packaging.HistoryFromVersions(log, v)
 }
