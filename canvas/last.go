@@ -280,6 +280,8 @@ func (p *patch) invert(q Point, s, w float64) (float64, float64) {
 	return s, w
 }
 
+func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
+
 // knotSpec lists the knots of the three boundary chains and their end
 // tangents; bottom and top end on the same toe point.
 type knotSpec struct {
@@ -610,21 +612,88 @@ func NewLastGeometry(l models.Last) (*LastGeometry, error) {
 }
 
 // meanFormParams finds the patch parameters (s, w) of a mean form point.
-func (g *LastGeometry) meanFormParams(p Point) (float64, float64) {
-	B := g.Last.BottomLength
-	s0 := math.Max(-0.2, math.Min(1.2, p.X/B))
-	top := chainAt(g.mf.top, math.Max(0, math.Min(1, s0)))
-	w0 := 0.5
+// A point off the mean form (a piece edge a few millimetres past the
+// featherline or the toe, as a designer drags it) is not extrapolated
+// through the patch, whose edges meet at the toe and would magnify any
+// overshoot: it maps like the nearest point on the form's edge, moved by
+// the same offset (off) in the view, so the drawing stays continuous.
+func (g *LastGeometry) meanFormParams(p Point) (s, w float64, off Point) {
+	s0, w0 := g.guess(p)
+	return g.settle(p, s0, w0, false)
+}
+
+// guess is a starting point for inverting the patch at p.
+func (g *LastGeometry) guess(p Point) (s, w float64) {
+	s = clamp01(p.X / g.Last.BottomLength)
+	top := chainAt(g.mf.top, s)
+	w = 0.5
 	if top.Y > 1 {
-		w0 = p.Y / top.Y
+		w = clamp01(p.Y / top.Y)
 	}
-	return g.mf.invert(p, s0, w0)
+	return s, w
+}
+
+// settle inverts the mean form patch at p from (s0, w0); warm says the
+// start came from a neighbouring point and may be retried cold.
+func (g *LastGeometry) settle(p Point, s0, w0 float64, warm bool) (s, w float64, off Point) {
+	// Across the featherline and the top line the patch extends smoothly
+	// (a lasting margin below the featherline is drawn that way); beyond
+	// the toe and the back, where its edges meet or turn, it does not.
+	inside := func(s, w float64) bool {
+		return s >= 0 && s <= 1 && w >= -1 && w <= 2 && dist(g.mf.at(s, w), p) < 1e-3
+	}
+	if s, w = g.mf.invert(p, s0, w0); inside(s, w) {
+		return s, w, Point{}
+	}
+	if warm {
+		gs, gw := g.guess(p)
+		if s, w = g.mf.invert(p, gs, gw); inside(s, w) {
+			return s, w, Point{}
+		}
+	}
+	s, w = g.nearestEdge(p)
+	return s, w, sub(p, g.mf.at(s, w))
+}
+
+// nearestEdge finds the point of the mean form's outline (featherline,
+// top line, back curve) nearest to p, as patch parameters.
+func (g *LastGeometry) nearestEdge(p Point) (s, w float64) {
+	edges := []func(t float64) (float64, float64){
+		func(t float64) (float64, float64) { return t, 0 }, // featherline
+		func(t float64) (float64, float64) { return t, 1 }, // top line
+		func(t float64) (float64, float64) { return 0, t }, // back curve
+	}
+	const n = 96
+	best := math.Inf(1)
+	for _, e := range edges {
+		d := func(t float64) float64 { s, w := e(clamp01(t)); return dist(g.mf.at(s, w), p) }
+		bt, bd := 0.0, math.Inf(1)
+		for i := 0; i <= n; i++ {
+			if v := d(float64(i) / n); v < bd {
+				bt, bd = float64(i)/n, v
+			}
+		}
+		lo, hi := bt-1.0/n, bt+1.0/n
+		for i := 0; i < 30; i++ { // golden-section refinement
+			m1, m2 := hi-(hi-lo)*0.618, lo+(hi-lo)*0.618
+			if d(m1) < d(m2) {
+				hi = m2
+			} else {
+				lo = m1
+			}
+		}
+		if t := clamp01((lo + hi) / 2); d(t) < best {
+			best = d(t)
+			s, w = e(t)
+		}
+	}
+	return s, w
 }
 
 // ToLateral maps a mean form point onto the lateral side profile.
 func (g *LastGeometry) ToLateral(p Point) Point {
-	s, w := g.meanFormParams(p)
-	return g.lat.at(s, w)
+	s, w, off := g.meanFormParams(p)
+	return add(g.lat.at(s, w), off)
 }
 
 // Cursor maps many nearby mean form points in a row (the points of one
@@ -636,45 +705,42 @@ type Cursor struct {
 	valid bool
 }
 
+func (c *Cursor) params(p Point) (s, w float64, off Point) {
+	if c.valid {
+		s, w, off = c.g.settle(p, c.s, c.w, true)
+	} else {
+		s, w, off = c.g.meanFormParams(p)
+	}
+	c.s, c.w, c.valid = s, w, true
+	return s, w, off
+}
+
 // NewCursor starts a cursor on g.
 func (g *LastGeometry) NewCursor() *Cursor { return &Cursor{g: g} }
 
-func (c *Cursor) params(p Point) (float64, float64) {
-	if c.valid {
-		s, w := c.g.mf.invert(p, c.s, c.w)
-		if dist(c.g.mf.at(s, w), p) < 1e-4 {
-			c.s, c.w = s, w
-			return s, w
-		}
-	}
-	c.s, c.w = c.g.meanFormParams(p)
-	c.valid = true
-	return c.s, c.w
-}
-
 // Lateral is [LastGeometry.ToLateral].
-func (c *Cursor) Lateral(p Point) Point { s, w := c.params(p); return c.g.lat.at(s, w) }
+func (c *Cursor) Lateral(p Point) Point { s, w, off := c.params(p); return add(c.g.lat.at(s, w), off) }
 
 // Medial is [LastGeometry.ToMedial].
-func (c *Cursor) Medial(p Point) Point { s, w := c.params(p); return c.g.med.at(s, w) }
+func (c *Cursor) Medial(p Point) Point { s, w, off := c.params(p); return add(c.g.med.at(s, w), off) }
 
 // Top is [LastGeometry.ToTop].
 func (c *Cursor) Top(p Point, medial bool) Point {
-	s, w := c.params(p)
-	return c.g.topAt(s, w, medial)
+	s, w, off := c.params(p)
+	return c.g.topAt(s, w, off, medial)
 }
 
 // Back is [LastGeometry.ToBack].
 func (c *Cursor) Back(p Point, medial bool) (Point, bool) {
-	s, w := c.params(p)
+	s, w, _ := c.params(p)
 	return c.g.backAt(p, s, w, medial)
 }
 
 // ToMedial maps a mean form point onto the medial side profile (same frame
 // as the lateral, toe to +x; mirror it to draw the medial view).
 func (g *LastGeometry) ToMedial(p Point) Point {
-	s, w := g.meanFormParams(p)
-	return g.med.at(s, w)
+	s, w, off := g.meanFormParams(p)
+	return add(g.med.at(s, w), off)
 }
 
 // interp interpolates the station table (xs ascending) smoothly: a cubic
@@ -709,12 +775,12 @@ func interp(xs, ys []float64, x float64) float64 {
 // medial is set. The surface between featherline (w = 0, at the outline)
 // and top line (w = 1, on the centre) is seen foreshortened.
 func (g *LastGeometry) ToTop(p Point, medial bool) Point {
-	s, w := g.meanFormParams(p)
-	return g.topAt(s, w, medial)
+	s, w, off := g.meanFormParams(p)
+	return g.topAt(s, w, off, medial)
 }
 
-func (g *LastGeometry) topAt(s, w float64, medial bool) Point {
-	side := g.lat.at(s, w)
+func (g *LastGeometry) topAt(s, w float64, off Point, medial bool) Point {
+	side := add(g.lat.at(s, w), Point{X: off.X})
 	frac := side.X / g.Last.StickLength
 	ww := math.Max(0, math.Min(1, w))
 	if medial {
@@ -727,7 +793,7 @@ func (g *LastGeometry) topAt(s, w float64, medial bool) Point {
 // back seam wraps round the heel, seen from behind; ok is false for points
 // round the side, out of sight.
 func (g *LastGeometry) ToBack(p Point, medial bool) (q Point, ok bool) {
-	s, w := g.meanFormParams(p)
+	s, w, _ := g.meanFormParams(p)
 	return g.backAt(p, s, w, medial)
 }
 

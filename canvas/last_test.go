@@ -168,7 +168,7 @@ func TestMeanFormMappingRoundTrip(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		s, w := 0.02+rng.Float64()*0.9, rng.Float64()
 		p := g.mf.at(s, w)
-		s2, w2 := g.meanFormParams(p)
+		s2, w2, _ := g.meanFormParams(p)
 		if math.Abs(s-s2) > 1e-4 || math.Abs(w-w2) > 1e-4 {
 			t.Fatalf("(%v,%v) → %v → (%v,%v)", s, w, p, s2, w2)
 		}
