@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,12 @@ type ExportRequest struct {
 	Path string
 }
 
+// singleFileWriters are the formats that make one file.
+var singleFileWriters = map[ExportFormat]func(io.Writer, *models.Design, packaging.Options) error{
+	ExportPDF: packaging.WritePDF, ExportDXF: packaging.WriteDXF,
+	ExportCSV: packaging.WriteBOMCSV, ExportZip: packaging.WriteWorkshopPackage,
+}
+
 // RunExport writes req and returns the files written. progress (may be
 // nil) is called with 0…1 from the calling goroutine. Everything is built
 // in memory first, so on any error nothing is written; the design is
@@ -85,22 +92,12 @@ func RunExport(req ExportRequest, progress func(float64)) ([]string, error) {
 		files[name] = data
 		order = append(order, name)
 	}
-	var buf bytes.Buffer
 	var err error
-	switch req.Format {
-	case ExportPDF:
-		err = packaging.WritePDF(&buf, d, req.Options)
+	if write, ok := singleFileWriters[req.Format]; ok {
+		var buf bytes.Buffer
+		err = write(&buf, d, req.Options)
 		add(req.Path, buf.Bytes())
-	case ExportDXF:
-		err = packaging.WriteDXF(&buf, d, req.Options)
-		add(req.Path, buf.Bytes())
-	case ExportCSV:
-		err = packaging.WriteBOMCSV(&buf, d, req.Options)
-		add(req.Path, buf.Bytes())
-	case ExportZip:
-		err = packaging.WriteWorkshopPackage(&buf, d, req.Options)
-		add(req.Path, buf.Bytes())
-	case ExportPNG:
+	} else if req.Format == ExportPNG {
 		var pages []*packaging.Page
 		pages, err = packaging.Pages(d, req.Options)
 		base := strings.TrimSuffix(req.Path, filepath.Ext(req.Path))
@@ -110,7 +107,7 @@ func RunExport(req ExportRequest, progress func(float64)) ([]string, error) {
 			add(fmt.Sprintf("%s-%02d.png", base, i+1), b.Bytes())
 			progress(0.05 + 0.8*float64(i+1)/float64(len(pages)))
 		}
-	default:
+	} else {
 		return nil, fmt.Errorf("export: unknown format %q", req.Format)
 	}
 	if err != nil {
@@ -118,29 +115,12 @@ func RunExport(req ExportRequest, progress func(float64)) ([]string, error) {
 	}
 	progress(0.9)
 	for _, name := range order {
-		if err := writeFileAtomic(name, files[name]); err != nil {
+		if err := packaging.WriteFileAtomic(name, files[name]); err != nil {
 			return nil, fmt.Errorf("export: writing %s: %w", filepath.Base(name), err)
 		}
 	}
 	progress(1)
 	return order, nil
-}
-
-func writeFileAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".export-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // exportDialog is File > Export tech pack…: a preview of the cover, the

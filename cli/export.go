@@ -128,23 +128,6 @@ func pngName(out string, n, total int) string {
 	return strings.TrimSuffix(out, ".png") + fmt.Sprintf("-%02d.png", n)
 }
 
-func writeFileAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".export-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
-}
-
 func parseSizes(s string) ([]float64, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
@@ -233,3 +216,7 @@ func HistoryFor(st *store.Store, design models.ID, v *models.Version) []packagin
 	}
 	return packaging.HistoryFromVersions(log, v)
 }
+
+// writeFileAtomic is packaging.WriteFileAtomic, which the other commands
+// here use as well.
+func writeFileAtomic(name string, data []byte) error { return packaging.WriteFileAtomic(name, data) }

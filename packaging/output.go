@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"os"
+	"path/filepath"
 
 	"cordwain/models"
 )
@@ -70,4 +72,28 @@ func WritePageSVG(w io.Writer, pages []*Page, n int) error {
 	}
 	_, err := s.WriteTo(w)
 	return err
+}
+
+// WriteFileAtomic writes data to name through a temporary file in the same
+// directory and a rename, so a reader never sees half a file and a failed
+// write leaves any old file as it was.
+func WriteFileAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".export-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }

@@ -407,31 +407,9 @@ func (tp *techPack) drawPiece(p canvas.Painter, g pieceGeom, s float64) {
 	for _, m := range g.marks {
 		switch m.Kind {
 		case models.MarkNotch:
-			depth := m.Size
-			if !(depth > 0) {
-				depth = 2
-			}
-			at := nearestOn(g.cut, m.At)
-			dx, dy := c.X-at.X, c.Y-at.Y
-			l := math.Hypot(dx, dy)
-			if l > 0 {
-				p.SetStrokeColor(ink)
-				p.SetLineWidth(0.3)
-				p.Stroke(linePath(at.X, at.Y, at.X+dx/l*depth, at.Y+dy/l*depth))
-			}
+			drawNotch(p, nearestOn(g.cut, m.At), c, m.Size)
 		case models.MarkPunch, models.MarkEyelet:
-			r := m.Size / 2
-			if !(r > 0) {
-				r = 1.5
-			}
-			p.SetStrokeColor(ink)
-			p.SetLineWidth(0.2)
-			p.Stroke(circlePath(m.At.X, m.At.Y, r))
-			if m.Kind == models.MarkEyelet {
-				p.Stroke(circlePath(m.At.X, m.At.Y, r+1))
-			}
-			p.Stroke(linePath(m.At.X-r*0.6, m.At.Y, m.At.X+r*0.6, m.At.Y))
-			p.Stroke(linePath(m.At.X, m.At.Y-r*0.6, m.At.X, m.At.Y+r*0.6))
+			drawHole(p, m.At, m.Size, m.Kind == models.MarkEyelet)
 		case models.MarkText:
 			p.Push()
 			p.Translate(m.At.X, m.At.Y)
@@ -579,4 +557,35 @@ func (tp *techPack) legend(p canvas.Painter, x, y float64) {
 		p.Text(it.label, x+10, y+1.2, smallSize, canvas.AlignLeft)
 		x += 14 + textWidthMM(it.label, smallSize)
 	}
+}
+
+// drawNotch draws a notch from edge (on the cut line) toward the piece's
+// centre c, depth mm deep (2 when not given).
+func drawNotch(p canvas.Painter, edge, c models.Point, depth float64) {
+	if !(depth > 0) {
+		depth = 2
+	}
+	dx, dy := c.X-edge.X, c.Y-edge.Y
+	if l := math.Hypot(dx, dy); l > 0 {
+		p.SetStrokeColor(ink)
+		p.SetLineWidth(0.3)
+		p.Stroke(linePath(edge.X, edge.Y, edge.X+dx/l*depth, edge.Y+dy/l*depth))
+	}
+}
+
+// drawHole draws a punch hole (or an eyelet, with its ring) of diameter
+// size mm (3 when not given) with a centre cross for the punch.
+func drawHole(p canvas.Painter, at models.Point, size float64, eyelet bool) {
+	r := size / 2
+	if !(r > 0) {
+		r = 1.5
+	}
+	p.SetStrokeColor(ink)
+	p.SetLineWidth(0.2)
+	p.Stroke(circlePath(at.X, at.Y, r))
+	if eyelet {
+		p.Stroke(circlePath(at.X, at.Y, r+1))
+	}
+	p.Stroke(linePath(at.X-r*0.6, at.Y, at.X+r*0.6, at.Y))
+	p.Stroke(linePath(at.X, at.Y-r*0.6, at.X, at.Y+r*0.6))
 }

@@ -274,26 +274,9 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 		}
 		switch m.Kind {
 		case models.MarkNotch:
-			e := pp.toSheet(nearestOn(pp.g.cut, m.At))
-			cc := pp.toSheet(c)
-			dx, dy := cc.X-e.X, cc.Y-e.Y
-			if l := math.Hypot(dx, dy); l > 0 {
-				depth := m.Size
-				if !(depth > 0) {
-					depth = 2
-				}
-				p.SetStrokeColor(ink)
-				p.SetLineWidth(0.3)
-				p.Stroke(linePath(e.X, e.Y, e.X+dx/l*depth, e.Y+dy/l*depth))
-			}
+			drawNotch(p, pp.toSheet(nearestOn(pp.g.cut, m.At)), pp.toSheet(c), m.Size)
 		case models.MarkPunch, models.MarkEyelet:
-			r := m.Size / 2
-			if !(r > 0) {
-				r = 1.5
-			}
-			p.SetStrokeColor(ink)
-			p.SetLineWidth(0.2)
-			p.Stroke(circlePath(at.X, at.Y, r))
+			drawHole(p, at, m.Size, m.Kind == models.MarkEyelet)
 		}
 	}
 	cs := pp.toSheet(spot)

@@ -25,19 +25,10 @@ const pdfFont = "wqy"
 // (not as PDF matrices) so line widths stay page millimetres and text stays
 // upright, as the Painter contract asks.
 type PDF struct {
-	f      *fpdf.Fpdf
-	w, h   float64
-	st     pdfState
-	stack  []pdfState
+	f    *fpdf.Fpdf
+	w, h float64
+	stateStack
 	images int
-}
-
-type pdfState struct {
-	m      affine
-	stroke color.Color
-	fill   color.Color
-	lineW  float64
-	dash   []float64
 }
 
 var _ canvas.Painter = (*PDF)(nil)
@@ -59,7 +50,7 @@ func NewPDF(title string) *PDF {
 	f.AddUTF8FontFromBytes(pdfFont, "", fonts.TTF())
 	f.SetLineCapStyle("round")
 	f.SetLineJoinStyle("round")
-	return &PDF{f: f, st: pdfState{m: identity, stroke: color.Black, fill: color.Black, lineW: 0.25}}
+	return &PDF{f: f, stateStack: newStateStack()}
 }
 
 // AddPage starts a page of w×h millimetres and resets the painter state.
@@ -70,8 +61,7 @@ func (p *PDF) AddPage(w, h float64) {
 	}
 	p.f.AddPageFormat(orient, fpdf.SizeType{Wd: w, Ht: h})
 	p.w, p.h = w, h
-	p.stack = p.stack[:0]
-	p.st = pdfState{m: identity, stroke: color.Black, fill: color.Black, lineW: 0.25}
+	p.stateStack = newStateStack()
 }
 
 // Write finishes the document onto w.
@@ -87,42 +77,6 @@ func (p *PDF) Write(w io.Writer) error {
 
 // Size implements [canvas.Painter].
 func (p *PDF) Size() (w, h float64) { return p.w, p.h }
-
-// Push implements [canvas.Painter].
-func (p *PDF) Push() { p.stack = append(p.stack, p.st) }
-
-// Pop implements [canvas.Painter]; an unmatched Pop is ignored.
-func (p *PDF) Pop() {
-	if n := len(p.stack); n > 0 {
-		p.st = p.stack[n-1]
-		p.stack = p.stack[:n-1]
-	}
-}
-
-// Translate implements [canvas.Painter].
-func (p *PDF) Translate(dx, dy float64) { p.st.m = p.st.m.translate(dx, dy) }
-
-// Scale implements [canvas.Painter].
-func (p *PDF) Scale(sx, sy float64) { p.st.m = p.st.m.scale(sx, sy) }
-
-// Rotate implements [canvas.Painter].
-func (p *PDF) Rotate(deg float64) { p.st.m = p.st.m.rotate(deg) }
-
-// SetStrokeColor implements [canvas.Painter].
-func (p *PDF) SetStrokeColor(c color.Color) { p.st.stroke = c }
-
-// SetFillColor implements [canvas.Painter].
-func (p *PDF) SetFillColor(c color.Color) { p.st.fill = c }
-
-// SetLineWidth implements [canvas.Painter].
-func (p *PDF) SetLineWidth(mm float64) {
-	if mm >= 0 && !math.IsInf(mm, 0) {
-		p.st.lineW = mm
-	}
-}
-
-// SetDash implements [canvas.Painter].
-func (p *PDF) SetDash(mm ...float64) { p.st.dash = validDash(mm) }
 
 // rgba8 splits c into 8-bit non-premultiplied components and an opacity.
 func rgba8(c color.Color) (r, g, b int, alpha float64) {

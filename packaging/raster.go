@@ -34,17 +34,8 @@ type Raster struct {
 	rz      *rasterizer
 	img     *image.RGBA
 	pxPerMM float64
-	st      rasterState
-	stack   []rasterState
-	faces   map[float64]font.Face // by pixel size
-}
-
-type rasterState struct {
-	m      affine // page mm → mm (user transform)
-	stroke color.Color
-	fill   color.Color
-	lineW  float64 // mm
-	dash   []float64
+	stateStack
+	faces map[float64]font.Face // by pixel size
 }
 
 var _ canvas.Painter = (*Raster)(nil)
@@ -74,7 +65,7 @@ func NewRasterRGBA(img *image.RGBA, pxPerMM float64) *Raster {
 		pxPerMM: pxPerMM,
 		faces:   make(map[float64]font.Face),
 	}
-	r.st = rasterState{m: identity, stroke: color.Black, fill: color.Black, lineW: 0.25}
+	r.stateStack = newStateStack()
 	return r
 }
 
@@ -88,52 +79,13 @@ func (r *Raster) PxPerMM() float64 { return r.pxPerMM }
 // Clear fills the whole image with c and resets the transform stack.
 func (r *Raster) Clear(c color.Color) {
 	draw.Draw(r.img, r.img.Bounds(), image.NewUniform(c), image.Point{}, draw.Src)
-	r.stack = r.stack[:0]
-	r.st.m = identity
+	r.reset()
 }
 
 // Size implements [canvas.Painter].
 func (r *Raster) Size() (w, h float64) {
 	b := r.img.Bounds()
 	return float64(b.Dx()) / r.pxPerMM, float64(b.Dy()) / r.pxPerMM
-}
-
-// Push implements [canvas.Painter].
-func (r *Raster) Push() { r.stack = append(r.stack, r.st) }
-
-// Pop implements [canvas.Painter]; an unmatched Pop is ignored.
-func (r *Raster) Pop() {
-	if n := len(r.stack); n > 0 {
-		r.st = r.stack[n-1]
-		r.stack = r.stack[:n-1]
-	}
-}
-
-// Translate implements [canvas.Painter].
-func (r *Raster) Translate(dx, dy float64) { r.st.m = r.st.m.translate(dx, dy) }
-
-// Scale implements [canvas.Painter].
-func (r *Raster) Scale(sx, sy float64) { r.st.m = r.st.m.scale(sx, sy) }
-
-// Rotate implements [canvas.Painter].
-func (r *Raster) Rotate(deg float64) { r.st.m = r.st.m.rotate(deg) }
-
-// SetStrokeColor implements [canvas.Painter].
-func (r *Raster) SetStrokeColor(c color.Color) { r.st.stroke = c }
-
-// SetFillColor implements [canvas.Painter].
-func (r *Raster) SetFillColor(c color.Color) { r.st.fill = c }
-
-// SetLineWidth implements [canvas.Painter].
-func (r *Raster) SetLineWidth(mm float64) {
-	if mm >= 0 && !math.IsInf(mm, 0) {
-		r.st.lineW = mm
-	}
-}
-
-// SetDash implements [canvas.Painter].
-func (r *Raster) SetDash(mm ...float64) {
-	r.st.dash = validDash(mm)
 }
 
 // validDash drops patterns that cannot be drawn (non-positive sum, negative

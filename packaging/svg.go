@@ -20,17 +20,16 @@ import (
 // as <path d>, text as <text> in the embedded font's family (viewers use the
 // installed WenQuanYi Micro Hei or a fallback; the SVG does not embed it).
 type SVG struct {
-	w, h  float64
-	buf   bytes.Buffer
-	st    pdfState
-	stack []pdfState
+	w, h float64
+	buf  bytes.Buffer
+	stateStack
 }
 
 var _ canvas.Painter = (*SVG)(nil)
 
 // NewSVG starts a w×h millimetre page.
 func NewSVG(w, h float64) *SVG {
-	s := &SVG{w: w, h: h, st: pdfState{m: identity, stroke: color.Black, fill: color.Black, lineW: 0.25}}
+	s := &SVG{w: w, h: h, stateStack: newStateStack()}
 	return s
 }
 
@@ -60,42 +59,6 @@ func hexColour(c color.Color) (string, float64) {
 
 // Size implements [canvas.Painter].
 func (s *SVG) Size() (w, h float64) { return s.w, s.h }
-
-// Push implements [canvas.Painter].
-func (s *SVG) Push() { s.stack = append(s.stack, s.st) }
-
-// Pop implements [canvas.Painter]; an unmatched Pop is ignored.
-func (s *SVG) Pop() {
-	if n := len(s.stack); n > 0 {
-		s.st = s.stack[n-1]
-		s.stack = s.stack[:n-1]
-	}
-}
-
-// Translate implements [canvas.Painter].
-func (s *SVG) Translate(dx, dy float64) { s.st.m = s.st.m.translate(dx, dy) }
-
-// Scale implements [canvas.Painter].
-func (s *SVG) Scale(sx, sy float64) { s.st.m = s.st.m.scale(sx, sy) }
-
-// Rotate implements [canvas.Painter].
-func (s *SVG) Rotate(deg float64) { s.st.m = s.st.m.rotate(deg) }
-
-// SetStrokeColor implements [canvas.Painter].
-func (s *SVG) SetStrokeColor(c color.Color) { s.st.stroke = c }
-
-// SetFillColor implements [canvas.Painter].
-func (s *SVG) SetFillColor(c color.Color) { s.st.fill = c }
-
-// SetLineWidth implements [canvas.Painter].
-func (s *SVG) SetLineWidth(mm float64) {
-	if mm >= 0 && !math.IsInf(mm, 0) {
-		s.st.lineW = mm
-	}
-}
-
-// SetDash implements [canvas.Painter].
-func (s *SVG) SetDash(mm ...float64) { s.st.dash = validDash(mm) }
 
 func (s *SVG) pathData(p *canvas.Path) string {
 	if p == nil {
