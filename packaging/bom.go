@@ -283,10 +283,14 @@ func (tp *techPack) sizePages() {
 		sys = models.SizeCN
 	}
 	r := canvas.RuleFor(sys)
+	baseLabel := tp.sizeLabel(d.Meta.BaseSize)
+	if sys == models.SizeCN {
+		baseLabel += " mm"
+	}
 	tp.tablePages(tp.tr("码段与放码", "Size Run & Grading"), cols, rows, 30, func(p canvas.Painter, x, y, w float64) {
 		p.SetFillColor(ink)
 		notes := []string{
-			tp.tr("* 基本码（放码中心）", "* base size (grade centre)") + ": " + canvas.FormatFoot(sys, d.Meta.BaseSize) + " (" + fmtSize(d.Meta.BaseSize) + " mm) · " + tp.tr("楦号", "last") + " " + d.Last.Ref,
+			tp.tr("* 基本码（放码中心）", "* base size (grade centre)") + ": " + baseLabel + " · " + tp.tr("楦号", "last") + " " + d.Last.Ref,
 			tp.tr("中国码 = 脚长 mm (GB/T 43293-2022)；EU = CN/5 − 10；UK、US 按楦长换算（差两个大麦粒），四舍五入到半码，近似值。",
 				"CN = foot length mm (GB/T 43293-2022); EU = CN/5 − 10; UK and US via last length (two barleycorns toe room), to the nearest half size; approximate."),
 			tp.tr(fmt.Sprintf("放码（%s 码制）：以后跟点为中心，每码长度 +%s mm、跖围 +%s mm；鞋跟高、翘度不变。", string(sys), fmtQty(r.Length), fmtQty(r.Girth)),

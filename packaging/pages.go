@@ -66,6 +66,19 @@ func (tp *techPack) cwID() models.ID {
 	return tp.cw.ID
 }
 
+// calledOut reports whether piece number n shows on the lateral or medial
+// view; the rest are inside the shoe (linings, stiffeners).
+func (tp *techPack) calledOut(n int) bool {
+	for _, cs := range tp.callouts {
+		for _, c := range cs {
+			if c.n == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // callout is a piece number placed in a view, in view coordinates.
 type callout struct {
 	n  int
@@ -280,12 +293,12 @@ func (tp *techPack) cover() {
 			}
 			return bw*a + 12
 		}
-		views := []canvas.View{canvas.ViewLateral}
-		if need(canvas.ViewLateral)+need(canvas.ViewMedial)+3 <= avail {
-			views = append(views, canvas.ViewMedial)
+		views := []canvas.View{canvas.ViewLateral, canvas.ViewMedial}
+		if avail < 90 { // a very long facts table: the lateral view alone
+			views = views[:1]
 		}
 		for _, v := range views {
-			vh := math.Min(need(v), avail)
+			vh := math.Min(need(v), (avail-3)/float64(len(views)))
 			if len(views) == 1 {
 				vh = avail
 			}
@@ -361,7 +374,11 @@ func (tp *techPack) views() {
 			x := bx + float64(col)*bw/3
 			p.Text(fmt.Sprintf("%d", i+1), x+3, ly, smallSize, canvas.AlignRight)
 			p.SetFillColor(ink)
-			p.Text(clip(tp.name(g.piece.Name, g.piece.NameZH)+" — "+tp.materialName(g.piece.Material), bw/3-6, smallSize), x+5, ly, smallSize, canvas.AlignLeft)
+			label := tp.name(g.piece.Name, g.piece.NameZH)
+			if !tp.calledOut(i + 1) {
+				label += " " + tp.tr("（内部）", "(inside)")
+			}
+			p.Text(clip(label+" — "+tp.materialName(g.piece.Material), bw/3-6, smallSize), x+5, ly, smallSize, canvas.AlignLeft)
 			col++
 			if col == 3 {
 				col = 0

@@ -294,6 +294,7 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 	if in(cs) {
 		sn, co := math.Sincos(pp.g.piece.GrainAngle * math.Pi / 180)
 		gl := math.Min(pp.g.bounds.Dx(), pp.g.bounds.Dy()) * 0.3
+		gl = math.Min(gl, math.Max(room*0.9, 4)) // inside the piece
 		g0 := pp.toSheet(models.Pt(spot.X-co*gl, spot.Y-sn*gl))
 		g1 := pp.toSheet(models.Pt(spot.X+co*gl, spot.Y+sn*gl))
 		if inside && math.Abs(g1.Y-g0.Y) > math.Abs(g1.X-g0.X) {
@@ -306,13 +307,15 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 		p.SetLineWidth(0.25)
 		p.Stroke(linePath(g0.X, g0.Y, g1.X, g1.Y))
 	}
-	if inside {
-		ly -= 4
+	// Inside, the name goes above the grain line and the size below it.
+	nameY, sizeY := ly-2.5, ly+4.5
+	if !inside {
+		nameY, sizeY = ly, ly+lineH(bodySize)+0.5
 	}
-	if in(models.Pt(lx, ly)) {
+	if in(models.Pt(lx, nameY)) {
 		p.SetFillColor(ink)
-		p.Text(name, lx, ly, bodySize, canvas.AlignCenter)
-		p.Text(size, lx, ly+lineH(bodySize)+0.5, smallSize, canvas.AlignCenter)
+		p.Text(name, lx, nameY, bodySize, canvas.AlignCenter)
+		p.Text(size, lx, sizeY, smallSize, canvas.AlignCenter)
 	}
 }
 
