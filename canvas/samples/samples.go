@@ -189,7 +189,7 @@ func Derby() *models.Design {
 	}
 	workshop(&meta, 8)
 	// EU 39-45 as CN foot lengths (legacy table: CN = 5·(EU + 10)).
-	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{245, 250, 255, 260, 265, 270, 275}, []int{1, 2, 3, 3, 2, 1, 0})
+	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{245, 250, 255, 260, 265, 270, 275}, []int{1, 1, 2, 3, 2, 2, 1})
 	last := models.Last{Ref: "WZ-M-2601", BottomLength: 270, StickLength: 262, BallGirth: 240, BallWidth: 92,
 		WaistGirth: 232, InstepGirth: 246, HeelGirth: 335, HeelWidth: 62, HeelHeight: 25, ToeSpring: 14,
 		BackHeight: 62, ToeShape: models.ToeRound, WidthFitting: 3}
@@ -343,7 +343,7 @@ func Pump() *models.Design {
 	}
 	workshop(&meta, 10)
 	meta.LastingAllowance = 15
-	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{220, 225, 230, 235, 240, 245, 250}, []int{1, 2, 3, 3, 2, 1, 0})
+	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{220, 225, 230, 235, 240, 245, 250}, []int{1, 2, 2, 3, 2, 1, 1})
 	last := models.Last{Ref: "WZ-W-75P", BottomLength: 247, StickLength: 222, BallGirth: 216, BallWidth: 80,
 		WaistGirth: 210, InstepGirth: 220, HeelGirth: 300, HeelWidth: 54, HeelHeight: 75, ToeSpring: 9,
 		BackHeight: 50, ToeShape: models.ToePointed, WidthFitting: 2}
