@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -87,9 +88,26 @@ func mergeBaseOf(get versionGetter, a, b models.ID) (*models.Version, error) {
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("%w: %s and %s share no ancestor", ErrNotFound, short(a), short(b))
+		return nil, fmt.Errorf("%w: %s and %s share no ancestor", errUnrelated, short(a), short(b))
 	}
 	return best, nil
+}
+
+// errUnrelated: two histories of one design that share no version, as when
+// two studios each started from the same built-in sample, or one design
+// was imported twice from JSON. They merge over an empty base: every
+// element counts as added on both sides, and properties both sides hold
+// differently are conflicts settled by their stamps like any other.
+var errUnrelated = fmt.Errorf("%w: unrelated histories", ErrNotFound)
+
+// mergeBaseOrEmpty is mergeBaseOf with nil (the empty design) as the base
+// of unrelated histories.
+func mergeBaseOrEmpty(get versionGetter, a, b models.ID) (*models.Version, error) {
+	base, err := mergeBaseOf(get, a, b)
+	if errors.Is(err, errUnrelated) {
+		return nil, nil
+	}
+	return base, err
 }
 
 // MergeHeads merges version other into branch of design. If other is
@@ -153,7 +171,7 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 	if b.ID < a.ID {
 		a, b = b, a
 	}
-	base, err := s.mergeBase(txn, a.ID, b.ID)
+	base, err := mergeBaseOrEmpty(s.getter(txn, nil), a.ID, b.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -246,9 +264,12 @@ func (s *Store) mergeContent(get versionGetter, base, a, b *models.Version) (mod
 
 func mergeContentTx(tx *bolt.Tx, get versionGetter, base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
 	w := newStampWalker(tx, get)
-	snap0, err := w.snapshot(base.Root)
-	if err != nil {
-		return nil, nil, fmt.Errorf("version %s: %w", short(base.ID), err)
+	snap0 := models.Snapshot{}
+	if base != nil {
+		var err error
+		if snap0, err = w.snapshot(base.Root); err != nil {
+			return nil, nil, fmt.Errorf("version %s: %w", short(base.ID), err)
+		}
 	}
 	sa, err := w.side(base, a)
 	if err != nil {
@@ -282,7 +303,7 @@ func receivedMergeConflicts(tx *bolt.Tx, txn *memdb.Txn, get versionGetter, adde
 		if errA != nil || errB != nil {
 			continue
 		}
-		base, err := mergeBaseOf(get, a.ID, b.ID)
+		base, err := mergeBaseOrEmpty(get, a.ID, b.ID)
 		if err != nil {
 			continue
 		}

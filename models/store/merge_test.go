@@ -189,3 +189,66 @@ func TestReceivedMergeConflictsInSameTransaction(t *testing.T) {
 		t.Fatalf("received conflict %+v, merging store recorded %+v", cs[0], want[0])
 	}
 }
+
+// Two studios that each started the same design (the built-in samples, or
+// one JSON file imported twice) hold unrelated histories of it. They still
+// merge, over an empty base, and both arrive at the same version.
+func TestUnrelatedHistoriesMergeAlike(t *testing.T) {
+	alice, bob := testIdentity(1, "Alice"), testIdentity(2, "Bob")
+	sa, sb := openTest(t, t.TempDir()), openTest(t, t.TempDir())
+	piece := "0123456789abcdef"
+	a0, err := sa.Commit("d", DefaultBranch, snap(t, "Derby", 25, piece), "sample", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b0, err := sb.Commit("d", DefaultBranch, snap(t, "Derby", 25, piece), "sample", bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a0.ID == b0.ID {
+		t.Fatal("the two first versions should differ (other author)")
+	}
+	sA := snap(t, "Derby", 30, piece)
+	va, err := sa.Commit("d", DefaultBranch, sA, "heel 30", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, err := sb.Commit("d", DefaultBranch, snap(t, "Derby AW27", 25, piece), "rename", bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sa.MergeBase(va.ID, a0.ID); err != nil {
+		t.Fatal(err)
+	}
+	syncTo(t, sa, sb, "d")
+	syncTo(t, sb, sa, "d")
+	if _, err := sa.MergeBase(va.ID, vb.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("MergeBase of unrelated histories = %v, want ErrNotFound", err)
+	}
+	ma, err := sa.MergeHeads("d", DefaultBranch, vb.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, err := sb.MergeHeads("d", DefaultBranch, va.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ma.ID != mb.ID {
+		t.Fatalf("stores merged to different versions: %s vs %s", short(ma.ID), short(mb.ID))
+	}
+	merged, err := sa.Snapshot(ma.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each side's later change wins where they differ; the unchanged
+	// piece is the same on both and stays.
+	if heelOf(t, merged) != 30 || designName(merged) != "Derby AW27" || len(merged) != 3 {
+		t.Fatalf("merged: heel %v, name %q, %d elements", heelOf(t, merged), designName(merged), len(merged))
+	}
+	// The merge travels: a third store receiving everything agrees.
+	sc := openTest(t, t.TempDir())
+	syncTo(t, sa, sc, "d")
+	if h := mustHead(t, sc, "d"); h != ma.ID {
+		t.Fatalf("third store's head %s, want %s", short(h), short(ma.ID))
+	}
+}

@@ -238,12 +238,14 @@ func (w *stampWalker) side(base, v *models.Version) (models.Side, error) {
 		return side, err
 	}
 	side.Snap = snap
-	if v.Root == base.Root {
-		return side, nil
-	}
-	mb, err := w.manifest(base.Root)
-	if err != nil {
-		return side, err
+	mb := manifest{} // a nil base is the empty design (unrelated histories)
+	if base != nil {
+		if v.Root == base.Root {
+			return side, nil
+		}
+		if mb, err = w.manifest(base.Root); err != nil {
+			return side, err
+		}
 	}
 	mv, err := w.manifest(v.Root)
 	if err != nil {
