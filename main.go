@@ -17,6 +17,7 @@ import (
 
 	"cordwain/app"
 	"cordwain/cli"
+	_ "cordwain/internal/locale" // before Fyne reads the locale
 )
 
 // version is stamped by the build (-ldflags "-X main.version=...").
