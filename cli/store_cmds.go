@@ -26,11 +26,24 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// pickDesign finds the design named by the --design flag; without it, the
-// store's only design.
+// pickDesign finds the design named by the --design flag (name, ID or
+// style number); without it, the store's only design.
 func pickDesign(s *store.Store, nameOrID string) (store.DesignInfo, error) {
 	if nameOrID != "" {
-		return s.FindDesign(nameOrID)
+		info, err := s.FindDesign(nameOrID)
+		if errors.Is(err, store.ErrNotFound) {
+			// The style number (款号) is what the workshop calls a design.
+			for _, d := range s.Designs() {
+				head, herr := s.Head(d.ID, store.DefaultBranch)
+				if herr != nil {
+					continue
+				}
+				if dd, cerr := s.Checkout(head.ID); cerr == nil && strings.EqualFold(dd.Meta.StyleNo, nameOrID) {
+					return d, nil
+				}
+			}
+		}
+		return info, err
 	}
 	ds := s.Designs()
 	switch len(ds) {
