@@ -197,7 +197,9 @@ func (m *merger) run(changedA, changedB []ID) {
 				continue
 			}
 			if eb, ok := m.b.Snap[id]; ok {
-				m.set(id, eb)
+				// a left it as in base and b changed it, so it cannot be
+				// a's element: no need to compare (set would).
+				m.put[id] = eb
 			} else {
 				m.remove(id)
 			}
@@ -328,6 +330,10 @@ func (m *merger) stampProp(id ID, prop string, st Stamp) {
 
 // both merges an element present on both sides.
 func (m *merger) both(id ID, e0 Element, in0 bool, ea, eb Element) {
+	if !m.track && ea.Kind == eb.Kind && (!in0 || e0.Kind == ea.Kind) {
+		m.bothProps(id, e0, ea, eb)
+		return
+	}
 	switch {
 	case in0 && !m.track && ea.Kind == e0.Kind && sameProps(ea.Props, e0.Props):
 		m.take(id, eb, e0, m.b) // a left it alone: cheap check first
@@ -396,6 +402,50 @@ func (m *merger) both(id ID, e0 Element, in0 bool, ea, eb Element) {
 		}
 	}
 	m.set(id, out)
+}
+
+// bothProps merges an element both sides changed, kind unchanged, without
+// stamps: one pass over the properties, copying a's map only when the
+// result departs from a (the common case keeps most of a's values).
+func (m *merger) bothProps(id ID, e0, ea, eb Element) {
+	var out Props
+	for name, va := range ea.Props {
+		vb, okB := eb.Props[name]
+		if okB && bytes.Equal(va, vb) {
+			continue // alike on both sides, or untouched: a's stands
+		}
+		v0, ok0 := e0.Props[name]
+		v, ok := m.prop(id, name, v0, ok0, va, true, vb, okB)
+		if ok && bytes.Equal(v, va) {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(ea.Props)
+		}
+		if ok {
+			out[name] = v
+		} else {
+			delete(out, name)
+		}
+	}
+	for name, vb := range eb.Props {
+		if _, inA := ea.Props[name]; inA {
+			continue
+		}
+		v0, ok0 := e0.Props[name]
+		if v, ok := m.prop(id, name, v0, ok0, nil, false, vb, true); ok {
+			if out == nil {
+				out = maps.Clone(ea.Props)
+				if out == nil {
+					out = Props{}
+				}
+			}
+			out[name] = v
+		}
+	}
+	if out != nil {
+		m.put[id] = Element{ID: id, Kind: ea.Kind, Props: out}
+	}
 }
 
 // prop merges one property; ok reports whether the result has it.
