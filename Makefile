@@ -16,7 +16,7 @@ TEST_PKGS := $(RUN_PKGS) xvfb xauth xdotool imagemagick x11-utils qpdf \
              poppler-utils python3-ezdxf librsvg2-bin
 WIN_PKGS  := gcc-mingw-w64-x86-64
 
-.PHONY: all build run test vet unit smoke windows bench bench-long killtest \
+.PHONY: all build run test vet unit smoke windows bench killtest \
         deps-run deps-test deps-win screenshot clean fmt
 
 all: build
@@ -52,10 +52,16 @@ screenshot: build
 	CORDWAIN_BIN=$(CURDIR)/$(BIN) CORDWAIN_SCREENSHOT=$(CURDIR)/docs/screenshot.png \
 	  $(GO) test -count=1 -tags smoke -run Smoke ./internal/smoke/
 
-# Windows: cgo cross-build with mingw-w64 from Debian.
+# Windows: cgo cross-build with mingw-w64 from Debian, packaged by the fyne
+# tool (icon, version and metadata from FyneApp.toml) into Cordwain.exe.
+# `fyne package` bumps Build in FyneApp.toml and reformats it: the file is
+# put back afterwards, so a build never leaves the tree changed.
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 windows: deps-win
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	  $(GO) build -ldflags "-H windowsgui" -o $(BIN).exe .
+	GOBIN=$(CURDIR)/build/tools $(GO) install $(FYNE_TOOL)
+	cp FyneApp.toml build/FyneApp.toml.keep
+	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc build/tools/fyne package -os windows --release; \
+	  rc=$$?; cp build/FyneApp.toml.keep FyneApp.toml; exit $$rc
 
 bench: deps-test
 	scripts/bench.sh
@@ -67,4 +73,4 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -f $(BIN) $(BIN).exe
+	rm -rf $(BIN) Cordwain.exe build
