@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // Env is what a command runs with.
@@ -68,4 +69,22 @@ func NewFlagSet(env Env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("cordwain "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	return fs
+}
+
+// Dispatch runs the sub-command args[0] of a command such as
+// "bundle export": subs maps each name to its function.
+func Dispatch(env Env, command string, args []string, subs map[string]func(Env, []string) error) error {
+	names := make([]string, 0, len(subs))
+	for n := range subs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(args) == 0 {
+		return Usagef("%s: say which: %s", command, strings.Join(names, ", "))
+	}
+	run, ok := subs[args[0]]
+	if !ok {
+		return Usagef("%s %s: unknown; use %s", command, args[0], strings.Join(names, " or "))
+	}
+	return run(env, args[1:])
 }

@@ -15,16 +15,10 @@ func init() {
 }
 
 func runJSON(env Env, args []string) error {
-	if len(args) == 0 {
-		return Usagef("json export|import: say which")
-	}
-	switch args[0] {
-	case "export":
-		return runJSONExport(env, args[1:])
-	case "import":
-		return runJSONImport(env, args[1:])
-	}
-	return Usagef("json %s: unknown; use export or import", args[0])
+	return Dispatch(env, "json", args, map[string]func(Env, []string) error{
+		"export": runJSONExport,
+		"import": runJSONImport,
+	})
 }
 
 // runJSONExport writes the head of a branch (or a given version) as JSON.

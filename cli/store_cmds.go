@@ -225,16 +225,10 @@ func setProperty(d *models.Design, kv string) error {
 }
 
 func runBundle(env Env, args []string) error {
-	if len(args) == 0 {
-		return Usagef("bundle export --design X -o FILE | bundle import FILE")
-	}
-	switch args[0] {
-	case "export":
-		return runBundleExport(env, args[1:])
-	case "import":
-		return runBundleImport(env, args[1:])
-	}
-	return Usagef("unknown bundle command %q (export or import)", args[0])
+	return Dispatch(env, "bundle", args, map[string]func(Env, []string) error{
+		"export": runBundleExport,
+		"import": runBundleImport,
+	})
 }
 
 func runBundleExport(env Env, args []string) error {
