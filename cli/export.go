@@ -175,16 +175,19 @@ func loadForExport(env Env, design, version string) (*models.Design, string, []p
 	return designForExport(st, design, version)
 }
 
-// designForExport reads a design at a version (default the newest) from
-// the store, and the history that leads to it.
+// designForExport reads a design (name, ID or style number) at a version
+// (default the head of main, or the newest version when it has no main)
+// from the store, and the history that leads to it.
 func designForExport(st *store.Store, design, version string) (*models.Design, string, []packaging.HistoryEntry, error) {
-	info, err := st.FindDesign(design)
+	info, err := pickDesign(st, design)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("export: %w: %q: %w", errNoDesign, design, err)
 	}
 	var v *models.Version
 	if version == "" {
-		v, err = st.Version(info.Latest)
+		if v, err = st.Head(info.ID, store.DefaultBranch); errors.Is(err, store.ErrNotFound) {
+			v, err = st.Version(info.Latest)
+		}
 	} else {
 		v, err = st.ResolveVersion(info.ID, version)
 	}

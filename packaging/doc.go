@@ -1,7 +1,8 @@
 // Package packaging builds the technical package a sampling workshop works
 // from: tech-pack pages drawn once through [canvas.Painter] and rendered by
-// three painters — [Raster] (gg; the editor and PNG pages), [PDF] (fpdf,
-// vector, embedded subset font) and [SVG] — plus DXF cut files in the
+// its painters — [GG] (a gg.Context; PNG pages), [Raster] (gg's freetype
+// rasterizer with fast paths; the editor's frames), [PDF] (fpdf, vector,
+// embedded subset font) and [SVG] — plus DXF cut files in the
 // AAMA/ASTM D6673 convention, a BOM CSV, a manifest with checksums and the
 // zip bundle of all of it.
 //

@@ -1,12 +1,16 @@
 package packaging
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 
 	"cordwain/models"
 )
@@ -41,12 +45,31 @@ func RenderPage(pages []*Page, n int, dpi float64) (*image.RGBA, error) {
 	}
 	ppm := dpi / 25.4
 	pg := pages[n]
-	r := NewRaster(int(pg.W*ppm+0.5), int(pg.H*ppm+0.5), ppm)
-	r.Clear(color.White)
-	if err := DrawPage(r, pages, n); err != nil {
+	w, h := int(pg.W*ppm+0.5), int(pg.H*ppm+0.5)
+	// The page is drawn in horizontal bands, one per core, each a gg
+	// context of its own; the rasterizer's coverage is exact per pixel, so
+	// the bands meet without a seam.
+	bands := min(runtime.GOMAXPROCS(0), 4, max(1, h/256))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	errs := make([]error, bands)
+	var wg sync.WaitGroup
+	for i := range bands {
+		y0, y1 := h*i/bands, h*(i+1)/bands
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := newGGBand(w, y1-y0, ppm, float64(y0), pg.W, pg.H)
+			g.Clear(color.White)
+			if errs[i] = DrawPage(g, pages, n); errs[i] == nil {
+				draw.Draw(img, image.Rect(0, y0, w, y1), g.RGBA(), image.Point{}, draw.Src)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return r.RGBA(), nil
+	return img, nil
 }
 
 // WritePagePNG writes page n of the tech pack as a PNG at dpi.

@@ -16,7 +16,7 @@ import (
 )
 
 // Raster is a [canvas.Painter] over an RGBA image. The editor draws every
-// frame with it and PNG pages are made with it.
+// frame with it; PNG pages are drawn by [GG].
 //
 // It drives gg's rasterizer (golang/freetype/raster) directly rather than a
 // gg.Context: gg's generic span painter and per-glyph resampling made a
@@ -113,18 +113,26 @@ func (r *Raster) face(px float64) font.Face {
 	if f, ok := r.faces[px]; ok {
 		return f
 	}
-	tf, err := embeddedFont()
+	f, err := newFace(px)
 	if err != nil {
 		return nil
 	}
-	f := truetype.NewFace(tf, &truetype.Options{
+	r.faces[px] = f
+	return f
+}
+
+// newFace makes a face of the embedded font px pixels high.
+func newFace(px float64) (font.Face, error) {
+	tf, err := embeddedFont()
+	if err != nil {
+		return nil, err
+	}
+	return truetype.NewFace(tf, &truetype.Options{
 		Size:              px,
 		DPI:               72,
 		Hinting:           font.HintingNone,
 		GlyphCacheEntries: 2048,
-	})
-	r.faces[px] = f
-	return f
+	}), nil
 }
 
 // Text implements [canvas.Painter]. Glyphs are drawn upright with a
@@ -147,11 +155,18 @@ func (r *Raster) Text(s string, x, y, size float64, align canvas.Align) {
 		return
 	}
 	ax -= alignOffset(textWidthMM(s, size)*r.pxPerMM, int(align))
+	drawText(r.img, face, r.st.fill, ax, ay, s)
+}
+
+// drawText draws s upright with its baseline origin at device (x, y): a
+// font.Drawer straight into the image, since resampling every glyph (gg's
+// text path) is several times slower and gains nothing for upright text.
+func drawText(dst *image.RGBA, face font.Face, c color.Color, x, y float64, s string) {
 	d := font.Drawer{
-		Dst:  r.img,
-		Src:  image.NewUniform(r.st.fill),
+		Dst:  dst,
+		Src:  image.NewUniform(c),
 		Face: face,
-		Dot:  fixed.Point26_6{X: fixed.Int26_6(ax * 64), Y: fixed.Int26_6(ay * 64)},
+		Dot:  fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6(y * 64)},
 	}
 	d.DrawString(s)
 }

@@ -1,0 +1,73 @@
+package packaging
+
+import (
+	"image/color"
+	"testing"
+
+	"cordwain/canvas"
+	"cordwain/canvas/samples"
+)
+
+// The PNG page painter (gg) and the editor's painter (Raster) draw the
+// same scene alike: the same pixels inked, give or take anti-aliasing.
+func TestGGAndRasterDrawAlike(t *testing.T) {
+	d := samples.Derby()
+	const w, h, ppm = 600, 400, 2.0
+	g := NewGG(w, h, ppm)
+	g.Clear(color.White)
+	r := NewRaster(w, h, ppm)
+	r.Clear(color.White)
+	for _, p := range []canvas.Painter{g, r} {
+		if _, err := canvas.DrawDesign(p, d, canvas.DrawOptions{View: canvas.ViewLateral, Grid: true, Colourway: d.Colourways[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		p.SetFillColor(color.Black)
+		p.Text("款号 CW-D-2601", 10, 10, 12, canvas.AlignLeft)
+	}
+	gi, ri := g.RGBA(), r.RGBA()
+	differ, inked := 0, 0
+	for i := 0; i < len(gi.Pix); i += 4 {
+		gd := int(gi.Pix[i]) + int(gi.Pix[i+1]) + int(gi.Pix[i+2])
+		rd := int(ri.Pix[i]) + int(ri.Pix[i+1]) + int(ri.Pix[i+2])
+		if gd < 600 {
+			inked++
+		}
+		if diff := gd - rd; diff > 120 || diff < -120 {
+			differ++
+		}
+	}
+	if inked < w*h/10 {
+		t.Fatalf("gg drew almost nothing: %d inked pixels", inked)
+	}
+	if share := float64(differ) / float64(w*h); share > 0.02 {
+		t.Fatalf("gg and Raster differ on %.1f%% of the pixels", share*100)
+	}
+}
+
+// A page drawn in bands (as RenderPage does on several cores) equals the
+// page drawn in one piece.
+func TestBandsMatchWholePage(t *testing.T) {
+	pages, err := Pages(samples.Pump(), Options{Lang: "both"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	banded, err := RenderPage(pages, 1, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ppm := 50 / 25.4
+	whole := NewGG(banded.Bounds().Dx(), banded.Bounds().Dy(), ppm)
+	whole.Clear(color.White)
+	if err := DrawPage(whole, pages, 1); err != nil {
+		t.Fatal(err)
+	}
+	differ := 0
+	for i := range banded.Pix {
+		if d := int(banded.Pix[i]) - int(whole.RGBA().Pix[i]); d > 8 || d < -8 {
+			differ++
+		}
+	}
+	if differ > len(banded.Pix)/1000 {
+		t.Fatalf("banded page differs from the whole page in %d of %d bytes", differ, len(banded.Pix))
+	}
+}
