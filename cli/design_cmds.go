@@ -31,15 +31,11 @@ func runJSONExport(env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return Usagef("%v", err)
 	}
-	s, _, err := OpenStudio(env.DataDir)
+	s, _, info, err := openDesign(env.DataDir, *design)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	info, err := pickDesign(s, *design)
-	if err != nil {
-		return err
-	}
 	var v *models.Version
 	if *version != "" {
 		v, err = s.ResolveVersion(info.ID, *version)

@@ -62,15 +62,11 @@ func runLog(env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return Usagef("%v", err)
 	}
-	s, _, err := OpenStudio(env.DataDir)
+	s, _, d, err := openDesign(env.DataDir, *design)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := pickDesign(s, *design)
-	if err != nil {
-		return err
-	}
 	var vs []*models.Version
 	if *branch != "" {
 		if vs, err = s.Log(d.ID, *branch); err != nil {
@@ -122,15 +118,11 @@ func runEdit(env Env, args []string) error {
 	if len(sets) == 0 {
 		return Usagef("nothing to do: give at least one --set")
 	}
-	s, id, err := OpenStudio(env.DataDir)
+	s, id, info, err := openDesign(env.DataDir, *design)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	info, err := pickDesign(s, *design)
-	if err != nil {
-		return err
-	}
 	head, err := s.Head(info.ID, *branch)
 	if err != nil {
 		return err
@@ -241,15 +233,11 @@ func runBundleExport(env Env, args []string) error {
 	if *out == "" {
 		return Usagef("bundle export needs -o FILE")
 	}
-	s, _, err := OpenStudio(env.DataDir)
+	s, _, d, err := openDesign(env.DataDir, *design)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := pickDesign(s, *design)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
 	if err := s.ExportBundle(&buf, d.ID); err != nil {
 		return err

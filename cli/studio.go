@@ -82,3 +82,18 @@ func loadIdentity(dataDir string) (*store.Identity, error) {
 	}
 	return id, nil
 }
+
+// openDesign opens the studio and finds the design a command names (see
+// pickDesign). The caller closes the store; on error it is already closed.
+func openDesign(dataDir, nameOrID string) (*store.Store, *store.Identity, store.DesignInfo, error) {
+	s, id, err := OpenStudio(dataDir)
+	if err != nil {
+		return nil, nil, store.DesignInfo{}, err
+	}
+	info, err := pickDesign(s, nameOrID)
+	if err != nil {
+		s.Close()
+		return nil, nil, store.DesignInfo{}, err
+	}
+	return s, id, info, nil
+}
