@@ -10,12 +10,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cordwain/canvas"
+	"cordwain/canvas/paint"
 	"cordwain/models"
-	"cordwain/packaging"
 )
 
-// Editor shows a design drawn by canvas.DrawDesign through the same gg
-// painter the PNG tech pack uses, so the screen and the workshop agree.
+// Editor shows a design drawn by canvas.DrawDesign through the canvas's
+// Raster painter (canvas/paint), the same scene the tech pack pages draw,
+// so the screen and the workshop agree.
 type Editor struct {
 	widget.BaseWidget
 
@@ -103,11 +104,11 @@ const screenPxPerMM = 96 / 25.4
 
 // renderDesign draws d into buf, or a new w×h image when buf is nil.
 func renderDesign(buf *image.RGBA, w, h int, d *models.Design, opt canvas.DrawOptions) *image.RGBA {
-	var r *packaging.Raster
+	var r *paint.Raster
 	if buf != nil {
-		r = packaging.NewRasterRGBA(buf, screenPxPerMM)
+		r = paint.NewRasterRGBA(buf, screenPxPerMM)
 	} else {
-		r = packaging.NewRaster(w, h, screenPxPerMM)
+		r = paint.NewRaster(w, h, screenPxPerMM)
 	}
 	r.Clear(color.White)
 	if d != nil {

@@ -1,8 +1,7 @@
 // Package packaging builds the technical package a sampling workshop works
 // from: tech-pack pages drawn once through [canvas.Painter] and rendered by
-// its painters — [GG] (a gg.Context; PNG pages), [Raster] (gg's freetype
-// rasterizer with fast paths; the editor's frames), [PDF] (fpdf, vector,
-// embedded subset font) and [SVG] — plus DXF cut files in the
+// the canvas's painters in cordwain/canvas/paint — GG (PNG pages, in bands),
+// PDF (fpdf, vector, embedded subset font) and SVG — plus DXF cut files in the
 // AAMA/ASTM D6673 convention, a BOM CSV, a manifest with checksums and the
 // zip bundle of all of it.
 //

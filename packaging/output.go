@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sync"
 
+	"cordwain/canvas/paint"
 	"cordwain/models"
 )
 
@@ -25,7 +26,7 @@ func WritePDF(w io.Writer, d *models.Design, opts Options) error {
 }
 
 func writePagesPDF(w io.Writer, d *models.Design, pages []*Page) error {
-	doc := NewPDF(d.Meta.StyleNo + " " + d.Meta.Name)
+	doc := paint.NewPDF(d.Meta.StyleNo + " " + d.Meta.Name)
 	for i, pg := range pages {
 		doc.AddPage(pg.W, pg.H)
 		if err := DrawPage(doc, pages, i); err != nil {
@@ -58,7 +59,7 @@ func RenderPage(pages []*Page, n int, dpi float64) (*image.RGBA, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g := newGGBand(w, y1-y0, ppm, float64(y0), pg.W, pg.H)
+			g := paint.NewGGBand(w, y1-y0, ppm, float64(y0), pg.W, pg.H)
 			g.Clear(color.White)
 			if errs[i] = DrawPage(g, pages, n); errs[i] == nil {
 				draw.Draw(img, image.Rect(0, y0, w, y1), g.RGBA(), image.Point{}, draw.Src)
@@ -89,7 +90,7 @@ func WritePageSVG(w io.Writer, pages []*Page, n int) error {
 	if n < 0 || n >= len(pages) {
 		return fmt.Errorf("drawing page %d: have %d pages", n+1, len(pages))
 	}
-	s := NewSVG(pages[n].W, pages[n].H)
+	s := paint.NewSVG(pages[n].W, pages[n].H)
 	if err := DrawPage(s, pages, n); err != nil {
 		return err
 	}

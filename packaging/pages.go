@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"cordwain/canvas"
+	"cordwain/canvas/paint"
 	"cordwain/models"
 )
 
@@ -390,11 +391,11 @@ func (tp *techPack) views() {
 
 // clip shortens s with an ellipsis to fit w mm.
 func clip(s string, w, size float64) string {
-	if textWidthMM(s, size) <= w {
+	if paint.TextWidthMM(s, size) <= w {
 		return s
 	}
 	rs := []rune(s)
-	for len(rs) > 0 && textWidthMM(string(rs)+"…", size) > w {
+	for len(rs) > 0 && paint.TextWidthMM(string(rs)+"…", size) > w {
 		rs = rs[:len(rs)-1]
 	}
 	return string(rs) + "…"
@@ -572,7 +573,7 @@ func (tp *techPack) legend(p canvas.Painter, x, y float64) {
 		p.SetDash()
 		p.SetFillColor(ink)
 		p.Text(it.label, x+10, y+1.2, smallSize, canvas.AlignLeft)
-		x += 14 + textWidthMM(it.label, smallSize)
+		x += 14 + paint.TextWidthMM(it.label, smallSize)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"cordwain/canvas"
+	"cordwain/canvas/paint"
 	"cordwain/models"
 )
 
@@ -282,7 +283,7 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 	cs := pp.toSheet(spot)
 	name := tp.name(pp.g.piece.Name, pp.g.piece.NameZH)
 	size := fmt.Sprintf("%s %s ×%d", tp.tr("码", "Size"), fmtSize(pp.g.size), max(pp.g.piece.Quantity, 1))
-	tw := math.Max(textWidthMM(name, bodySize), textWidthMM(size, smallSize))
+	tw := math.Max(paint.TextWidthMM(name, bodySize), paint.TextWidthMM(size, smallSize))
 	// The label sits at the roomiest point inside the piece, or under
 	// the piece when the piece is too small for it.
 	lx, ly := cs.X, cs.Y

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cordwain/canvas"
+	"cordwain/canvas/paint"
 	"cordwain/models"
 )
 
@@ -389,7 +390,7 @@ func wrapPara(s string, w, size float64) []string {
 	rs := []rune(s)
 	var out []string
 	for len(rs) > 0 {
-		if textWidthMM(string(rs), size) <= w {
+		if paint.TextWidthMM(string(rs), size) <= w {
 			out = append(out, string(rs))
 			break
 		}
@@ -397,7 +398,7 @@ func wrapPara(s string, w, size float64) []string {
 		lo, hi := 1, len(rs)
 		for lo < hi {
 			mid := (lo + hi + 1) / 2
-			if textWidthMM(string(rs[:mid]), size) <= w {
+			if paint.TextWidthMM(string(rs[:mid]), size) <= w {
 				lo = mid
 			} else {
 				hi = mid - 1
@@ -418,7 +419,7 @@ func wrapPara(s string, w, size float64) []string {
 }
 
 // lineH is the line pitch for text of size pt, mm.
-func lineH(size float64) float64 { return size * mmPerPt * 1.35 }
+func lineH(size float64) float64 { return size * paint.MMPerPt * 1.35 }
 
 // kv draws label/value rows from (x, y) in a column w wide and returns the
 // y below them.

@@ -1,4 +1,4 @@
-package packaging
+package paint
 
 import (
 	"fmt"
@@ -11,8 +11,8 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// mmPerPt converts typographic points to millimetres.
-const mmPerPt = 25.4 / 72
+// MMPerPt converts typographic points to millimetres.
+const MMPerPt = 25.4 / 72
 
 // affine is a 2D affine transform [a c e; b d f]: x' = a·x + c·y + e,
 // y' = b·x + d·y + f.
@@ -65,9 +65,9 @@ func embeddedFont() (*truetype.Font, error) {
 	return parsedFont, fontErr
 }
 
-// textWidthMM is the unhinted advance of s at size points, in millimetres.
+// TextWidthMM is the unhinted advance of s at size points, in millimetres.
 // Every painter measures with it so layout is identical across outputs.
-func textWidthMM(s string, size float64) float64 {
+func TextWidthMM(s string, size float64) float64 {
 	f, err := embeddedFont()
 	if err != nil || s == "" {
 		return 0
@@ -83,7 +83,7 @@ func textWidthMM(s string, size float64) float64 {
 		units += int64(f.HMetric(upem, idx).AdvanceWidth)
 		prev = idx
 	}
-	return float64(units) / float64(upem) * size * mmPerPt
+	return float64(units) / float64(upem) * size * MMPerPt
 }
 
 // alignOffset is how far left of the anchor text of width w starts.

@@ -1,4 +1,4 @@
-package packaging
+package paint
 
 import (
 	"bytes"
@@ -184,7 +184,7 @@ func (p *PDF) Text(s string, x, y, size float64, align canvas.Align) {
 	if !finite(ax, ay) {
 		return
 	}
-	ax -= alignOffset(textWidthMM(s, size), int(align))
+	ax -= alignOffset(TextWidthMM(s, size), int(align))
 	r, g, b, _ := rgba8(p.st.fill)
 	p.f.SetTextColor(r, g, b)
 	p.f.SetFont(pdfFont, "", size)
@@ -192,7 +192,7 @@ func (p *PDF) Text(s string, x, y, size float64, align canvas.Align) {
 }
 
 // TextWidth implements [canvas.Painter].
-func (p *PDF) TextWidth(s string, size float64) float64 { return textWidthMM(s, size) }
+func (p *PDF) TextWidth(s string, size float64) float64 { return TextWidthMM(s, size) }
 
 // Image implements [canvas.Painter]. The image is placed in the bounding box
 // of its transformed rectangle (rotation is not carried into the PDF).

@@ -1,4 +1,4 @@
-package packaging
+package paint
 
 import (
 	"bytes"
@@ -165,15 +165,15 @@ func (s *SVG) Text(str string, x, y, size float64, align canvas.Align) {
 	if !finite(ax, ay) {
 		return
 	}
-	ax -= alignOffset(textWidthMM(str, size), int(align))
+	ax -= alignOffset(TextWidthMM(str, size), int(align))
 	c, _ := hexColour(s.st.fill)
-	fmt.Fprintf(&s.buf, `<text x="%s" y="%s" font-size="%s" fill="%s">`, num(ax), num(ay), num(size*mmPerPt), c)
+	fmt.Fprintf(&s.buf, `<text x="%s" y="%s" font-size="%s" fill="%s">`, num(ax), num(ay), num(size*MMPerPt), c)
 	xml.EscapeText(&s.buf, []byte(str))
 	s.buf.WriteString("</text>\n")
 }
 
 // TextWidth implements [canvas.Painter].
-func (s *SVG) TextWidth(str string, size float64) float64 { return textWidthMM(str, size) }
+func (s *SVG) TextWidth(str string, size float64) float64 { return TextWidthMM(str, size) }
 
 // Image implements [canvas.Painter]: a PNG data URI under the full
 // transform.

@@ -1,4 +1,4 @@
-package packaging
+package paint
 
 import (
 	"image"
@@ -142,7 +142,7 @@ func (r *Raster) Text(s string, x, y, size float64, align canvas.Align) {
 	if s == "" || !(size > 0) || size > 2000 {
 		return
 	}
-	px := size * mmPerPt * r.pxPerMM
+	px := size * MMPerPt * r.pxPerMM
 	if px < 1 {
 		return
 	}
@@ -154,7 +154,7 @@ func (r *Raster) Text(s string, x, y, size float64, align canvas.Align) {
 	if !finite(ax, ay) {
 		return
 	}
-	ax -= alignOffset(textWidthMM(s, size)*r.pxPerMM, int(align))
+	ax -= alignOffset(TextWidthMM(s, size)*r.pxPerMM, int(align))
 	drawText(r.img, face, r.st.fill, ax, ay, s)
 }
 
@@ -172,7 +172,7 @@ func drawText(dst *image.RGBA, face font.Face, c color.Color, x, y float64, s st
 }
 
 // TextWidth implements [canvas.Painter].
-func (r *Raster) TextWidth(s string, size float64) float64 { return textWidthMM(s, size) }
+func (r *Raster) TextWidth(s string, size float64) float64 { return TextWidthMM(s, size) }
 
 // Image implements [canvas.Painter]: img is resampled (bilinear) into the
 // transformed rectangle.

@@ -1,4 +1,4 @@
-package packaging
+package paint
 
 import (
 	"image/color"

@@ -1,4 +1,4 @@
-package packaging
+package paint
 
 import (
 	"image"
@@ -26,7 +26,7 @@ type GG struct {
 	dc      *gg.Context
 	pxPerMM float64
 	// offY shifts the drawing up by offY pixels: a band of a page, drawn
-	// beside the other bands (see [RenderPage]).
+	// beside the other bands (the tech pack renders a page in bands, one per core).
 	offY         float64
 	pageW, pageH float64 // mm, when the image is a band of a larger page
 	stateStack
@@ -63,9 +63,9 @@ func (g *GG) Clear(c color.Color) {
 	g.dc.Clear()
 }
 
-// newGGBand makes the band of a pageW × pageH mm page from pixel row offY,
+// NewGGBand makes the band of a pageW × pageH mm page from pixel row offY,
 // w × h pixels.
-func newGGBand(w, h int, pxPerMM, offY, pageW, pageH float64) *GG {
+func NewGGBand(w, h int, pxPerMM, offY, pageW, pageH float64) *GG {
 	g := NewGG(w, h, pxPerMM)
 	g.offY, g.pageW, g.pageH = offY, pageW, pageH
 	return g
@@ -161,7 +161,7 @@ func (g *GG) Text(s string, x, y, size float64, align canvas.Align) {
 	if s == "" || !(size > 0) || size > 2000 {
 		return
 	}
-	px := math.Round(size*mmPerPt*g.pxPerMM*4) / 4
+	px := math.Round(size*MMPerPt*g.pxPerMM*4) / 4
 	if px < 1 {
 		return
 	}
@@ -177,12 +177,12 @@ func (g *GG) Text(s string, x, y, size float64, align canvas.Align) {
 	if !finite(ax, ay) {
 		return
 	}
-	ax -= alignOffset(textWidthMM(s, size)*g.pxPerMM, int(align))
+	ax -= alignOffset(TextWidthMM(s, size)*g.pxPerMM, int(align))
 	drawText(g.RGBA(), face, g.st.fill, ax, ay, s)
 }
 
 // TextWidth implements [canvas.Painter].
-func (g *GG) TextWidth(s string, size float64) float64 { return textWidthMM(s, size) }
+func (g *GG) TextWidth(s string, size float64) float64 { return TextWidthMM(s, size) }
 
 // Image implements [canvas.Painter]: img scaled into the transformed
 // rectangle by gg.
