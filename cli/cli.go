@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -19,6 +20,30 @@ type Env struct {
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
+	// Studio, when set, is the open studio of the running Cordwain this
+	// command was handed to: commands use it instead of opening the file
+	// (which that process holds).
+	Studio *Studio
+	// Dir, when set, is the directory that relative file names are
+	// resolved against: the caller's working directory when the command
+	// was handed over to another process.
+	Dir string
+}
+
+// open opens the studio for a command, or lends it the running one.
+func (env Env) open(mode Mode) (*Studio, error) {
+	if env.Studio != nil {
+		return &Studio{Dir: env.Studio.Dir, Store: env.Studio.Store, mode: env.Studio.mode, shared: true}, nil
+	}
+	return Open(env.DataDir, mode)
+}
+
+// Path resolves a file name given on the command line.
+func (env Env) Path(name string) string {
+	if env.Dir == "" || name == "" || name == "-" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(env.Dir, name)
 }
 
 // Command is one sub-command.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"unicode/utf8"
 
 	"cordwain/models"
 	"cordwain/models/store"
@@ -31,11 +33,12 @@ func runJSONExport(env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return Usagef("%v", err)
 	}
-	s, _, info, err := openDesign(env.DataDir, *design)
+	st, info, err := openDesign(env, Read, *design)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer st.Close()
+	s := st.Store
 	var v *models.Version
 	if *version != "" {
 		v, err = s.ResolveVersion(info.ID, *version)
@@ -57,58 +60,87 @@ func runJSONExport(env Env, args []string) error {
 		_, err = env.Stdout.Write(data)
 		return err
 	}
-	return writeFileAtomic(*out, data)
+	return writeFileAtomic(env.Path(*out), data)
 }
 
-// runJSONImport commits a JSON design: a new design, or a new version on
-// the branch of the design with the same ID. Invalid files change nothing.
+// runJSONImport brings in a JSON design as a version signed here: a new
+// design, or a new version on the branch of the design with the same ID.
+// It enters through the studio's receive path like a bundle; invalid
+// files change nothing.
 func runJSONImport(env Env, args []string) error {
 	fs := NewFlagSet(env, "json import")
 	branch := fs.String("branch", store.DefaultBranch, "branch to commit on")
 	msg := fs.String("m", "", "commit message (default: Imported from FILE)")
+	newIdentity := fs.Bool("new-identity", false, "sign with a new key because this machine's key file was lost")
 	if err := fs.Parse(args); err != nil {
 		return Usagef("%v", err)
 	}
 	if fs.NArg() != 1 {
 		return Usagef("json import FILE (or - for standard input)")
 	}
+	if !utf8.ValidString(*msg) {
+		return Usagef("-m: the message is not valid UTF-8 text (%q); nothing was imported", *msg)
+	}
 	name := fs.Arg(0)
 	var r io.Reader = env.Stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := os.Open(env.Path(name))
 		if err != nil {
 			return fmt.Errorf("importing design: %w", err)
 		}
 		defer f.Close()
 		r = f
 	}
+	// A file name comes from the file system: on Chinese Windows it may
+	// be GBK. It is shown and stored as text, converted, never raw.
+	shown := ValidText(name)
 	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
 	if err != nil {
 		return fmt.Errorf("importing design: %w", err)
 	}
 	d, err := models.DecodeJSON(data)
 	if err != nil {
-		return fmt.Errorf("importing %s: %w", name, err)
+		return fmt.Errorf("importing %s: %w", shown, err)
 	}
 	if d.ID == "" {
 		d.ID = models.NewID()
 	}
-	s, id, err := OpenStudio(env.DataDir)
+	if err := models.Validate(d); err != nil {
+		return fmt.Errorf("importing %s: nothing imported, the design is invalid: %w", shown, err)
+	}
+	st, err := env.open(Write)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	if *msg == "" {
-		*msg = "Imported from " + name
+	defer st.Close()
+	id, err := st.Identity(*newIdentity)
+	if err != nil {
+		return err
 	}
-	v, err := s.CommitDesign(*branch, d, *msg, id)
+	if *msg == "" {
+		*msg = "Imported from " + filepath.Base(shown)
+	}
+	snap, err := d.Snapshot()
+	if err != nil {
+		return fmt.Errorf("importing %s: %w", shown, err)
+	}
+	batch, err := st.Store.Prepare(d.ID, *branch, snap, *msg, id)
 	if errors.Is(err, store.ErrNoChange) {
-		fmt.Fprintf(env.Stdout, "no change; %s is already at this content (%s)\n", *branch, store.Short(v.ID))
+		head, _ := st.Store.Head(d.ID, *branch)
+		fmt.Fprintf(env.Stdout, "no change; %s is already at this content (%s)\n", *branch, store.Short(head.ID))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s %s: %s\n", store.Short(v.ID), d.Meta.Name, *msg)
+	res, err := st.Store.Receive(batch)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s %s: %s\n", store.Short(batch.Versions[0].ID), d.Meta.Name, *msg)
+	if res.Merged > 0 {
+		fmt.Fprintf(env.Stdout, "merged into %s\n", store.DefaultBranch)
+	}
+	reportConflicts(env, res.Conflicts)
 	return nil
 }

@@ -167,12 +167,12 @@ var errNoDesign = errors.New("no such design")
 // designs, as the app does) and finds the design and version, with its
 // revision history for the tech pack.
 func loadForExport(env Env, design, version string) (*models.Design, string, []packaging.HistoryEntry, error) {
-	st, _, err := OpenStudio(env.DataDir)
+	st, err := env.open(Read)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("export: %w", err)
 	}
 	defer st.Close()
-	return designForExport(st, design, version)
+	return designForExport(st.Store, design, version)
 }
 
 // designForExport reads a design (name, ID or style number) at a version

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"cordwain/models"
 	"cordwain/models/store"
@@ -62,11 +63,12 @@ func runLog(env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return Usagef("%v", err)
 	}
-	s, _, d, err := openDesign(env.DataDir, *design)
+	st, d, err := openDesign(env, Read, *design)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer st.Close()
+	s := st.Store
 	var vs []*models.Version
 	if *branch != "" {
 		if vs, err = s.Log(d.ID, *branch); err != nil {
@@ -79,30 +81,32 @@ func runLog(env Env, args []string) error {
 	for _, r := range s.Refs(d.ID) {
 		labels[r.Version] = append(labels[r.Version], string(r.Kind)+":"+r.Name)
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "VERSION\tTIME\tAUTHOR\tMESSAGE\tPARENTS\tREFS\n")
+	rows := [][]string{{"VERSION", "TIME", "AUTHOR", "MESSAGE", "PARENTS", "REFS"}}
 	for _, v := range vs {
 		author := v.Author.Name
-		if store.IsMerge(v) {
+		switch {
+		case store.IsMerge(v):
 			author = "(merge)"
+		case store.IsRoot(v):
+			author = "(sample)"
 		}
 		var parents []string
 		for _, p := range v.Parents {
 			parents = append(parents, store.Short(p))
 		}
 		when := time.UnixMilli(v.Time.Wall).Local().Format("2006-01-02 15:04:05")
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", store.Short(v.ID), when, author,
-			oneLine(v.Message), strings.Join(parents, " "), strings.Join(labels[v.ID], " "))
+		rows = append(rows, []string{store.Short(v.ID), when, clip(author, 24), oneLine(v.Message),
+			strings.Join(parents, " "), strings.Join(labels[v.ID], " ")})
 	}
-	return tw.Flush()
+	_, err = io.WriteString(env.Stdout, table(rows))
+	return err
 }
 
+// oneLine is a message's first line, cut to 60 columns at a character
+// boundary.
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 60 {
-		s = s[:57] + "..."
-	}
-	return s
+	return clip(s, 60)
 }
 
 func runEdit(env Env, args []string) error {
@@ -110,6 +114,7 @@ func runEdit(env Env, args []string) error {
 	design := fs.String("design", "", "design name or ID")
 	branch := fs.String("branch", store.DefaultBranch, "branch to commit on")
 	msg := fs.String("m", "", "commit message")
+	newIdentity := fs.Bool("new-identity", false, "sign with a new key because this machine's key file was lost (recorded in the studio)")
 	var sets multiFlag
 	fs.Var(&sets, "set", "meta.NAME=VALUE or last.NAME=VALUE (JSON field names; repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -118,11 +123,24 @@ func runEdit(env Env, args []string) error {
 	if len(sets) == 0 {
 		return Usagef("nothing to do: give at least one --set")
 	}
-	s, id, info, err := openDesign(env.DataDir, *design)
+	if !utf8.ValidString(*msg) {
+		return Usagef("-m: the message is not valid UTF-8 text (%q); nothing was committed", *msg)
+	}
+	for _, kv := range sets {
+		if !utf8.ValidString(kv) {
+			return Usagef("--set %q: not valid UTF-8 text; nothing was committed", kv)
+		}
+	}
+	st, info, err := openDesign(env, Write, *design)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer st.Close()
+	s := st.Store
+	id, err := st.Identity(*newIdentity)
+	if err != nil {
+		return err
+	}
 	head, err := s.Head(info.ID, *branch)
 	if err != nil {
 		return err
@@ -233,24 +251,25 @@ func runBundleExport(env Env, args []string) error {
 	if *out == "" {
 		return Usagef("bundle export needs -o FILE")
 	}
-	s, _, d, err := openDesign(env.DataDir, *design)
+	st, d, err := openDesign(env, Read, *design)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer st.Close()
+	s := st.Store
 	var buf bytes.Buffer
 	if err := s.ExportBundle(&buf, d.ID); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+	if err := writeFileAtomic(env.Path(*out), buf.Bytes()); err != nil {
 		return fmt.Errorf("writing bundle: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "exported %q (%d versions) to %s\n", d.Name, len(s.History(d.ID)), *out)
 	return nil
 }
 
-// runBundleImport applies a bundle, then merges every imported head that
-// the default branch does not contain, as sync does.
+// runBundleImport receives a bundle: verified, stored and merged into
+// main in one transaction, as sync does.
 func runBundleImport(env Env, args []string) error {
 	fs := NewFlagSet(env, "bundle import")
 	if err := fs.Parse(args); err != nil {
@@ -259,44 +278,59 @@ func runBundleImport(env Env, args []string) error {
 	if fs.NArg() != 1 {
 		return Usagef("bundle import FILE")
 	}
-	f, err := os.Open(fs.Arg(0))
+	f, err := os.Open(env.Path(fs.Arg(0)))
 	if err != nil {
 		return fmt.Errorf("importing bundle: %w", err)
 	}
 	defer f.Close()
-	s, _, err := OpenStudio(env.DataDir)
+	st, err := env.open(Write)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	res, err := s.ImportBundle(f)
+	defer st.Close()
+	res, err := st.Store.ImportBundle(f)
 	if err != nil {
 		return err
-	}
-	// Merge the imported heads only: a local branch's head is not the
-	// bundle's business.
-	imported := map[models.ID]bool{}
-	for _, id := range res.Added {
-		imported[id] = true
-	}
-	merged := 0
-	for _, h := range s.Heads(res.Design) {
-		if !imported[h.ID] {
-			continue
-		}
-		before, err := s.Head(res.Design, store.DefaultBranch)
-		if err != nil {
-			return err
-		}
-		after, err := s.MergeHeads(res.Design, store.DefaultBranch, h.ID)
-		if err != nil {
-			return err
-		}
-		if after.ID != before.ID {
-			merged++
-		}
 	}
 	fmt.Fprintf(env.Stdout, "imported %s: %d new versions, %d already known, %d merged into %s\n",
-		res.Design, len(res.Added), res.Known, merged, store.DefaultBranch)
+		res.Design, len(res.Added), res.Known, res.Merged, store.DefaultBranch)
+	reportConflicts(env, res.Conflicts)
 	return nil
+}
+
+// reportConflicts lists the properties where a merge kept one side's value
+// over the other's, so an override is never silent.
+func reportConflicts(env Env, cs []store.ConflictRecord) {
+	if len(cs) == 0 {
+		return
+	}
+	fmt.Fprintf(env.Stdout, "%d conflicts: the later change was kept (review them in the Conflicts tab):\n", len(cs))
+	rows := [][]string{{"ELEMENT", "PROPERTY", "KEPT", "OVERRIDDEN"}}
+	for _, c := range cs {
+		prop := c.Prop
+		if prop == "" {
+			prop = "(exists)"
+		}
+		rows = append(rows, []string{string(c.Element), prop, clip(valueText(c.Winner), 30), clip(valueText(c.Loser), 30)})
+	}
+	io.WriteString(env.Stdout, table(rows))
+}
+
+// valueText shows a property value (canonical CBOR) readably.
+func valueText(b []byte) string {
+	if b == nil {
+		return "(deleted)"
+	}
+	var v any
+	if err := models.DecodeCanonical(b, &v); err != nil {
+		return fmt.Sprintf("%x", b)
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(j)
 }

@@ -14,10 +14,7 @@ import (
 // seedDesign commits a valid design into a fresh data dir.
 func seedDesign(t *testing.T, dir, name string) models.ID {
 	t.Helper()
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t, dir)
 	defer s.Close()
 	d := &models.Design{ID: models.NewID(), Meta: models.DefaultMeta(models.Women), Last: models.DefaultLast(models.Women, 235)}
 	d.Meta.Name = name
@@ -33,6 +30,21 @@ func seedDesign(t *testing.T, dir, name string) models.ID {
 		t.Fatal(err)
 	}
 	return d.ID
+}
+
+// openStore opens a data directory's store as the studio does (sample
+// roots known, content validated), creating it with the samples if new.
+func openStore(t *testing.T, dir string) *store.Store {
+	t.Helper()
+	opts, err := Options(Write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func run(t *testing.T, dir string, args ...string) (string, error) {
@@ -52,10 +64,7 @@ func TestEditAndLog(t *testing.T) {
 	if out, err := run(t, dir, "edit", "--design", "court pump", "--set", "last.heel_height=30", "--set", "meta.season=SS27", "-m", "lower heel"); err != nil {
 		t.Fatalf("edit: %v\n%s", err, out)
 	}
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t, dir)
 	head, _ := s.Head(id, store.DefaultBranch)
 	d, err := s.Checkout(head.ID)
 	s.Close()
@@ -95,7 +104,7 @@ func TestEditRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	s, _ := store.Open(dir, store.Options{})
+	s := openStore(t, dir)
 	defer s.Close()
 	if n := len(s.History(id)); n != 1 {
 		t.Fatalf("%d versions after refused edits", n)
@@ -119,7 +128,7 @@ func TestBundleExportImport(t *testing.T) {
 	if !strings.Contains(out, "2 new versions") {
 		t.Fatalf("import said: %s", out)
 	}
-	s, _ := store.Open(dst, store.Options{})
+	s := openStore(t, dst)
 	defer s.Close()
 	if d, err := s.Design(id); err != nil || d.Name != "Sandal" {
 		t.Fatalf("imported design: %+v %v", d, err)
@@ -134,7 +143,7 @@ func TestBundleImportMergesDivergedHistory(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
 	id := seedDesign(t, a, "Boot")
 	file := filepath.Join(t.TempDir(), "boot.cwb")
-	if _, err := run(t, a, "bundle", "export", "-o", file); err != nil {
+	if _, err := run(t, a, "bundle", "export", "--design", "Boot", "-o", file); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := run(t, b, "bundle", "import", file); err != nil {
@@ -156,7 +165,7 @@ func TestBundleImportMergesDivergedHistory(t *testing.T) {
 	if err != nil || !strings.Contains(out, "1 merged") {
 		t.Fatalf("import: %v %s", err, out)
 	}
-	s, _ := store.Open(b, store.Options{})
+	s := openStore(t, b)
 	defer s.Close()
 	head, _ := s.Head(id, store.DefaultBranch)
 	d, err := s.Checkout(head.ID)

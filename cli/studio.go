@@ -8,40 +8,184 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+	"unicode/utf8"
 
-	"cordwain/canvas/samples"
+	"cordwain/models"
 	"cordwain/models/store"
 	"cordwain/p2p"
 )
 
-// OpenStudio opens the studio store in dataDir and this machine's signing
-// identity. A studio created by this call is seeded with the built-in
-// sample designs, one signed version each, so a first start shows
-// something to work on; a studio whose designs were all deleted stays empty.
-func OpenStudio(dataDir string) (*store.Store, *store.Identity, error) {
+// ErrIdentityLost: the studio holds versions signed on this machine, but
+// the key file that signed them is gone. A write would sign with a new key
+// under the same name, so it is refused until the designer restores the
+// key or says to start a new identity.
+var ErrIdentityLost = errors.New("this machine's signing key is missing")
+
+// Mode says what a command does with the studio.
+type Mode int
+
+const (
+	// Read commands never write: not the store file, not a key.
+	Read Mode = iota
+	// Write commands commit; they need this machine's identity.
+	Write
+)
+
+// Studio is an open studio: its data directory and store. The window,
+// the command line and (next) `cordwain serve` all open it here.
+type Studio struct {
+	Dir   string
+	Store *store.Store
+	mode  Mode
+	// shared: the store belongs to a running Cordwain that handed a
+	// command to us; Close leaves it open.
+	shared bool
+}
+
+// Options opens the store of a studio: authors bound to their keys,
+// content validated like a design, the built-in samples as the only
+// unsigned roots, and a new studio seeded with them in the transaction
+// that creates it.
+func Options(mode Mode) (store.Options, error) {
+	seed, err := SampleSeed()
+	if err != nil {
+		return store.Options{}, err
+	}
+	return store.Options{
+		CheckAuthor: checkAuthor,
+		Roots:       IsSampleRoot,
+		Validate:    validateSnapshot,
+		ReadOnly:    mode == Read,
+		Seed:        seed,
+	}, nil
+}
+
+// validateSnapshot checks content as a design, as a local commit and a
+// received version must be.
+func validateSnapshot(design models.ID, snap models.Snapshot) error {
+	d, err := models.DesignFromSnapshot(design, snap)
+	if err != nil {
+		return err
+	}
+	return models.Validate(d)
+}
+
+// Open opens the studio in dataDir. A directory without a studio gets one
+// (with the samples) whatever the mode: creating is not changing. Read
+// mode then opens the file read-only, so a read never writes to it.
+func Open(dataDir string, mode Mode) (*Studio, error) {
 	if info, err := os.Stat(dataDir); err == nil && !info.IsDir() {
-		return nil, nil, fmt.Errorf("opening the studio: %s is a file, not a directory", dataDir)
+		return nil, fmt.Errorf("opening the studio: %s is a file, not a directory", dataDir)
 	}
-	_, err := os.Stat(filepath.Join(dataDir, store.FileName))
-	fresh := errors.Is(err, fs.ErrNotExist)
-	st, err := store.Open(dataDir, store.Options{CheckAuthor: checkAuthor})
+	opts, err := Options(mode)
 	if err != nil {
-		return nil, nil, fmt.Errorf("opening the studio in %s: %w", dataDir, err)
+		return nil, err
 	}
-	id, err := loadIdentity(dataDir)
-	if err != nil {
-		st.Close()
-		return nil, nil, fmt.Errorf("opening the studio in %s: %w", dataDir, err)
-	}
-	if fresh {
-		for _, d := range samples.All() {
-			if _, err := st.CommitDesign("main", d, "Sample design "+d.Meta.StyleNo, id); err != nil {
-				st.Close()
-				return nil, nil, fmt.Errorf("creating the sample studio in %s: %w", dataDir, err)
+	if mode == Read {
+		if _, err := os.Stat(filepath.Join(dataDir, store.FileName)); errors.Is(err, fs.ErrNotExist) {
+			wopts := opts
+			wopts.ReadOnly = false
+			st, err := store.Open(dataDir, wopts)
+			if err != nil {
+				return nil, studioError(dataDir, err)
 			}
+			st.Close()
 		}
 	}
-	return st, id, nil
+	st, err := store.Open(dataDir, opts)
+	if err != nil {
+		return nil, studioError(dataDir, err)
+	}
+	return &Studio{Dir: dataDir, Store: st, mode: mode}, nil
+}
+
+// studioError says what went wrong opening a studio and, for a damaged
+// file, what to do: nothing was written, so a copy keeps the evidence.
+func studioError(dir string, err error) error {
+	switch {
+	case errors.Is(err, store.ErrCorrupt), errors.Is(err, store.ErrBadSignature),
+		errors.Is(err, store.ErrBadID), errors.Is(err, store.ErrUnknownParent), errors.Is(err, store.ErrUnknownRoot):
+		file := filepath.Join(dir, store.FileName)
+		return fmt.Errorf("opening the studio in %s: %w\n\n"+
+			"The file was not changed. Keep a copy of %s before anything else.\n"+
+			"`cordwain --data %s salvage -o NEWDIR` copies every version that is still intact\n"+
+			"into a new studio; designs exported earlier (bundles, JSON) can be imported there too", dir, err, file, dir)
+	case errors.Is(err, store.ErrInUse):
+		return fmt.Errorf("opening the studio in %s: %w: is Cordwain already running on it? Close it, or run the command while it runs (it is handed over)", dir, err)
+	}
+	return fmt.Errorf("opening the studio in %s: %w", dir, err)
+}
+
+// Close closes the store (not one that a running Cordwain lent us).
+func (s *Studio) Close() error {
+	if s == nil || s.shared {
+		return nil
+	}
+	return s.Store.Close()
+}
+
+// Identity returns this machine's signing identity for a write. It is
+// read from identity.pem; a studio that never had one gets a new one. If
+// the key file is gone but the studio holds versions this machine signed
+// (a recorded identity, or versions under this user's name), it refuses
+// with ErrIdentityLost unless fresh says to start a new identity, which
+// the studio then records as replacing the lost one.
+func (s *Studio) Identity(fresh bool) (*store.Identity, error) {
+	if s.mode != Write {
+		return nil, errors.New("a read-only studio has no identity (a programming error)")
+	}
+	path := filepath.Join(s.Dir, store.IdentityFile)
+	_, statErr := os.Stat(path)
+	missing := errors.Is(statErr, fs.ErrNotExist)
+	note := ""
+	if missing {
+		prev := s.Store.Identities()
+		name := loginName()
+		if (len(prev) > 0 || s.Store.SignedBy(name)) && !fresh {
+			who := fmt.Sprintf("by %q", name)
+			if len(prev) > 0 {
+				last := prev[len(prev)-1]
+				who = fmt.Sprintf("by %q (%s)", last.Name, last.PeerID)
+			}
+			return nil, fmt.Errorf("%w: %s is gone, and this studio holds versions signed on this machine %s.\n"+
+				"Restore %s from a backup to keep signing as before, or start a new identity "+
+				"(`cordwain edit --new-identity …`, or File → New identity in the window): "+
+				"later versions will show a new key, recorded as replacing the lost one", ErrIdentityLost, path, who, store.IdentityFile)
+		}
+		if len(prev) > 0 {
+			note = "new identity: the key of " + prev[len(prev)-1].PeerID + " was lost"
+		}
+	} else if fresh {
+		return nil, fmt.Errorf("a new identity was asked for, but %s exists: keep it (or move it away first)", path)
+	}
+	id, err := loadIdentity(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.RecordIdentity(store.IdentityRecord{PeerID: id.PeerID, Name: id.Name, Since: time.Now().UnixMilli(), Note: note}); err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+// OpenStudio opens dataDir for writing with this machine's identity, as
+// the window does. On ErrIdentityLost the studio is open (and returned)
+// with a nil identity.
+func OpenStudio(dataDir string) (*store.Store, *store.Identity, error) {
+	s, err := Open(dataDir, Write)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := s.Identity(false)
+	if err != nil {
+		if errors.Is(err, ErrIdentityLost) {
+			return s.Store, nil, err
+		}
+		s.Close()
+		return nil, nil, err
+	}
+	return s.Store, id, nil
 }
 
 // checkAuthor binds a version's author to its signing key: libp2p peer IDs
@@ -52,6 +196,35 @@ func checkAuthor(peerID string, pubKey []byte) error {
 		return nil
 	}
 	return p2p.CheckAuthor(peerID, pubKey)
+}
+
+// loginName is the user's name from the environment, as valid text.
+func loginName() string {
+	name := os.Getenv("USER")
+	if name == "" {
+		name = os.Getenv("USERNAME")
+	}
+	name = strings.TrimSpace(ValidText(name))
+	if name == "" {
+		if host, err := os.Hostname(); err == nil {
+			name = ValidText(host)
+		}
+	}
+	return name
+}
+
+// ValidText returns s if it is valid UTF-8, else s read as GBK (the
+// encoding of file names and environment on Chinese Windows) when that
+// decodes cleanly, else s with each invalid byte replaced by U+FFFD.
+// Names that come from the system are converted this way, never stored raw.
+func ValidText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	if g, ok := fromGBK(s); ok {
+		return g
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // loadIdentity reads (or creates) this machine's identity and gives it the
@@ -68,12 +241,10 @@ func loadIdentity(dataDir string) (*store.Identity, error) {
 	}
 	changed := id.PeerID != pid
 	id.PeerID = pid
-	if strings.TrimSpace(id.Name) == "" {
+	if fixed := strings.TrimSpace(ValidText(id.Name)); fixed != id.Name || fixed == "" {
 		// No login name in the environment (a service, some Windows
 		// set-ups): the machine's name tells the studio who it was.
-		if host, err := os.Hostname(); err == nil && host != "" {
-			id.Name, changed = host, true
-		}
+		id.Name, changed = loginName(), true
 	}
 	if changed {
 		if err := store.SaveIdentity(dataDir, id); err != nil {
@@ -84,16 +255,16 @@ func loadIdentity(dataDir string) (*store.Identity, error) {
 }
 
 // openDesign opens the studio and finds the design a command names (see
-// pickDesign). The caller closes the store; on error it is already closed.
-func openDesign(dataDir, nameOrID string) (*store.Store, *store.Identity, store.DesignInfo, error) {
-	s, id, err := OpenStudio(dataDir)
+// pickDesign). The caller closes the studio; on error it is already closed.
+func openDesign(env Env, mode Mode, nameOrID string) (*Studio, store.DesignInfo, error) {
+	s, err := env.open(mode)
 	if err != nil {
-		return nil, nil, store.DesignInfo{}, err
+		return nil, store.DesignInfo{}, err
 	}
-	info, err := pickDesign(s, nameOrID)
+	info, err := pickDesign(s.Store, nameOrID)
 	if err != nil {
 		s.Close()
-		return nil, nil, store.DesignInfo{}, err
+		return nil, store.DesignInfo{}, err
 	}
-	return s, id, info, nil
+	return s, info, nil
 }

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"crypto/ed25519"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"cordwain/canvas/samples"
+	"cordwain/models/store"
 	"cordwain/p2p"
 )
 
@@ -23,14 +25,27 @@ func TestOpenStudioSeedsSamplesOnceWithLibp2pAuthor(t *testing.T) {
 	if len(designs) != len(samples.All()) {
 		t.Fatalf("%d designs after first start, want the %d samples", len(designs), len(samples.All()))
 	}
+	// Every studio starts its samples from the same root versions, so
+	// studios made apart share their history.
+	other, _, err := OpenStudio(filepath.Join(t.TempDir(), "other"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
 	for _, d := range designs {
 		head, err := st.Head(d.ID, "main")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p2p.CheckAuthor(head.Author.PeerID, head.PubKey); err != nil {
-			t.Fatalf("sample %s: %v", d.Name, err)
+		if !store.IsRoot(head) || !IsSampleRoot(head.ID) {
+			t.Fatalf("sample %s starts at %+v, not a sample root", d.Name, head)
 		}
+		if oh, err := other.Head(d.ID, "main"); err != nil || oh.ID != head.ID {
+			t.Fatalf("sample %s: other studio starts at %v (%v), this one at %s", d.Name, oh, err, head.ID)
+		}
+	}
+	if err := p2p.CheckAuthor(id.PeerID, id.Key.Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)

@@ -31,6 +31,7 @@ const (
 	CodeBadPointCount = "bad_point_count"
 	CodeNotFinite     = "not_finite"
 	CodeInvalidColour = "invalid_colour"
+	CodeInvalidText   = "invalid_text"
 )
 
 // Limits on sizes of text and lists, so one design cannot exhaust memory
@@ -110,6 +111,8 @@ func (v *validator) add(el ID, field, code, format string, args ...any) {
 
 func (v *validator) text(el ID, field, s string, required bool, max int) {
 	switch n := utf8.RuneCountInString(s); {
+	case !utf8.ValidString(s):
+		v.add(el, field, CodeInvalidText, "is not valid UTF-8 text (%q)", s)
 	case required && strings.TrimSpace(s) == "":
 		v.add(el, field, CodeRequired, "is required")
 	case n > max:

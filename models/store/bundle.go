@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -106,6 +107,16 @@ func DecodeBundle(r io.Reader) (models.ID, *Batch, error) {
 	if sha256.Sum256(payload.Bytes()) != sum {
 		return "", nil, fmt.Errorf("reading bundle: %w: checksum mismatch", ErrCorrupt)
 	}
+	// A bundle is the whole file: bytes after it (two bundles
+	// concatenated, a download with junk appended) are refused rather
+	// than silently dropped.
+	var extra [1]byte
+	if n, err := io.ReadFull(r, extra[:]); n != 0 || !errors.Is(err, io.EOF) {
+		if n != 0 {
+			return "", nil, fmt.Errorf("reading bundle: %w: data after the end of the bundle (two bundles in one file?)", ErrCorrupt)
+		}
+		return "", nil, fmt.Errorf("reading bundle: %w", err)
+	}
 	var wire bundleWire
 	if err := models.DecodeCanonical(payload.Bytes(), &wire); err != nil {
 		return "", nil, fmt.Errorf("reading bundle: %w: %v", ErrCorrupt, err)
@@ -130,22 +141,21 @@ func DecodeBundle(r io.Reader) (models.ID, *Batch, error) {
 // ImportResult says what [Store.ImportBundle] did.
 type ImportResult struct {
 	Design models.ID
-	ApplyResult
+	ReceiveResult
 }
 
-// ImportBundle reads a bundle and applies it like sync does (see
-// [Store.Apply]): everything is verified first, known versions are
-// no-ops, the default branch is created or fast-forwarded. Diverged heads
-// are not merged here; the caller merges them with [Store.MergeHeads] (the
-// CLI's `bundle import` does).
+// ImportBundle reads a bundle and receives it like sync does (see
+// [Store.Receive]): everything is verified first, known versions are
+// no-ops, and the bundle's heads are merged into the default branch in
+// the same transaction.
 func (s *Store) ImportBundle(r io.Reader) (ImportResult, error) {
 	design, b, err := DecodeBundle(r)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("importing bundle: %w", err)
 	}
-	res, err := s.Apply(b)
+	res, err := s.Receive(b)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("importing bundle of %s: %w", design, err)
 	}
-	return ImportResult{Design: design, ApplyResult: res}, nil
+	return ImportResult{Design: design, ReceiveResult: res}, nil
 }

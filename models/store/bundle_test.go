@@ -107,7 +107,7 @@ func TestApplyVerifiesBeforeWriting(t *testing.T) {
 		dst := openTest(t, t.TempDir())
 		b := *full
 		b.Versions = b.Versions[1:] // drop the root
-		if _, err := dst.Apply(&b); !errors.Is(err, ErrUnknownParent) {
+		if _, err := dst.Receive(&b); !errors.Is(err, ErrUnknownParent) {
 			t.Fatalf("apply: %v", err)
 		}
 		if dst.HasVersion(vs[1].ID) {
@@ -121,7 +121,7 @@ func TestApplyVerifiesBeforeWriting(t *testing.T) {
 		bad := cloneVersion(b.Versions[2])
 		bad.Signature[5] ^= 1
 		b.Versions[2] = bad
-		if _, err := dst.Apply(&b); !errors.Is(err, ErrBadSignature) {
+		if _, err := dst.Receive(&b); !errors.Is(err, ErrBadSignature) {
 			t.Fatalf("apply: %v", err)
 		}
 		if len(dst.Designs()) != 0 {
@@ -135,7 +135,7 @@ func TestApplyVerifiesBeforeWriting(t *testing.T) {
 		bad := cloneVersion(b.Versions[1])
 		bad.Message = "forged"
 		b.Versions[1] = bad
-		if _, err := dst.Apply(&b); !errors.Is(err, ErrBadID) {
+		if _, err := dst.Receive(&b); !errors.Is(err, ErrBadID) {
 			t.Fatalf("apply: %v", err)
 		}
 	})
@@ -143,7 +143,7 @@ func TestApplyVerifiesBeforeWriting(t *testing.T) {
 		dst := openTest(t, t.TempDir())
 		b := *full
 		b.Elements = b.Elements[1:]
-		if _, err := dst.Apply(&b); !errors.Is(err, ErrCorrupt) {
+		if _, err := dst.Receive(&b); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("apply: %v", err)
 		}
 	})
@@ -155,7 +155,7 @@ func TestApplyVerifiesBeforeWriting(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := &Batch{Versions: []*models.Version{v}, Manifests: full.Manifests, Elements: full.Elements}
-		if _, err := dst.Apply(b); !errors.Is(err, ErrBadSignature) {
+		if _, err := dst.Receive(b); !errors.Is(err, ErrBadSignature) {
 			t.Fatalf("apply: %v", err)
 		}
 	})
@@ -163,14 +163,14 @@ func TestApplyVerifiesBeforeWriting(t *testing.T) {
 		dst := openTest(t, t.TempDir())
 		first, _ := src.Collect("d", nil)
 		first.Versions = first.Versions[:1]
-		if _, err := dst.Apply(first); err != nil {
+		if _, err := dst.Receive(first); err != nil {
 			t.Fatal(err)
 		}
 		rest, err := src.Collect("d", []models.ID{vs[0].ID})
 		if err != nil || len(rest.Versions) != 2 {
 			t.Fatalf("collect rest: %d versions, %v", len(rest.Versions), err)
 		}
-		if _, err := dst.Apply(rest); err != nil {
+		if _, err := dst.Receive(rest); err != nil {
 			t.Fatal(err)
 		}
 		if h, _ := dst.Head("d", DefaultBranch); h.ID != vs[2].ID {

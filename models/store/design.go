@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"cordwain/models"
 )
@@ -32,4 +34,77 @@ func (s *Store) CommitDesign(branch string, d *models.Design, msg string, author
 		return nil, fmt.Errorf("committing design %s: %w", d.ID, err)
 	}
 	return s.Commit(d.ID, branch, snap, msg, author)
+}
+
+// Root is one unsigned root version to build with [RootBatch]: a design's
+// first content, the same bytes (so the same version ID) wherever it is
+// built.
+type Root struct {
+	Design  models.ID
+	Snap    models.Snapshot
+	Message string
+	Time    models.HLC
+}
+
+// RootBatch builds unsigned root versions (see [IsRoot]) with their
+// content, ready for [Options.Seed] or [Store.Receive]. The built-in
+// samples are seeded this way so every studio starts them from identical
+// versions and two studios never hold unrelated histories of a sample.
+func RootBatch(roots []Root) (*Batch, error) {
+	b := &Batch{}
+	seen := map[models.Hash]bool{}
+	for _, r := range roots {
+		es, err := encodeSnapshot(r.Snap)
+		if err != nil {
+			return nil, fmt.Errorf("root of %s: %w", r.Design, err)
+		}
+		v := &models.Version{Design: r.Design, Time: r.Time, Message: r.Message, Root: es.root}
+		v.ID = ComputeID(v)
+		if v.ID == "" || Verify(v) != nil {
+			return nil, fmt.Errorf("root of %s: %w: cannot encode", r.Design, ErrInvalid)
+		}
+		b.Versions = append(b.Versions, v)
+		b.Manifests = append(b.Manifests, es.manifest)
+		for _, h := range slices.SortedFunc(maps.Keys(es.elements), compareHash) {
+			if !seen[h] {
+				seen[h] = true
+				b.Elements = append(b.Elements, es.elements[h])
+			}
+		}
+	}
+	return b, nil
+}
+
+// Prepare makes, without writing anything, the version that
+// [Store.Commit] would make of snap on branch, signed by author, as a
+// batch for [Store.Receive]: the way content from outside (a JSON file)
+// enters through the one receive path.
+func (s *Store) Prepare(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity) (*Batch, error) {
+	if author == nil {
+		return nil, fmt.Errorf("preparing a version: %w: no author", ErrInvalid)
+	}
+	es, err := encodeSnapshot(snap)
+	if err != nil {
+		return nil, fmt.Errorf("preparing a version: %w", err)
+	}
+	v := &models.Version{Design: design, Author: author.Author(), Message: msg, Root: es.root}
+	t := s.clock.Now()
+	if head, err := s.Head(design, branch); err == nil {
+		if head.Root == es.root {
+			return nil, fmt.Errorf("preparing a version: %w", ErrNoChange)
+		}
+		v.Parents = []models.ID{head.ID}
+		if !head.Time.Less(t) {
+			t = next(head.Time)
+		}
+	}
+	v.Time = t
+	if err := Sign(v, author.Key); err != nil {
+		return nil, err
+	}
+	b := &Batch{Versions: []*models.Version{v}, Manifests: [][]byte{es.manifest}}
+	for _, e := range es.elements {
+		b.Elements = append(b.Elements, e)
+	}
+	return b, nil
 }

@@ -43,6 +43,20 @@ var upgrades = map[uint64]func(tx *bolt.Tx) error{
 	},
 }
 
+// fileSchema reads the file's schema version without writing.
+func fileSchema(db *bolt.DB) (uint64, error) {
+	var cur uint64
+	err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		cur, err = schemaOf(tx)
+		return err
+	})
+	if err == nil && cur > SchemaVersion {
+		return 0, fmt.Errorf("%w: file schema %d, program schema %d", ErrSchemaTooNew, cur, SchemaVersion)
+	}
+	return cur, err
+}
+
 // migrate brings the file to SchemaVersion, one step at a time, in one
 // transaction: a crash midway leaves the old schema.
 func migrate(db *bolt.DB) error {

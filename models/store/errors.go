@@ -31,6 +31,12 @@ var (
 	ErrTooLarge = errors.New("too large")
 	// ErrSchemaTooNew: the file was written by a newer Cordwain.
 	ErrSchemaTooNew = errors.New("store schema is newer than this program")
+	// ErrBadMerge: a received merge version is not the merge this store
+	// makes of its parents (its content was chosen by the sender).
+	ErrBadMerge = errors.New("merge version does not match its parents")
+	// ErrUnknownRoot: an unsigned root version that is not a built-in
+	// sample.
+	ErrUnknownRoot = errors.New("unsigned version that is not a known sample")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("store closed")
 )

@@ -257,6 +257,12 @@ func latestVersion(txn *memdb.Txn, design models.ID) (*models.Version, error) {
 // checkAuthor asks Options.CheckAuthor whether a signed version's key may
 // speak for its author; "ed25519:<hex>" peer IDs must name their own key.
 func (s *Store) checkAuthor(v *models.Version) error {
+	if IsRoot(v) {
+		if s.opts.Roots == nil || !s.opts.Roots(v.ID) {
+			return fmt.Errorf("version %s: %w", short(v.ID), ErrUnknownRoot)
+		}
+		return nil
+	}
 	if len(v.PubKey) == 0 {
 		return nil // a merge version, checked by Verify
 	}

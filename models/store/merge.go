@@ -132,8 +132,7 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	txn := s.mem.Txn(false)
-	head, err := s.refHead(txn, design, RefBranch, branch)
-	if err != nil {
+	if _, err := s.refHead(txn, design, RefBranch, branch); err != nil {
 		return nil, err
 	}
 	ov, err := s.version(txn, other)
@@ -143,125 +142,20 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 	if ov.Design != design {
 		return nil, fmt.Errorf("%w: version %s belongs to design %s", ErrInvalid, short(other), ov.Design)
 	}
-	ancHead, err := s.ancestors(txn, head.ID)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := ancHead[other]; ok {
-		return cloneVersion(head), nil // already merged
-	}
-	ref := &Ref{Key: refKey(design, RefBranch, branch), Design: design, Kind: RefBranch, Name: branch}
-	ancOther, err := s.ancestors(txn, other)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := ancOther[head.ID]; ok { // fast-forward
-		ref.Version = other
-		err := s.write(func(tx *bolt.Tx) error { return writeRef(tx, ref) },
-			func(txn *memdb.Txn) error { return txn.Insert(tableRefs, ref) },
-			Event{Kind: EventRefs, Design: design})
-		if err != nil {
-			return nil, err
-		}
-		return cloneVersion(ov), nil
-	}
-
-	// Order the sides by ID so the call is the same on every peer.
-	a, b := head, ov
-	if b.ID < a.ID {
-		a, b = b, a
-	}
-	base, err := mergeBaseOrEmpty(s.getter(txn, nil), a.ID, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	merged, conflicts, err := s.mergeContent(s.getter(txn, nil), base, a, b)
-	if err != nil {
-		return nil, err
-	}
-	es, err := encodeSnapshot(merged)
-	if err != nil {
-		return nil, err
-	}
-	mv := &models.Version{
-		Design:  design,
-		Parents: []models.ID{a.ID, b.ID}, // sorted
-		Time:    a.Time,
-		Message: MergeMessage,
-		Root:    es.root,
-	}
-	if a.Time.Less(b.Time) {
-		mv.Time = b.Time
-	}
-	mv.ID = ComputeID(mv)
-	ref.Version = mv.ID
-	known, _ := txn.First(tableVersions, indexID, string(mv.ID))
-	var records []*ConflictRecord
-	for _, c := range conflicts {
-		c.Design, c.Merge = design, mv.ID
-		rec := &ConflictRecord{Conflict: c}
-		rec.Key = conflictKey(&rec.Conflict)
-		if o, err := txn.First(tableConflicts, indexID, rec.Key); err == nil && o != nil {
-			continue // recorded when this merge was first made
-		}
-		records = append(records, rec)
-	}
-	stored := cloneVersion(mv)
-	name := designName(merged)
-	err = s.write(func(tx *bolt.Tx) error {
-		if err := writeContent(tx, es); err != nil {
-			return err
-		}
-		if known == nil {
-			if err := writeVersion(tx, mv); err != nil {
-				return err
-			}
-		}
-		for _, rec := range records {
-			if err := writeConflict(tx, rec); err != nil {
-				return err
-			}
-		}
-		if err := writeRef(tx, ref); err != nil {
-			return err
-		}
-		return writeDesign(tx, design, name)
-	}, func(txn *memdb.Txn) error {
-		if o, _ := txn.First(tableVersions, indexID, string(mv.ID)); o == nil {
-			if err := txn.Insert(tableVersions, stored); err != nil {
-				return err
-			}
-		}
-		for _, rec := range records {
-			if err := txn.Insert(tableConflicts, rec); err != nil {
-				return err
-			}
-		}
-		if err := txn.Insert(tableRefs, ref); err != nil {
-			return err
-		}
-		return refreshDesign(txn, design, name)
-	}, Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design},
-		Event{Kind: EventConflicts, Design: design}, Event{Kind: EventDesigns, Design: design})
-	if err != nil {
-		return nil, err
-	}
-	return mv, nil
-}
-
-// mergeContent runs the three-way merge of a and b (ordered by ID) over
-// base with per-property stamps derived from history (see stamps.go).
-func (s *Store) mergeContent(get versionGetter, base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
-	var merged models.Snapshot
-	var conflicts []models.Conflict
-	err := s.db.View(func(tx *bolt.Tx) error {
+	var head *models.Version
+	_, err = s.update(func(p *pending) error {
 		var err error
-		merged, conflicts, err = mergeContentTx(tx, get, base, a, b)
+		head, _, _, err = p.mergeInto(design, branch, ov)
 		return err
 	})
-	return merged, conflicts, err
+	if err != nil {
+		return nil, err
+	}
+	return cloneVersion(head), nil
 }
 
+// mergeContentTx runs the three-way merge of a and b (ordered by ID) over
+// base with per-property stamps derived from history (see stamps.go).
 func mergeContentTx(tx *bolt.Tx, get versionGetter, base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
 	w := newStampWalker(tx, get)
 	snap0 := models.Snapshot{}
@@ -281,50 +175,6 @@ func mergeContentTx(tx *bolt.Tx, get versionGetter, base, a, b *models.Version) 
 	}
 	merged, conflicts := models.MergeTracked(snap0, sa, sb)
 	return merged.Snap, conflicts, nil
-}
-
-// receivedMergeConflicts computes the conflicts of merge versions that
-// came from elsewhere (sync, bundles), so the designer can review them
-// here too. Merges are deterministic, so recomputing gives what the
-// merging peer saw. Merges with more than two parents, or whose
-// recomputed content differs (a peer running another merge), are
-// skipped. tx is the transaction that writes the batch, so the records
-// are written with the versions: a crash cannot keep one without the
-// other. get finds versions in the batch and the store; txn is the
-// current index, for records already known.
-func receivedMergeConflicts(tx *bolt.Tx, txn *memdb.Txn, get versionGetter, added []*models.Version) ([]*ConflictRecord, error) {
-	var records []*ConflictRecord
-	for _, mv := range added {
-		if !IsMerge(mv) || len(mv.Parents) != 2 {
-			continue
-		}
-		a, errA := get(mv.Parents[0])
-		b, errB := get(mv.Parents[1])
-		if errA != nil || errB != nil {
-			continue
-		}
-		base, err := mergeBaseOrEmpty(get, a.ID, b.ID)
-		if err != nil {
-			continue
-		}
-		merged, conflicts, err := mergeContentTx(tx, get, base, a, b)
-		if err != nil {
-			return nil, err
-		}
-		if merged.Hash() != mv.Root {
-			continue
-		}
-		for _, c := range conflicts {
-			c.Design, c.Merge = mv.Design, mv.ID
-			rec := &ConflictRecord{Conflict: c}
-			rec.Key = conflictKey(&rec.Conflict)
-			if o, err := txn.First(tableConflicts, indexID, rec.Key); err == nil && o != nil {
-				continue
-			}
-			records = append(records, rec)
-		}
-	}
-	return records, nil
 }
 
 func stampOf(v *models.Version) models.Stamp {

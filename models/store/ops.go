@@ -154,6 +154,17 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	if len(msg) > MaxVersionSize/2 {
 		return nil, fmt.Errorf("%w: message of %d bytes", ErrTooLarge, len(msg))
 	}
+	if !utf8.ValidString(msg) {
+		return nil, fmt.Errorf("%w: the message is not valid UTF-8 text: %q", ErrInvalid, msg)
+	}
+	if a := author.Author(); !utf8.ValidString(a.Name) || !utf8.ValidString(a.PeerID) {
+		return nil, fmt.Errorf("%w: the author's name is not valid UTF-8 text: %q", ErrInvalid, a.Name)
+	}
+	if s.opts.Validate != nil {
+		if err := s.opts.Validate(design, snap); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	}
 	es, err := encodeSnapshot(snap)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,20 @@ type Options struct {
 	// peer IDs derive from keys). Nil accepts any pairing, except that an
 	// "ed25519:<hex>" peer ID must name its own key.
 	CheckAuthor func(peerID string, pubKey []byte) error
+	// Roots, if set, says whether an unsigned root version (see
+	// [IsRoot]) is a known built-in sample. Nil accepts none.
+	Roots func(id models.ID) bool
+	// Validate, if set, checks a signed version's content as a design
+	// (the studio passes models.Validate): local commits and received
+	// versions alike. Merge versions are derived, not checked.
+	Validate func(design models.ID, snap models.Snapshot) error
+	// ReadOnly opens the file for reading only (a shared lock): nothing
+	// is ever written, and writes fail.
+	ReadOnly bool
+	// Seed is received into a store file that Open creates, in the same
+	// transaction that creates it: a new studio has all of it or does not
+	// exist yet.
+	Seed *Batch
 }
 
 // Store is a design history store. Its methods are safe for concurrent
@@ -64,26 +78,39 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("opening store: %w", err)
-	}
 	path := filepath.Join(dir, FileName)
-	if err := createIfAbsent(path, opts); err != nil {
-		return nil, fmt.Errorf("opening store %s: %w", path, err)
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("opening store: %w", err)
+		}
+		if err := createIfAbsent(dir, path, opts); err != nil {
+			return nil, fmt.Errorf("opening store %s: %w", path, err)
+		}
 	}
-	mem, err := memdb.NewMemDB(schema())
+	s, err := newStore(dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("opening store: memdb schema: %w", err) // a programming error
+		return nil, err
 	}
-	s := &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), subs: map[*subscriber]struct{}{}}
 	err = guard(func() error {
 		db, err := openBolt(path, opts)
 		if err != nil {
 			return err
 		}
 		s.db = db
-		if err := migrate(db); err != nil {
+		// Verify and load first: an open that finds damage must not
+		// write, so that bbolt's previous meta page (the state before the
+		// damage) stays as it was.
+		cur, err := fileSchema(db)
+		if err != nil {
 			return err
+		}
+		if cur != SchemaVersion {
+			if opts.ReadOnly {
+				return fmt.Errorf("%w: schema %d needs an upgrade; open the studio for writing once", ErrInvalid, cur)
+			}
+			if err := migrate(db); err != nil {
+				return err
+			}
 		}
 		return s.load()
 	})
@@ -96,25 +123,45 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+func newStore(dir string, opts Options) (*Store, error) {
+	mem, err := memdb.NewMemDB(schema())
+	if err != nil {
+		return nil, fmt.Errorf("opening store: memdb schema: %w", err) // a programming error
+	}
+	return &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), subs: map[*subscriber]struct{}{}}, nil
+}
+
 // createIfAbsent makes a new, initialised store file under a temporary
-// name and renames it into place, so that a file named cordwain.db is
-// always a complete bbolt file: an empty or short one is damage, never
-// silently a new, empty studio.
-func createIfAbsent(path string, opts Options) error {
+// name, receives opts.Seed into it, and renames it into place, so that a
+// file named cordwain.db is always a complete store: an empty or short one
+// is damage, never silently a new, empty studio, and a first start killed
+// at any moment leaves either no studio (the next start makes it again) or
+// the whole seeded one.
+func createIfAbsent(dir, path string, opts Options) error {
 	if _, err := os.Stat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	tmp := path + ".new"
 	os.Remove(tmp)
-	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
 	if err != nil {
 		return fmt.Errorf("creating: %w", err)
 	}
-	if err := migrate(db); err != nil {
-		db.Close()
-		return fmt.Errorf("creating: %w", err)
+	err = migrate(db)
+	if err == nil && opts.Seed != nil {
+		var ts *Store
+		if ts, err = newStore(dir, opts); err == nil {
+			ts.db = db
+			if _, err = ts.receive(opts.Seed); err != nil {
+				err = fmt.Errorf("seeding: %w", err)
+			}
+		}
 	}
-	if err := db.Close(); err != nil {
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("creating: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -138,11 +185,11 @@ func openBolt(path string, opts Options) (*bolt.DB, error) {
 	if err := checkLength(path, fi.Size()); err != nil {
 		return nil, err
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync, ReadOnly: opts.ReadOnly})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%w (timed out after %v waiting for its lock)", ErrInUse, opts.LockTimeout)
-	case errors.Is(err, fs.ErrPermission):
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist):
 		return nil, err
 	case err != nil:
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)

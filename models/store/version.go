@@ -65,6 +65,14 @@ func IsMerge(v *models.Version) bool {
 	return len(v.Parents) >= 2 && v.Author == (models.Author{}) && len(v.PubKey) == 0
 }
 
+// IsRoot reports whether v has the shape of an unsigned root version: no
+// parents and no author, key or signature. Only the built-in sample roots
+// have it (the same bytes, so the same IDs, in every studio); a store
+// accepts one only if [Options.Roots] knows its ID.
+func IsRoot(v *models.Version) bool {
+	return len(v.Parents) == 0 && v.Author == (models.Author{}) && len(v.PubKey) == 0 && len(v.Signature) == 0
+}
+
 // Verify checks that v is self-consistent: its ID is the hash of its
 // content, its parents are sorted and distinct, and either it is signed by
 // PubKey or it is a merge version (two or more parents, no author, key or
@@ -105,6 +113,14 @@ func verifyBody(v *models.Version, b []byte) error {
 		}
 		if v.Message != MergeMessage {
 			return fmt.Errorf("verifying merge version %s: %w: message %q", short(v.ID), ErrCorrupt, v.Message)
+		}
+		return nil
+	}
+	if IsRoot(v) {
+		// An unsigned root (a built-in sample): its ID is its content;
+		// the store decides whether it knows it.
+		if v.Message == "" {
+			return fmt.Errorf("verifying root version %s: %w: no message", short(v.ID), ErrCorrupt)
 		}
 		return nil
 	}

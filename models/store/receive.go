@@ -1,0 +1,769 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/go-memdb"
+	bolt "go.etcd.io/bbolt"
+
+	"cordwain/models"
+)
+
+// Caps on what one batch may carry, so a hostile peer or file cannot make
+// the store allocate without bound.
+const (
+	MaxBatchVersions = 1 << 20
+	MaxBatchObjects  = 1 << 22
+)
+
+// Batch is a set of versions with the content they need, as sync and
+// bundles carry it: versions (any order) plus manifests and element bodies
+// as raw bytes, each addressed by its hash. Objects the receiver already
+// has may be left out.
+type Batch struct {
+	Versions  []*models.Version
+	Manifests [][]byte
+	Elements  [][]byte
+}
+
+// ApplyResult says what [Store.Apply] did.
+type ApplyResult struct {
+	Added   []models.ID // new versions, parents first
+	Known   int         // versions the store already had (no-ops)
+	Designs []models.ID // designs that got new versions
+}
+
+// Collect returns the versions of design that are not ancestors of (or
+// equal to) any version in have, parents first, with every manifest and
+// element they use. Collect(design, nil) is the whole history.
+func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
+	txn := s.mem.Txn(false)
+	skip := map[models.ID]bool{}
+	for _, h := range have {
+		if _, err := s.version(txn, h); err != nil {
+			continue // the peer has something we do not: fine
+		}
+		anc, err := s.ancestors(txn, h)
+		if err != nil {
+			return nil, fmt.Errorf("collecting %s: %w", design, err)
+		}
+		for id := range anc {
+			skip[id] = true
+		}
+	}
+	hist := s.History(design)
+	if len(hist) == 0 {
+		if _, ok := s.designInfo(txn, design); !ok {
+			return nil, fmt.Errorf("collecting %s: %w: design", design, ErrNotFound)
+		}
+	}
+	b := &Batch{}
+	// History is newest first by (time, ID); parents are never newer than
+	// their children in that order except through clock skew, so Apply
+	// sorts anyway. Emit oldest first.
+	for i := len(hist) - 1; i >= 0; i-- {
+		if !skip[hist[i].ID] {
+			b.Versions = append(b.Versions, hist[i])
+		}
+	}
+	seenM := map[models.Hash]bool{}
+	seenE := map[models.Hash]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
+		for _, v := range b.Versions {
+			if seenM[v.Root] {
+				continue
+			}
+			seenM[v.Root] = true
+			raw := mb.Get(v.Root[:])
+			m, err := decodeManifest(raw, v.Root)
+			if err != nil {
+				return fmt.Errorf("version %s: %w", short(v.ID), err)
+			}
+			b.Manifests = append(b.Manifests, append([]byte(nil), raw...))
+			for id, h := range m {
+				if seenE[h] {
+					continue
+				}
+				seenE[h] = true
+				eraw := eb.Get(h[:])
+				if eraw == nil {
+					return fmt.Errorf("%w: version %s: element %s missing", ErrCorrupt, short(v.ID), id)
+				}
+				b.Elements = append(b.Elements, append([]byte(nil), eraw...))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("collecting %s: %w", design, err)
+	}
+	return b, nil
+}
+
+// ReceiveResult says what [Store.Receive] did.
+type ReceiveResult struct {
+	Added   []models.ID // new versions, parents first
+	Known   int         // versions the store already had (no-ops)
+	Designs []models.ID // designs the batch touched, sorted
+	// Merged counts the heads that were merged into (or fast-forwarded)
+	// the default branch of their design.
+	Merged int
+	// Conflicts are those recorded by the merges this receive made: the
+	// properties where one side's value overrode the other's.
+	Conflicts []ConflictRecord
+}
+
+// Receive is the one way versions from elsewhere (sync, bundles, JSON
+// import) enter the store. Everything is verified before anything is
+// written: every version's ID and signature, its author's key, that
+// unsigned roots are known samples ([Options.Roots]), that its parents are
+// in the store or the batch and belong to the same design, that its
+// manifest and elements are present and match their hashes, that a
+// signed version's content passes [Options.Validate] like a local commit,
+// and that a merge version is exactly the merge this store makes of its
+// parents. Then, in one transaction, the content and versions are written,
+// and every head of the touched designs that no branch or tag reaches is
+// merged into the default branch (a design new to the store gets the
+// branch). A crash leaves all of it or none; a receive that finds heads
+// left diverged (by an older program, say) merges them too, so the same
+// batch received again settles the design. Known versions are no-ops.
+func (s *Store) Receive(b *Batch) (ReceiveResult, error) {
+	res, err := s.receive(b)
+	if err != nil {
+		return ReceiveResult{}, fmt.Errorf("receiving versions: %w", err)
+	}
+	return res, nil
+}
+
+func (s *Store) receive(b *Batch) (ReceiveResult, error) {
+	var res ReceiveResult
+	if b == nil {
+		return res, nil
+	}
+	if len(b.Versions) > MaxBatchVersions || len(b.Manifests)+len(b.Elements) > MaxBatchObjects {
+		return res, fmt.Errorf("%w: %d versions, %d objects", ErrTooLarge, len(b.Versions), len(b.Manifests)+len(b.Elements))
+	}
+	elements := make(map[models.Hash][]byte, len(b.Elements))
+	for _, e := range b.Elements {
+		elements[models.HashOf(e)] = e
+	}
+	manifests := make(map[models.Hash][]byte, len(b.Manifests))
+	for _, m := range b.Manifests {
+		manifests[models.HashOf(m)] = m
+	}
+
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	txn := s.mem.Txn(false)
+
+	// Verify each version on its own, dropping known ones.
+	waiting := map[models.ID]*models.Version{}
+	touched := map[models.ID]bool{}
+	for _, v := range b.Versions {
+		if v == nil {
+			return res, fmt.Errorf("%w: nil version", ErrInvalid)
+		}
+		if err := Verify(v); err != nil {
+			return res, err
+		}
+		if err := s.checkAuthor(v); err != nil {
+			return res, err
+		}
+		if err := checkName("design ID", string(v.Design)); err != nil {
+			return res, fmt.Errorf("version %s: %w", short(v.ID), err)
+		}
+		touched[v.Design] = true
+		if _, err := s.version(txn, v.ID); err == nil {
+			res.Known++
+			continue
+		}
+		waiting[v.ID] = cloneVersion(v)
+	}
+
+	// Order parents first; every parent must be known or in the batch.
+	var order []*models.Version
+	placed := map[models.ID]*models.Version{}
+	lookup := func(id models.ID) *models.Version {
+		if v, ok := placed[id]; ok {
+			return v
+		}
+		if v, err := s.version(txn, id); err == nil {
+			return v
+		}
+		return nil
+	}
+	for len(waiting) > 0 {
+		progress := false
+		for _, id := range slices.Sorted(maps.Keys(waiting)) {
+			v := waiting[id]
+			ready := true
+			for _, p := range v.Parents {
+				pv := lookup(p)
+				if pv == nil {
+					ready = false
+					break
+				}
+				if pv.Design != v.Design {
+					return res, fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(id), short(p))
+				}
+			}
+			if ready {
+				order = append(order, v)
+				placed[id] = v
+				delete(waiting, id)
+				progress = true
+			}
+		}
+		if !progress {
+			for _, id := range slices.Sorted(maps.Keys(waiting)) {
+				for _, p := range waiting[id].Parents {
+					if lookup(p) == nil {
+						return res, fmt.Errorf("version %s: %w %s", short(id), ErrUnknownParent, short(p))
+					}
+				}
+			}
+		}
+	}
+
+	// Content: every manifest and element must be in the batch or the
+	// file, and what a signed version holds must be a valid design.
+	usedM := map[models.Hash][]byte{}
+	usedE := map[models.Hash][]byte{}
+	validated := map[models.Hash]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
+		for _, v := range order {
+			raw, inBatch := manifests[v.Root]
+			if !inBatch {
+				raw = mb.Get(v.Root[:])
+				if raw == nil {
+					return fmt.Errorf("%w: version %s: manifest %s missing", ErrCorrupt, short(v.ID), shortHash(v.Root))
+				}
+			}
+			m, err := decodeManifest(raw, v.Root)
+			if err != nil {
+				return fmt.Errorf("version %s: %w", short(v.ID), err)
+			}
+			if inBatch {
+				usedM[v.Root] = raw
+			}
+			check := s.opts.Validate != nil && !IsMerge(v) && !validated[v.Root]
+			var snap models.Snapshot
+			if check {
+				snap = make(models.Snapshot, len(m))
+			}
+			for id, h := range m {
+				eraw, ok := elements[h]
+				if ok {
+					usedE[h] = eraw
+				} else if eraw = eb.Get(h[:]); eraw == nil {
+					return fmt.Errorf("%w: version %s: element %s missing", ErrCorrupt, short(v.ID), id)
+				}
+				el, err := decodeElement(id, eraw, h)
+				if err != nil {
+					return fmt.Errorf("version %s: %w", short(v.ID), err)
+				}
+				if check {
+					snap[id] = el
+				}
+			}
+			if check {
+				if err := s.opts.Validate(v.Design, snap); err != nil {
+					return fmt.Errorf("version %s by %s: %w: %w", short(v.ID), authorName(v), ErrInvalid, err)
+				}
+				validated[v.Root] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+
+	_, err = s.update(func(p *pending) error {
+		mb, eb := p.tx.Bucket(bucketManifests), p.tx.Bucket(bucketElements)
+		for _, h := range slices.SortedFunc(maps.Keys(usedE), compareHash) {
+			if eb.Get(h[:]) == nil {
+				if err := eb.Put(bytesOf(h), usedE[h]); err != nil {
+					return fmt.Errorf("writing element: %w", err)
+				}
+			}
+		}
+		for _, h := range slices.SortedFunc(maps.Keys(usedM), compareHash) {
+			if mb.Get(h[:]) == nil {
+				if err := mb.Put(bytesOf(h), usedM[h]); err != nil {
+					return fmt.Errorf("writing manifest: %w", err)
+				}
+			}
+		}
+		for _, v := range order {
+			if IsMerge(v) {
+				// Content of a merge is not the sender's to choose: it
+				// must be what this store's merge of the parents makes.
+				recs, err := p.checkMerge(v)
+				if err != nil {
+					return err
+				}
+				for _, rec := range recs {
+					if err := p.addConflict(rec); err != nil {
+						return err
+					}
+				}
+			}
+			if err := p.addVersion(v); err != nil {
+				return err
+			}
+			s.clock.Observe(v.Time)
+		}
+		for _, d := range slices.Sorted(maps.Keys(touched)) {
+			n, recs, err := p.settle(d)
+			if err != nil {
+				return fmt.Errorf("merging the heads of %s: %w", d, err)
+			}
+			res.Merged += n
+			for _, r := range recs {
+				res.Conflicts = append(res.Conflicts, *r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ReceiveResult{}, err
+	}
+	for _, v := range order {
+		res.Added = append(res.Added, v.ID)
+	}
+	res.Designs = slices.Sorted(maps.Keys(touched))
+	return res, nil
+}
+
+func compareHash(a, b models.Hash) int { return bytes.Compare(a[:], b[:]) }
+
+func authorName(v *models.Version) string {
+	switch {
+	case IsMerge(v):
+		return "(merge)"
+	case IsRoot(v):
+		return "(sample)"
+	case v.Author.Name != "":
+		return fmt.Sprintf("%q", v.Author.Name)
+	}
+	return v.Author.PeerID
+}
+
+// pending is what one write transaction adds. The steps of a receive
+// (received versions, then the merges of the designs' heads) see each
+// other through it before the memdb index is updated at the end.
+type pending struct {
+	s         *Store
+	tx        *bolt.Tx
+	txn       *memdb.Txn // the index as it was when the write began
+	versions  map[models.ID]*models.Version
+	order     []*models.Version
+	children  map[models.ID]bool // parents of pending versions
+	refs      map[string]*Ref
+	conflicts []*ConflictRecord
+	confKeys  map[string]bool
+	designs   map[models.ID]bool
+	names     map[models.ID]string
+	events    []Event
+}
+
+// update runs fn in one fsync'd bbolt transaction with a fresh pending
+// set, then indexes what it added in memdb and notifies watchers. The
+// caller holds s.wmu.
+func (s *Store) update(fn func(p *pending) error) (*pending, error) {
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	var p *pending
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		p = &pending{s: s, tx: tx, txn: s.mem.Txn(false), versions: map[models.ID]*models.Version{},
+			children: map[models.ID]bool{}, refs: map[string]*Ref{}, confKeys: map[string]bool{},
+			designs: map[models.ID]bool{}, names: map[models.ID]string{}}
+		if err := fn(p); err != nil {
+			return err
+		}
+		return p.writeDesigns()
+	})
+	if err != nil {
+		return nil, err
+	}
+	txn := s.mem.Txn(true)
+	defer txn.Abort()
+	index := func() error {
+		for _, v := range p.order {
+			if err := txn.Insert(tableVersions, v); err != nil {
+				return err
+			}
+		}
+		for _, rec := range p.conflicts {
+			if err := txn.Insert(tableConflicts, rec); err != nil {
+				return err
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(p.refs)) {
+			if err := txn.Insert(tableRefs, p.refs[k]); err != nil {
+				return err
+			}
+		}
+		for d, name := range p.names {
+			if err := refreshDesign(txn, d, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := index(); err != nil {
+		return nil, fmt.Errorf("indexing (reopen the store): %w", err)
+	}
+	txn.Commit()
+	s.notify(p.events...)
+	return p, nil
+}
+
+func (p *pending) get(id models.ID) (*models.Version, error) {
+	if v, ok := p.versions[id]; ok {
+		return v, nil
+	}
+	return p.s.version(p.txn, id)
+}
+
+func (p *pending) has(id models.ID) bool {
+	_, err := p.get(id)
+	return err == nil
+}
+
+func (p *pending) addVersion(v *models.Version) error {
+	if p.has(v.ID) {
+		return nil
+	}
+	if err := writeVersion(p.tx, v); err != nil {
+		return err
+	}
+	p.versions[v.ID] = v
+	p.order = append(p.order, v)
+	for _, par := range v.Parents {
+		p.children[par] = true
+	}
+	p.designs[v.Design] = true
+	p.events = append(p.events, Event{Kind: EventVersions, Design: v.Design}, Event{Kind: EventDesigns, Design: v.Design})
+	return nil
+}
+
+func (p *pending) ref(design models.ID, kind RefKind, name string) (*Ref, bool) {
+	key := refKey(design, kind, name)
+	if r, ok := p.refs[key]; ok {
+		return r, true
+	}
+	o, err := p.txn.First(tableRefs, indexID, key)
+	if err != nil || o == nil {
+		return nil, false
+	}
+	return o.(*Ref), true
+}
+
+func (p *pending) setRef(r *Ref) error {
+	if err := writeRef(p.tx, r); err != nil {
+		return err
+	}
+	p.refs[r.Key] = r
+	p.events = append(p.events, Event{Kind: EventRefs, Design: r.Design})
+	return nil
+}
+
+// designRefs lists every branch and tag of design, pending ones included.
+func (p *pending) designRefs(design models.ID) []*Ref {
+	byKey := map[string]*Ref{}
+	if it, err := p.txn.Get(tableRefs, indexDesign, string(design)); err == nil {
+		for o := it.Next(); o != nil; o = it.Next() {
+			r := o.(*Ref)
+			byKey[r.Key] = r
+		}
+	}
+	for k, r := range p.refs {
+		if r.Design == design {
+			byKey[k] = r
+		}
+	}
+	out := make([]*Ref, 0, len(byKey))
+	for _, k := range slices.Sorted(maps.Keys(byKey)) {
+		out = append(out, byKey[k])
+	}
+	return out
+}
+
+// heads lists design's versions that no version (stored or pending) has
+// as parent, newest first.
+func (p *pending) heads(design models.ID) []*models.Version {
+	var out []*models.Version
+	if it, err := p.txn.GetReverse(tableVersions, indexDesignTime+"_prefix", string(design)); err == nil {
+		for o := it.Next(); o != nil; o = it.Next() {
+			v := o.(*models.Version)
+			if p.children[v.ID] {
+				continue
+			}
+			if c, err := p.txn.First(tableVersions, indexParents, string(v.ID)); err == nil && c == nil {
+				out = append(out, v)
+			}
+		}
+	}
+	for _, v := range p.order {
+		if v.Design == design && !p.children[v.ID] {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b *models.Version) int { return compareVersions(b, a) })
+	return out
+}
+
+func (p *pending) addConflict(rec *ConflictRecord) error {
+	if p.confKeys[rec.Key] {
+		return nil
+	}
+	if o, err := p.txn.First(tableConflicts, indexID, rec.Key); err == nil && o != nil {
+		return nil // recorded when this merge was first made
+	}
+	if err := writeConflict(p.tx, rec); err != nil {
+		return err
+	}
+	p.confKeys[rec.Key] = true
+	p.conflicts = append(p.conflicts, rec)
+	p.events = append(p.events, Event{Kind: EventConflicts, Design: rec.Design})
+	return nil
+}
+
+// writeDesigns writes the list entry of every design that got versions,
+// named after its newest version.
+func (p *pending) writeDesigns() error {
+	for _, d := range slices.Sorted(maps.Keys(p.designs)) {
+		newest := newestOf(p.order, d)
+		if info, ok := p.s.designInfo(p.txn, d); ok {
+			if cur, err := p.s.version(p.txn, info.Latest); err == nil && compareVersions(newest, cur) < 0 {
+				p.names[d] = info.Name
+				if err := writeDesign(p.tx, d, info.Name); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		name, err := nameAt(p.tx, newest.Root)
+		if err != nil {
+			return fmt.Errorf("design %s: %w", d, err)
+		}
+		p.names[d] = name
+		if err := writeDesign(p.tx, d, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nameAt reads the design name from the meta element of the snapshot at
+// root, through tx.
+func nameAt(tx *bolt.Tx, root models.Hash) (string, error) {
+	m, err := decodeManifest(tx.Bucket(bucketManifests).Get(root[:]), root)
+	if err != nil {
+		return "", err
+	}
+	h, ok := m[models.MetaID]
+	if !ok {
+		return "", nil
+	}
+	el, err := decodeElement(models.MetaID, tx.Bucket(bucketElements).Get(h[:]), h)
+	if err != nil {
+		return "", err
+	}
+	return designName(models.Snapshot{models.MetaID: el}), nil
+}
+
+// mergeVersion is the merge version of a and b (a.ID < b.ID) with content
+// root: sorted parents, no author, the later time, the fixed message.
+func mergeVersion(design models.ID, a, b *models.Version, root models.Hash) *models.Version {
+	mv := &models.Version{Design: design, Parents: []models.ID{a.ID, b.ID}, Time: a.Time, Message: MergeMessage, Root: root}
+	if a.Time.Less(b.Time) {
+		mv.Time = b.Time
+	}
+	mv.ID = ComputeID(mv)
+	return mv
+}
+
+// derive merges a and b (ordered by ID) over their deterministic base and
+// writes the merged content, returning the merge version and its
+// conflicts (keyed to it).
+func (p *pending) derive(design models.ID, a, b *models.Version) (*models.Version, []*ConflictRecord, error) {
+	if b.ID < a.ID {
+		a, b = b, a
+	}
+	base, err := mergeBaseOrEmpty(p.get, a.ID, b.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	merged, conflicts, err := mergeContentTx(p.tx, p.get, base, a, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	es, err := encodeSnapshot(merged)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := writeContent(p.tx, es); err != nil {
+		return nil, nil, err
+	}
+	mv := mergeVersion(design, a, b, es.root)
+	recs := make([]*ConflictRecord, 0, len(conflicts))
+	for _, c := range conflicts {
+		c.Design, c.Merge = design, mv.ID
+		rec := &ConflictRecord{Conflict: c}
+		rec.Key = conflictKey(&rec.Conflict)
+		recs = append(recs, rec)
+	}
+	return mv, recs, nil
+}
+
+// checkMerge verifies a received merge version: two parents, and exactly
+// the version this store's merge of them makes. It returns the merge's
+// conflicts, so the designer can review them here too.
+func (p *pending) checkMerge(mv *models.Version) ([]*ConflictRecord, error) {
+	if len(mv.Parents) != 2 {
+		return nil, fmt.Errorf("%w: merge version %s has %d parents", ErrBadMerge, short(mv.ID), len(mv.Parents))
+	}
+	a, err := p.get(mv.Parents[0])
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.get(mv.Parents[1])
+	if err != nil {
+		return nil, err
+	}
+	want, recs, err := p.derive(mv.Design, a, b)
+	if err != nil {
+		return nil, fmt.Errorf("merge version %s: %w", short(mv.ID), err)
+	}
+	if want.ID != mv.ID {
+		return nil, fmt.Errorf("%w: version %s is not the merge of %s and %s (that is %s)",
+			ErrBadMerge, short(mv.ID), short(a.ID), short(b.ID), short(want.ID))
+	}
+	return recs, nil
+}
+
+// mergeInto merges version other into branch of design: nothing if the
+// branch already holds it, a fast-forward if the branch head is an
+// ancestor of it, else a merge version. A missing branch is created at
+// other. It returns the branch's new head, whether the branch moved, and
+// the conflicts of a new merge.
+func (p *pending) mergeInto(design models.ID, branch string, other *models.Version) (*models.Version, bool, []*ConflictRecord, error) {
+	ref := &Ref{Key: refKey(design, RefBranch, branch), Design: design, Kind: RefBranch, Name: branch}
+	cur, ok := p.ref(design, RefBranch, branch)
+	if !ok {
+		ref.Version = other.ID
+		return other, true, nil, p.setRef(ref)
+	}
+	head, err := p.get(cur.Version)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	ancHead, err := ancestorsOf(p.get, head.ID)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if _, ok := ancHead[other.ID]; ok {
+		return head, false, nil, nil
+	}
+	ancOther, err := ancestorsOf(p.get, other.ID)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if _, ok := ancOther[head.ID]; ok {
+		ref.Version = other.ID
+		return other, true, nil, p.setRef(ref)
+	}
+	mv, recs, err := p.derive(design, head, other)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if known, err := p.get(mv.ID); err == nil {
+		mv = known
+	} else if err := p.addVersion(mv); err != nil {
+		return nil, false, nil, err
+	}
+	var added []*ConflictRecord
+	for _, rec := range recs {
+		before := len(p.conflicts)
+		if err := p.addConflict(rec); err != nil {
+			return nil, false, nil, err
+		}
+		if len(p.conflicts) > before {
+			added = append(added, rec)
+		}
+	}
+	ref.Version = mv.ID
+	return mv, true, added, p.setRef(ref)
+}
+
+// settle merges into the default branch every head of design that no
+// branch or tag reaches: versions that came from elsewhere and are not
+// yet part of the studio's line. A design without a default branch gets
+// it at its newest such head. Heads are merged in ID order, so every
+// store settling the same versions makes the same merges.
+func (p *pending) settle(design models.ID) (int, []*ConflictRecord, error) {
+	reached := map[models.ID]bool{}
+	for _, r := range p.designRefs(design) {
+		if reached[r.Version] {
+			continue
+		}
+		anc, err := ancestorsOf(p.get, r.Version)
+		if err != nil {
+			return 0, nil, err
+		}
+		for id := range anc {
+			reached[id] = true
+		}
+	}
+	var orphans []*models.Version
+	for _, h := range p.heads(design) {
+		if !reached[h.ID] {
+			orphans = append(orphans, h)
+		}
+	}
+	if len(orphans) == 0 {
+		return 0, nil, nil
+	}
+	merged := 0
+	if _, ok := p.ref(design, RefBranch, DefaultBranch); !ok {
+		// newest first: the newest head starts the branch
+		if _, _, _, err := p.mergeInto(design, DefaultBranch, orphans[0]); err != nil {
+			return 0, nil, err
+		}
+		orphans = orphans[1:]
+	}
+	slices.SortFunc(orphans, func(a, b *models.Version) int { return cmp.Compare(a.ID, b.ID) })
+	var conflicts []*ConflictRecord
+	for _, h := range orphans {
+		_, moved, recs, err := p.mergeInto(design, DefaultBranch, h)
+		if err != nil {
+			return 0, nil, err
+		}
+		if moved {
+			merged++
+		}
+		conflicts = append(conflicts, recs...)
+	}
+	return merged, conflicts, nil
+}
+
+// newestOf is the newest version of design d in vs.
+func newestOf(vs []*models.Version, d models.ID) *models.Version {
+	var best *models.Version
+	for _, v := range vs {
+		if v.Design == d && (best == nil || compareVersions(best, v) < 0) {
+			best = v
+		}
+	}
+	return best
+}
