@@ -197,6 +197,8 @@ type LastGeometry struct {
 	widthX              []float64
 	widthMed, widthLat  []float64
 	heelR               float64
+	// topMed, topLat tabulate the top outline's edges (see topEdges).
+	topMed, topLat []float64
 	backRight           []Cubic
 	ballHeight, maxHigh float64
 }
@@ -565,6 +567,7 @@ func NewLastGeometry(l models.Last) (*LastGeometry, error) {
 		g.widthMed = append(g.widthMed, st.med+3*scale)
 		g.widthLat = append(g.widthLat, st.lat+3*scale)
 	}
+	g.tabulateTop()
 
 	// Back view of the heel part of the last, lateral to +x.
 	g.heelR = hw + 2*scale
@@ -780,13 +783,81 @@ func (g *LastGeometry) ToTop(p Point, medial bool) Point {
 }
 
 func (g *LastGeometry) topAt(s, w float64, off Point, medial bool) Point {
-	side := add(g.lat.at(s, w), Point{X: off.X})
-	frac := side.X / g.Last.StickLength
-	ww := math.Max(0, math.Min(1, w))
+	// The side profile's back curve bulges a few millimetres behind the
+	// heel point, where the top outline starts: the back seam is seen at
+	// the heel point. Only a point off the form lands off the outline, by
+	// its offset.
+	x := math.Max(0, math.Min(g.Last.StickLength, g.lat.at(s, w).X)) + off.X
+	// Between the outline's edge (featherline, w = 0) and the centre
+	// between the two edges (top line, w = 1), foreshortened: every point
+	// on the form lands inside the outline the view draws.
+	med, lat := g.topEdges(x)
+	c := (med + lat) / 2
+	e := lat
 	if medial {
-		return models.Pt(side.X, interp(g.widthX, g.widthMed, frac)*math.Cos(ww*math.Pi/2))
+		e = med
 	}
-	return models.Pt(side.X, -interp(g.widthX, g.widthLat, frac)*math.Cos(ww*math.Pi/2))
+	ww := math.Max(0, math.Min(1, w))
+	return models.Pt(x, c+(e-c)*math.Cos(ww*math.Pi/2))
+}
+
+// topEdgeSamples is how many stations along the stick length tabulate the
+// top outline's two edges.
+const topEdgeSamples = 512
+
+// tabulateTop samples the top view outline's medial (+y) and lateral (−y)
+// edges at evenly spaced x, so [LastGeometry.topEdges] reads the very
+// outline the view draws.
+func (g *LastGeometry) tabulateTop() {
+	L := g.Last.StickLength
+	ring := FlattenPath(g.Top, 0.05)
+	n := topEdgeSamples
+	g.topMed = make([]float64, n+1)
+	g.topLat = make([]float64, n+1)
+	for i := range g.topMed {
+		g.topMed[i], g.topLat[i] = math.Inf(-1), math.Inf(1)
+	}
+	for k := range ring {
+		a, b := ring[k], ring[(k+1)%len(ring)]
+		if a.X > b.X {
+			a, b = b, a
+		}
+		i0 := max(0, int(math.Ceil(a.X/L*float64(n))))
+		i1 := min(n, int(math.Floor(b.X/L*float64(n))))
+		for i := i0; i <= i1; i++ {
+			x := float64(i) / float64(n) * L
+			y := a.Y
+			if b.X > a.X {
+				y = a.Y + (b.Y-a.Y)*(x-a.X)/(b.X-a.X)
+			}
+			g.topMed[i] = math.Max(g.topMed[i], y)
+			g.topLat[i] = math.Min(g.topLat[i], y)
+		}
+	}
+	for i := range g.topMed {
+		if math.IsInf(g.topMed[i], 0) || math.IsInf(g.topLat[i], 0) {
+			g.topMed[i], g.topLat[i] = 0, 0
+		}
+	}
+}
+
+// topEdges is the y of the top outline's medial and lateral edges at x
+// (both the tip's y beyond the toe, 0 behind the heel).
+func (g *LastGeometry) topEdges(x float64) (med, lat float64) {
+	n := len(g.topMed) - 1
+	if n < 1 {
+		return 0, 0
+	}
+	f := x / g.Last.StickLength * float64(n)
+	switch {
+	case f <= 0:
+		return g.topMed[0], g.topLat[0]
+	case f >= float64(n):
+		return g.topMed[n], g.topLat[n]
+	}
+	i := int(f)
+	t := f - float64(i)
+	return g.topMed[i] + (g.topMed[i+1]-g.topMed[i])*t, g.topLat[i] + (g.topLat[i+1]-g.topLat[i])*t
 }
 
 // ToBack maps a mean form point onto the back view: the distance from the
@@ -804,11 +875,15 @@ func (g *LastGeometry) backAt(p Point, s, w float64, medial bool) (q Point, ok b
 	ang := d / g.heelR
 	ok = ang <= math.Pi/2
 	ang = math.Min(ang, math.Pi/2)
-	x := g.backHalfWidth(side.Y) * math.Sin(ang)
+	// The featherline drops towards the shank in front of the seat; seen
+	// from behind, that part is hidden by the heel, so it is drawn on the
+	// seat's edge rather than below the last.
+	y := math.Max(side.Y, g.Last.HeelHeight)
+	x := g.backHalfWidth(y) * math.Sin(ang)
 	if medial {
 		x = -x
 	}
-	return models.Pt(x, side.Y), ok
+	return models.Pt(x, y), ok
 }
 
 // backHalfWidth is the half width of the back view outline at height y.
