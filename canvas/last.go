@@ -194,11 +194,11 @@ type LastGeometry struct {
 	mf, lat, med patch
 	// halfWidth samples the top view's half width along x (fraction of
 	// stick length), medial and lateral.
-	widthX              []float64
-	widthMed, widthLat  []float64
-	heelR               float64
+	widthX             []float64
+	widthMed, widthLat []float64
+	heelR              float64
 	// topMed, topLat tabulate the top outline's edges (see topEdges).
-	topMed, topLat []float64
+	topMed, topLat      []float64
 	backRight           []Cubic
 	ballHeight, maxHigh float64
 }
