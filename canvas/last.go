@@ -192,11 +192,7 @@ type LastGeometry struct {
 	ProfilePoints map[string]Point
 
 	mf, lat, med patch
-	// halfWidth samples the top view's half width along x (fraction of
-	// stick length), medial and lateral.
-	widthX             []float64
-	widthMed, widthLat []float64
-	heelR              float64
+	heelR        float64
 	// topMed, topLat tabulate the top outline's edges (see topEdges).
 	topMed, topLat      []float64
 	backRight           []Cubic
@@ -562,11 +558,6 @@ func NewLastGeometry(l models.Last) (*LastGeometry, error) {
 	}
 	g.Bottom = planPath(B, 0)
 	g.Top = planPath(L, 3*scale)
-	for _, st := range plan {
-		g.widthX = append(g.widthX, st.frac)
-		g.widthMed = append(g.widthMed, st.med+3*scale)
-		g.widthLat = append(g.widthLat, st.lat+3*scale)
-	}
 	g.tabulateTop()
 
 	// Back view of the heel part of the last, lateral to +x.
@@ -744,34 +735,6 @@ func (c *Cursor) Back(p Point, medial bool) (Point, bool) {
 func (g *LastGeometry) ToMedial(p Point) Point {
 	s, w, off := g.meanFormParams(p)
 	return add(g.med.at(s, w), off)
-}
-
-// interp interpolates the station table (xs ascending) smoothly: a cubic
-// Hermite spline with Catmull-Rom slopes, rounding off to zero like a heel
-// before the first station and like a toe after the last.
-func interp(xs, ys []float64, x float64) float64 {
-	n := len(xs)
-	if x <= xs[0] {
-		f := math.Max(0, x/xs[0])
-		return ys[0] * math.Sqrt(f*(2-f))
-	}
-	if x >= xs[n-1] {
-		f := math.Min(1, (x-xs[n-1])/(1-xs[n-1]))
-		return ys[n-1] * math.Sqrt(math.Max(0, 1-f*f))
-	}
-	slope := func(i int) float64 {
-		a, b := max(i-1, 0), min(i+1, n-1)
-		return (ys[b] - ys[a]) / (xs[b] - xs[a])
-	}
-	for i := 1; i < n; i++ {
-		if x <= xs[i] {
-			h := xs[i] - xs[i-1]
-			t := (x - xs[i-1]) / h
-			t2, t3 := t*t, t*t*t
-			return (2*t3-3*t2+1)*ys[i-1] + (t3-2*t2+t)*h*slope(i-1) + (-2*t3+3*t2)*ys[i] + (t3-t2)*h*slope(i)
-		}
-	}
-	return ys[n-1]
 }
 
 // ToTop maps a mean form point onto the top view, on the medial half when
