@@ -364,13 +364,32 @@ func offsetTagged(poly []Point, dists []float64, opt OffsetOptions) ([]Point, []
 			if opt.Join == JoinMiter && math.Abs(den) > 1e-12 {
 				s := cross(sub(cur.a, prev.a), q) / den
 				m := add(prev.a, mul(r, s))
-				if dist(m, v) <= limit*math.Max(math.Abs(dPrev), math.Abs(dCur)) {
+				// Where the distances differ, each offset line may run on
+				// past the corner only as far as the other edge's own
+				// allowance (times the limit): else the edge with the
+				// smaller allowance is drawn out into a tail (a raw edge
+				// meeting a lasting edge at a sharp corner ran on for
+				// 30 mm) and the corner is squared off instead.
+				dirPrev, dirCur := unit(r), unit(q)
+				extPrev := dot(sub(m, prev.b), dirPrev)
+				extCur := dot(sub(cur.a, m), dirCur)
+				if dist(m, v) <= limit*math.Max(math.Abs(dPrev), math.Abs(dCur)) &&
+					extPrev <= limit*math.Abs(dCur)+1e-9 && extCur <= limit*math.Abs(dPrev)+1e-9 {
 					push(m, tagPrev)
 					continue
 				}
 			}
 			push(prev.b, tagPrev)
 			push(cur.a, tagCur)
+		}
+	}
+	for _, d := range ds {
+		if d != ds[0] {
+			// Only where distances differ can offset lines cross behind
+			// points already placed (see dropBacktracks); with one
+			// distance, loop removal cuts every overlap exactly.
+			raw, tags = dropBacktracks(raw, tags)
+			break
 		}
 	}
 	res, rtags := removeLoops(raw, tags, ring, ds, src)
@@ -452,6 +471,32 @@ func removeLoops(raw []Point, tags []int, ring []Point, ds []float64, src []int)
 			out = append(out, p)
 			otags = append(otags, tags[idx])
 		}
+	}
+	return out, otags
+}
+
+// dropBacktracks removes the points where the raw offset ring doubles back
+// on itself (a turn within 10° of a full reversal). Where edges with
+// different distances meet, the crossing of their offset lines can lie
+// behind points already placed on one of them; the ring then runs out and
+// straight back along the same line, a needle that loop removal cannot see
+// because the two stretches overlap instead of crossing.
+func dropBacktracks(raw []Point, tags []int) ([]Point, []int) {
+	const sinTol = 0.1736 // sin 10°
+	out := make([]Point, 0, len(raw))
+	otags := make([]int, 0, len(raw))
+	for i, p := range raw {
+		for len(out) >= 2 {
+			a, b := out[len(out)-2], out[len(out)-1]
+			u, v := sub(b, a), sub(p, b)
+			lu, lv := norm(u), norm(v)
+			if lu == 0 || lv == 0 || dot(u, v) >= 0 || math.Abs(cross(u, v)) > sinTol*lu*lv {
+				break
+			}
+			out, otags = out[:len(out)-1], otags[:len(otags)-1]
+		}
+		out = append(out, p)
+		otags = append(otags, tags[i])
 	}
 	return out, otags
 }

@@ -178,7 +178,19 @@ func part(m models.ID, colour, hex string) models.ColourwayPart {
 
 // Derby is a men's plain-toe-cap derby (blucher) on a round-toe last, CN
 // 255 base, EU 39-45, cemented.
-func Derby() *models.Design {
+func Derby() *models.Design { return DerbyOn(DerbyLast()) }
+
+// DerbyLast is the derby's last, WZ-M-2601.
+func DerbyLast() models.Last {
+	return models.Last{Ref: "WZ-M-2601", BottomLength: 270, StickLength: 262, BallGirth: 240, BallWidth: 92,
+		WaistGirth: 232, InstepGirth: 246, HeelGirth: 335, HeelWidth: 62, HeelHeight: 25, ToeSpring: 14,
+		BackHeight: 62, ToeShape: models.ToeRound, WidthFitting: 3}
+}
+
+// DerbyOn is the derby drawn on another last: the same style lines and
+// pieces placed by the same fractions of that last's mean form. Tests
+// use it to check the pattern code on many lasts.
+func DerbyOn(last models.Last) *models.Design {
 	meta := models.Meta{
 		Name: "Wenzhou Derby", NameZH: "温州德比鞋", StyleNo: "CW-D-2601", Season: "AW26",
 		Category: "derby", Gender: models.Men, Construction: models.Cemented,
@@ -190,9 +202,6 @@ func Derby() *models.Design {
 	workshop(&meta, 8)
 	// EU 39-45 as CN foot lengths (legacy table: CN = 5·(EU + 10)).
 	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{245, 250, 255, 260, 265, 270, 275}, []int{1, 1, 2, 3, 2, 2, 1})
-	last := models.Last{Ref: "WZ-M-2601", BottomLength: 270, StickLength: 262, BallGirth: 240, BallWidth: 92,
-		WaistGirth: 232, InstepGirth: 246, HeelGirth: 335, HeelWidth: 62, HeelHeight: 25, ToeSpring: 14,
-		BackHeight: 62, ToeShape: models.ToeRound, WidthFitting: 3}
 	b := newBuilder(DerbyID, meta, last)
 	if b.g == nil {
 		return b.d
@@ -333,7 +342,17 @@ func Derby() *models.Design {
 }
 
 // Pump is a women's court shoe on a pointed 75 mm heel last, CN 235 base.
-func Pump() *models.Design {
+func Pump() *models.Design { return PumpOn(PumpLast()) }
+
+// PumpLast is the pump's last, WZ-W-75P.
+func PumpLast() models.Last {
+	return models.Last{Ref: "WZ-W-75P", BottomLength: 247, StickLength: 222, BallGirth: 216, BallWidth: 80,
+		WaistGirth: 210, InstepGirth: 220, HeelGirth: 300, HeelWidth: 54, HeelHeight: 75, ToeSpring: 9,
+		BackHeight: 50, ToeShape: models.ToePointed, WidthFitting: 2}
+}
+
+// PumpOn is the pump drawn on another last (see [DerbyOn]).
+func PumpOn(last models.Last) *models.Design {
 	meta := models.Meta{
 		Name: "Lucheng Pump 75", NameZH: "鹿城高跟单鞋", StyleNo: "CW-P-2602", Season: "SS27",
 		Category: "pump", Gender: models.Women, Construction: models.Cemented,
@@ -344,9 +363,6 @@ func Pump() *models.Design {
 	workshop(&meta, 10)
 	meta.LastingAllowance = 15
 	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{220, 225, 230, 235, 240, 245, 250}, []int{1, 2, 2, 3, 2, 1, 1})
-	last := models.Last{Ref: "WZ-W-75P", BottomLength: 247, StickLength: 222, BallGirth: 216, BallWidth: 80,
-		WaistGirth: 210, InstepGirth: 220, HeelGirth: 300, HeelWidth: 54, HeelHeight: 75, ToeSpring: 9,
-		BackHeight: 50, ToeShape: models.ToePointed, WidthFitting: 2}
 	b := newBuilder(PumpID, meta, last)
 	if b.g == nil {
 		return b.d
@@ -452,7 +468,17 @@ func Pump() *models.Design {
 }
 
 // Sneaker is a unisex low-top lace-up sneaker, CN 260 base, cup-sole.
-func Sneaker() *models.Design {
+func Sneaker() *models.Design { return SneakerOn(SneakerLast()) }
+
+// SneakerLast is the sneaker's last, WZ-U-RUN.
+func SneakerLast() models.Last {
+	return models.Last{Ref: "WZ-U-RUN", BottomLength: 275, StickLength: 268, BallGirth: 246, BallWidth: 96,
+		WaistGirth: 238, InstepGirth: 252, HeelGirth: 342, HeelWidth: 66, HeelHeight: 18, ToeSpring: 16,
+		BackHeight: 68, ToeShape: models.ToeRound, WidthFitting: 4}
+}
+
+// SneakerOn is the sneaker drawn on another last (see [DerbyOn]).
+func SneakerOn(last models.Last) *models.Design {
 	meta := models.Meta{
 		Name: "Oujiang Runner", NameZH: "瓯江运动鞋", StyleNo: "CW-S-2603", Season: "SS27",
 		Category: "sneaker", Gender: models.Unisex, Construction: models.Cemented,
@@ -463,9 +489,6 @@ func Sneaker() *models.Design {
 	workshop(&meta, 7)
 	meta.LastingAllowance = 18
 	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{230, 240, 250, 260, 270, 280, 290}, []int{1, 2, 2, 3, 2, 1, 1})
-	last := models.Last{Ref: "WZ-U-RUN", BottomLength: 275, StickLength: 268, BallGirth: 246, BallWidth: 96,
-		WaistGirth: 238, InstepGirth: 252, HeelGirth: 342, HeelWidth: 66, HeelHeight: 18, ToeSpring: 16,
-		BackHeight: 68, ToeShape: models.ToeRound, WidthFitting: 4}
 	b := newBuilder(SneakerID, meta, last)
 	if b.g == nil {
 		return b.d
