@@ -250,3 +250,48 @@ func TestLogCutsAtCharacters(t *testing.T) {
 		t.Fatalf("long message not marked as cut:\n%s", out)
 	}
 }
+
+// Fault 5, what to do: a damaged studio is reported with advice and
+// unchanged, and salvage copies every intact version into a new studio.
+func TestDamagedStudioSalvage(t *testing.T) {
+	dir := t.TempDir()
+	for _, season := range []string{"SS27", "AW27", "SS28"} {
+		if _, err := run(t, dir, "edit", "--design", derby, "--set", "meta.season="+season, "-m", "season "+season); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, store.FileName)
+	data, _ := os.ReadFile(db)
+	// Every copy (bbolt leaves old ones in free pages): the live one too.
+	if !bytes.Contains(data, []byte("season AW27")) {
+		t.Fatal("message not found in the file")
+	}
+	data = bytes.ReplaceAll(data, []byte("season AW27"), []byte("Season AW27"))
+	os.WriteFile(db, data, 0o600)
+	damaged := sum(t, db)
+	_, err := run(t, dir, "log", "--design", derby)
+	if err == nil || !strings.Contains(err.Error(), "was not changed") || !strings.Contains(err.Error(), "salvage") {
+		t.Fatalf("damaged studio: %v", err)
+	}
+	if sum(t, db) != damaged {
+		t.Fatal("a failed open changed the damaged file")
+	}
+	dst := filepath.Join(t.TempDir(), "new")
+	out, err := run(t, dir, "salvage", "-o", dst)
+	if err != nil {
+		t.Fatalf("salvage: %v %s", err, out)
+	}
+	if !strings.Contains(out, "2 versions lost") {
+		t.Fatalf("salvage said:\n%s", out)
+	}
+	if sum(t, db) != damaged {
+		t.Fatal("salvage changed the damaged file")
+	}
+	// The version before the damage is there, and work continues.
+	if d := sampleHead(t, dst); d.Meta.Season != "SS27" {
+		t.Fatalf("salvaged head has season %q", d.Meta.Season)
+	}
+	if _, err := run(t, dst, "edit", "--design", derby, "--set", "meta.season=AW28"); err != nil {
+		t.Fatal(err)
+	}
+}
