@@ -177,7 +177,9 @@ func TestKilledFirstStartIsNeverEmpty(t *testing.T) {
 	full := time.Since(start)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 8))
 	created := 0
-	defer func() { t.Logf("a first start takes %v; %d of 12 kills came after the studio existed", full.Round(time.Millisecond), created) }()
+	defer func() {
+		t.Logf("a first start takes %v; %d of 12 kills came after the studio existed", full.Round(time.Millisecond), created)
+	}()
 	for round := range 12 {
 		dir := filepath.Join(t.TempDir(), fmt.Sprint(round))
 		killAfter(t, time.Duration(rng.Float64()*1.2*float64(full)), dir, "log", "--design", derby)
