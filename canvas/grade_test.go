@@ -97,8 +97,11 @@ func TestGradeProperties(t *testing.T) {
 		})
 	}
 	t.Run("check increments", func(t *testing.T) {
-		d := gradeTestDesign()        // EU, base CN 255 = EU 41
-		g, err := GradeDesign(d, 260) // EU 42
+		// One EU size is one Paris point of last: grading a foot
+		// 6.667 mm longer grows the last 6.667 mm, the ball girth 5 mm
+		// and the ball width 2 mm (DOMAIN.md's EU increments).
+		d := gradeTestDesign()
+		g, err := GradeDesign(d, 255+ParisPoint)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,6 +113,22 @@ func TestGradeProperties(t *testing.T) {
 		}
 		if dw := g.Last.BallWidth - d.Last.BallWidth; math.Abs(dw-2) > 1e-9 {
 			t.Fatalf("ball width step %v", dw)
+		}
+	})
+	t.Run("last grows with the foot in every system", func(t *testing.T) {
+		for _, sys := range SizeSystems {
+			d := gradeTestDesign()
+			d.Meta.SizeSystem = sys
+			g, err := GradeDesign(d, 285)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dl := g.Last.BottomLength - d.Last.BottomLength; math.Abs(dl-30) > 1e-9 {
+				t.Errorf("%s: a foot 30 mm longer grows the last %v mm", sys, dl)
+			}
+			if l := DesignLastLength(d, 285); math.Abs(l-g.Last.BottomLength) > 1e-9 {
+				t.Errorf("%s: DesignLastLength %v, graded last %v", sys, l, g.Last.BottomLength)
+			}
 		}
 	})
 	t.Run("bad target", func(t *testing.T) {

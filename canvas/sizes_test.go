@@ -20,11 +20,12 @@ func TestSizeCheckValues(t *testing.T) {
 		{"UK 8 last", LastLength, models.SizeUK, 8, 279.4},
 		{"US men 9 last", LastLength, models.SizeUSMen, 9, 279.4},
 		{"US women 10.5 last", LastLength, models.SizeUSWomen, 10.5, 279.4},
-		{"EU 42 foot (legacy CN)", FootLength, models.SizeEU, 42, 260},
-		{"EU 40 foot (legacy CN)", FootLength, models.SizeEU, 40, 250},
+		{"EU 42 foot", FootLength, models.SizeEU, 42, 280 - ToeRoom},
 		{"CN 250 foot", FootLength, models.SizeCN, 250, 250},
 		{"UK 8 foot", FootLength, models.SizeUK, 8, 279.4 - 2*Barleycorn},
-		{"CN 260 last via EU 42", LastLength, models.SizeCN, 260, 280},
+		{"UK of a 279.4 mm last", SizeFromLast, models.SizeUK, 279.4, 8},
+		{"US men of a 279.4 mm last", SizeFromLast, models.SizeUSMen, 279.4, 9},
+		{"EU of a 280 mm last", SizeFromLast, models.SizeEU, 280, 42},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -34,7 +35,13 @@ func TestSizeCheckValues(t *testing.T) {
 			}
 		})
 	}
+	if got := LegacyCNFromEU(42); got != 260 {
+		t.Errorf("legacy CN of EU 42 = %v, want 260", got)
+	}
 	t.Run("unknown system", func(t *testing.T) {
+		if _, err := LastLength(models.SizeCN, 260); err == nil {
+			t.Fatal("a CN size has no last length of its own: want an error")
+		}
 		if _, err := LastLength("XX", 1); err == nil {
 			t.Fatal("want an error")
 		}
@@ -90,8 +97,8 @@ func TestFormatSize(t *testing.T) {
 			}
 		})
 	}
-	if got := FormatFoot(models.SizeEU, 255); got != "EU 41" {
-		t.Fatalf("FormatFoot(EU, 255) = %q", got)
+	if got := FormatFoot(models.SizeEU, 263); got != "EU 42" {
+		t.Fatalf("FormatFoot(EU, 263) = %q", got)
 	}
 }
 
@@ -105,5 +112,36 @@ func TestFittings(t *testing.T) {
 	}
 	if _, err := FittingGirth(240, 0, 5); err == nil {
 		t.Fatal("want an error")
+	}
+}
+
+// Every system's number for a size comes from the same last length, so
+// the columns agree with each other and with DOMAIN.md's check values:
+// EU 42 (280.0 mm) sits with UK 8 and US men 9 (279.4 mm), at every size
+// (fault 5 of issue 10: EU 42 was paired with UK 7½ / US 8½, and the gap
+// grew with the size).
+func TestDesignSizeColumnsAgree(t *testing.T) {
+	d := &models.Design{Meta: models.Meta{BaseSize: 255, SizeSystem: models.SizeEU}, Last: models.Last{BottomLength: 270}}
+	// 280 mm last: foot 265.
+	for sys, want := range map[models.SizeSystem]float64{models.SizeEU: 42, models.SizeUK: 8, models.SizeUSMen: 9} {
+		if got, err := DesignSize(d, sys, 265); err != nil || got != want {
+			t.Errorf("%s of a 280 mm last = %v, %v; want %v", sys, got, err, want)
+		}
+	}
+	for foot := 200.0; foot <= 320; foot += 2.5 {
+		l := DesignLastLength(d, foot)
+		eu, _ := DesignSize(d, models.SizeEU, foot)
+		uk, _ := DesignSize(d, models.SizeUK, foot)
+		us, _ := DesignSize(d, models.SizeUSMen, foot)
+		// Each number is its system's nearest half size to the same L.
+		if math.Abs(ParisPoint*eu-l) > ParisPoint/4+1e-9 {
+			t.Errorf("foot %v: EU %v is %v mm of last, L = %v", foot, eu, ParisPoint*eu, l)
+		}
+		if math.Abs(Barleycorn*(uk+25)-l) > Barleycorn/4+1e-9 || math.Abs(Barleycorn*(us+24)-l) > Barleycorn/4+1e-9 {
+			t.Errorf("foot %v: UK %v / US %v do not fit L = %v", foot, uk, us, l)
+		}
+		if us-uk != 1 {
+			t.Errorf("foot %v: US men %v is not UK %v + 1", foot, us, uk)
+		}
 	}
 }

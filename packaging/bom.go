@@ -249,15 +249,15 @@ func (tp *techPack) sizePages() {
 		us = models.SizeUSWomen
 	}
 	cols := []column{
-		{head: tp.head("中国码", "CN mm"), w: 0.1, align: canvas.AlignRight},
-		{head: "EU", w: 0.08, align: canvas.AlignRight},
-		{head: "UK", w: 0.08, align: canvas.AlignRight},
-		{head: string(us), w: 0.08, align: canvas.AlignRight},
-		{head: tp.head("楦底样长", "Bottom length mm"), w: 0.14, align: canvas.AlignRight},
-		{head: tp.head("跖围", "Ball girth mm"), w: 0.13, align: canvas.AlignRight},
-		{head: tp.head("长度系数", "Length factor"), w: 0.13, align: canvas.AlignRight},
-		{head: tp.head("围度系数", "Girth factor"), w: 0.13, align: canvas.AlignRight},
-		{head: tp.head("配码", "Pairs / carton"), w: 0.13, align: canvas.AlignRight},
+		{head: tp.head("中国码 脚长", "CN foot mm"), w: 0.11, align: canvas.AlignRight},
+		{head: tp.head("楦底样长", "Last length mm"), w: 0.12, align: canvas.AlignRight},
+		{head: "EU", w: 0.07, align: canvas.AlignRight},
+		{head: "UK", w: 0.07, align: canvas.AlignRight},
+		{head: string(us), w: 0.07, align: canvas.AlignRight},
+		{head: tp.head("跖围", "Ball girth mm"), w: 0.12, align: canvas.AlignRight},
+		{head: tp.head("长度系数", "Length factor"), w: 0.12, align: canvas.AlignRight},
+		{head: tp.head("围度系数", "Girth factor"), w: 0.12, align: canvas.AlignRight},
+		{head: tp.head("配码", "Pairs / carton"), w: 0.2, align: canvas.AlignRight},
 	}
 	var rows [][]string
 	total := 0
@@ -274,8 +274,9 @@ func (tp *techPack) sizePages() {
 		if s == d.Meta.BaseSize {
 			mark = " *"
 		}
-		rows = append(rows, []string{fmtSize(s) + mark, sizeIn(models.SizeEU, s), sizeIn(models.SizeUK, s), sizeIn(us, s),
-			fmtQty(math.Round(l.BottomLength*10) / 10), fmtQty(math.Round(l.BallGirth*10) / 10), fmtQty(f.X), fmtQty(f.Y), strconv.Itoa(pairs)})
+		rows = append(rows, []string{fmtSize(s) + mark, fmtQty(math.Round(l.BottomLength*10) / 10),
+			sizeIn(d, models.SizeEU, s), sizeIn(d, models.SizeUK, s), sizeIn(d, us, s),
+			fmtQty(math.Round(l.BallGirth*10) / 10), fmtQty(f.X), fmtQty(f.Y), strconv.Itoa(pairs)})
 	}
 	rows = append(rows, []string{tp.tr("合计", "Total"), "", "", "", "", "", "", "", strconv.Itoa(total)})
 	sys := d.Meta.SizeSystem
@@ -287,12 +288,12 @@ func (tp *techPack) sizePages() {
 	if sys == models.SizeCN {
 		baseLabel += " mm"
 	}
-	tp.tablePages(tp.tr("码段与放码", "Size Run & Grading"), cols, rows, 30, func(p canvas.Painter, x, y, w float64) {
+	tp.tablePages(tp.tr("码段与放码", "Size Run & Grading"), cols, rows, 34, func(p canvas.Painter, x, y, w float64) {
 		p.SetFillColor(ink)
 		notes := []string{
 			tp.tr("* 基本码（放码中心）", "* base size (grade centre)") + ": " + baseLabel + " · " + tp.tr("楦号", "last") + " " + d.Last.Ref,
-			tp.tr("中国码 = 脚长 mm (GB/T 43293-2022)；EU = CN/5 − 10；UK、US 按楦长换算（差两个大麦粒），四舍五入到半码，近似值。",
-				"CN = foot length mm (GB/T 43293-2022); EU = CN/5 − 10; UK and US via last length (two barleycorns toe room), to the nearest half size; approximate."),
+			tp.tr("中国码 = 脚长 mm (GB/T 43293-2022)。楦底样长 L 为该码放码后的楦长，EU、UK、US 均由 L 换算：EU = L/6.667，UK = L/8.467 − 25，"+string(us)+" = L/8.467 − "+usOffset(us)+"，取最近的半码。",
+				"CN = foot length mm (GB/T 43293-2022). Last length L is this size's graded last; EU, UK and US all come from L: EU = L/6.667, UK = L/8.467 − 25, "+string(us)+" = L/8.467 − "+usOffset(us)+", to the nearest half size."),
 			tp.tr(fmt.Sprintf("放码（%s 码制）：以后跟点为中心，每码长度 +%s mm、跖围 +%s mm；鞋跟高、翘度不变。", string(sys), fmtQty(r.Length), fmtQty(r.Girth)),
 				fmt.Sprintf("Grading (%s system) about the heel point: per size +%s mm length, +%s mm ball girth; heel height and toe spring held constant.", string(sys), fmtQty(r.Length), fmtQty(r.Girth))),
 		}
@@ -388,4 +389,12 @@ func (tp *techPack) edgeSummary(pc models.Piece) string {
 		parts = append(parts, fmt.Sprintf("%s ×%d", tp.tr(n[0], n[1]), count[e]))
 	}
 	return tp.tr("边：", "edges: ") + strings.Join(parts, ", ")
+}
+
+// usOffset is the barleycorn offset of a US system's formula.
+func usOffset(us models.SizeSystem) string {
+	if us == models.SizeUSWomen {
+		return "22.5"
+	}
+	return "24"
 }

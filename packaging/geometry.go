@@ -98,10 +98,11 @@ func sortedPieces(d *models.Design) []*models.Piece {
 	return out
 }
 
-// sizeIn is the size of foot length footMM in a system as a bare number
-// ("40", "6½"): the size table's column header names the system.
-func sizeIn(sys models.SizeSystem, footMM float64) string {
-	s, err := canvas.SizeFromFoot(sys, footMM)
+// sizeIn is the size of foot length footMM of d in a system as a bare
+// number ("40", "6.5"), from the design's last length at that size
+// ([canvas.DesignSize]): the size table's column header names the system.
+func sizeIn(d *models.Design, sys models.SizeSystem, footMM float64) string {
+	s, err := canvas.DesignSize(d, sys, footMM)
 	if err != nil {
 		return "—"
 	}

@@ -340,7 +340,7 @@ func (tp *techPack) joinSizes(s []float64) string {
 	}
 	named := make([]string, len(s))
 	for i, v := range s {
-		named[i] = sizeIn(sys, v)
+		named[i] = sizeIn(tp.d, sys, v)
 	}
 	return string(sys) + " " + strings.Join(named, ", ") + "\n(CN mm " + strings.Join(mm, ", ") + ")"
 }

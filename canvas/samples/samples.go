@@ -177,7 +177,7 @@ func part(m models.ID, colour, hex string) models.ColourwayPart {
 }
 
 // Derby is a men's plain-toe-cap derby (blucher) on a round-toe last, CN
-// 255 base, EU 39-45, cemented.
+// 255 base (EU 40½), EU 39-43½, cemented.
 func Derby() *models.Design { return DerbyOn(DerbyLast()) }
 
 // DerbyLast is the derby's last, WZ-M-2601.
@@ -200,7 +200,7 @@ func DerbyOn(last models.Last) *models.Design {
 		Packaging: "Shoe box 320×200×115 mm, tissue, two shoe bags", Notes: "Edges painted and burnished.",
 	}
 	workshop(&meta, 8)
-	// EU 39-45 as CN foot lengths (legacy table: CN = 5·(EU + 10)).
+	// CN 245-275 foot lengths: EU 39-43½ on this last (L = 260-290 mm).
 	meta.SizeRun, meta.PairsPerCarton = sizeRun([]float64{245, 250, 255, 260, 265, 270, 275}, []int{1, 1, 2, 3, 2, 2, 1})
 	b := newBuilder(DerbyID, meta, last)
 	if b.g == nil {
