@@ -49,6 +49,17 @@ type DrawOptions struct {
 	Zoom, PanX, PanY float64
 	// Labels draws key point and piece names (mean form view).
 	Labels bool
+
+	// Viewport, when set, is used as it is instead of fitting the drawing
+	// to the page (the editor keeps its zoom and pan while the design
+	// changes under it); Zoom, PanX, PanY and Margin are then ignored.
+	Viewport *Viewport
+	// Hide leaves layers out of the drawing (see [Layer]).
+	Hide Layers
+	// Only, when not nil, draws just these elements (no last, sole, grid
+	// or key points): what moves during a drag, over a cached frame of
+	// the rest. Exclude leaves elements out: that cached frame.
+	Only, Exclude map[models.ID]bool
 }
 
 // Colours of the drawing.
@@ -506,10 +517,24 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return d.Pieces[order[a]].Order < d.Pieces[order[b]].Order })
+	if opt.Only != nil {
+		// Only the moving elements: the last and the sole are in the
+		// cached frame underneath.
+		sc.last, sc.lastAux, sc.sole, sc.soleAux, sc.keys = nil, nil, nil, nil, nil
+	}
+	if opt.Hide.Has(LayerLast) {
+		sc.last, sc.sole, sc.soleAux = nil, nil, nil
+	}
+	if opt.Hide.Has(LayerMeanForm) {
+		sc.lastAux, sc.keys = nil, nil
+	}
 	for _, i := range order {
 		pc := &d.Pieces[i]
-		if len(mappers) == 0 {
+		if len(mappers) == 0 || opt.Hide.Has(LayerPieces) {
 			break
+		}
+		if !opt.drawn(pc.ID) {
+			continue
 		}
 		if opt.View != ViewMeanForm && hiddenRoles[pc.Role] {
 			continue
@@ -556,7 +581,7 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 	}
 	for i := range d.StyleLines {
 		sl := &d.StyleLines[i]
-		if CheckPath(sl.Path) != nil {
+		if CheckPath(sl.Path) != nil || opt.Hide.Has(LayerLines) || !opt.drawn(sl.ID) {
 			continue
 		}
 		pts := FlattenPath(sl.Path, tol)
@@ -576,7 +601,7 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 	}
 	for i := range d.Marks {
 		mk := &d.Marks[i]
-		if !finite(mk.At) {
+		if !finite(mk.At) || opt.Hide.Has(LayerMarks) || !opt.drawn(mk.ID) {
 			continue
 		}
 		pc := pieceByID[mk.Piece]
@@ -636,20 +661,25 @@ func DrawDesign(p Painter, d *models.Design, opt DrawOptions) (Viewport, error) 
 		margin = 8
 	}
 	vp := FitViewport(sc.bounds, w, h, margin)
-	if opt.Zoom > 0 && opt.Zoom != 1 {
+	if opt.Viewport != nil {
+		vp = *opt.Viewport
+		vp.Bounds = sc.bounds
+	} else if opt.Zoom > 0 && opt.Zoom != 1 {
 		cx, cy := w/2, h/2
 		vp.Scale *= opt.Zoom
 		vp.OffX = cx + (vp.OffX-cx)*opt.Zoom
 		vp.OffY = cy + (vp.OffY-cy)*opt.Zoom
 	}
-	vp.OffX += opt.PanX
-	vp.OffY += opt.PanY
+	if opt.Viewport == nil {
+		vp.OffX += opt.PanX
+		vp.OffY += opt.PanY
+	}
 	vp.View = opt.View
 	vp.opt = opt
 
 	p.Push()
 	defer p.Pop()
-	if opt.Grid {
+	if opt.Grid && opt.Only == nil && !opt.Hide.Has(LayerGrid) {
 		drawGrid(p, vp, w, h)
 	}
 	p.Push()
@@ -657,7 +687,7 @@ func DrawDesign(p Painter, d *models.Design, opt DrawOptions) (Viewport, error) 
 	sc.draw(p, vp, opt)
 	p.Pop()
 	// Labels are drawn on the page so text stays upright and sized.
-	if opt.Labels && opt.View == ViewMeanForm {
+	if opt.Labels && opt.View == ViewMeanForm && opt.Only == nil {
 		sc.drawLabels(p, vp)
 	}
 	return vp, nil

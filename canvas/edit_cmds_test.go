@@ -1,0 +1,193 @@
+package canvas_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"cordwain/canvas"
+	"cordwain/canvas/samples"
+	"cordwain/models"
+)
+
+func hashOf(t *testing.T, d *models.Design) models.Hash {
+	t.Helper()
+	h, err := d.Hash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// roundTrip applies c to d, checks that undoing it gives d's hash back and
+// redoing it the same result again, and returns the result.
+func roundTrip(t *testing.T, d *models.Design, c models.Command) *models.Design {
+	t.Helper()
+	h0 := hashOf(t, d)
+	next, err := c.Apply(d)
+	if err != nil {
+		t.Fatalf("%s: %v", c.Name, err)
+	}
+	h1 := hashOf(t, next)
+	if h1 == h0 {
+		t.Fatalf("%s changed nothing", c.Name)
+	}
+	back, err := c.Invert().Apply(next)
+	if err != nil {
+		t.Fatalf("undo %s: %v", c.Name, err)
+	}
+	if hashOf(t, back) != h0 {
+		t.Fatalf("undo %s: not the design it started from", c.Name)
+	}
+	again, err := c.Apply(back)
+	if err != nil || hashOf(t, again) != h1 {
+		t.Fatalf("redo %s: %v / different design", c.Name, err)
+	}
+	if hashOf(t, d) != h0 {
+		t.Fatalf("%s modified the design it was applied to", c.Name)
+	}
+	return next
+}
+
+func pieceNamed(d *models.Design, name string) models.Piece {
+	for _, p := range d.Pieces {
+		if p.Name == name {
+			return p
+		}
+	}
+	return models.Piece{}
+}
+
+// Moving a handle changes only that handle; moving a knot takes its two
+// handles along and nothing else.
+func TestMoveHandleChangesOnlyThatHandle(t *testing.T) {
+	d := samples.Derby()
+	vamp := pieceNamed(d, "Vamp")
+	delta := models.Pt(2.5, -1.25)
+	for _, idx := range []int{4, 5, 6} {
+		c, err := canvas.MovePoints(d, []canvas.PointRef{{Elem: vamp.ID, Index: idx}}, delta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next := roundTrip(t, d, c)
+		got := pieceNamed(next, "Vamp").Outline.Points
+		moved := map[int]bool{idx: true}
+		if idx == 6 {
+			moved = map[int]bool{5: true, 6: true, 7: true}
+		}
+		for k, p := range got {
+			want := vamp.Outline.Points[k]
+			if moved[k] {
+				want = models.Pt(want.X+delta.X, want.Y+delta.Y)
+			}
+			if p != want {
+				t.Errorf("move point %d: point %d is %v, want %v", idx, k, p, want)
+			}
+		}
+		for _, other := range next.Pieces {
+			if other.ID != vamp.ID && !models.ElemEqual(other, pieceNamed(d, other.Name)) {
+				t.Errorf("move point %d changed piece %s", idx, other.Name)
+			}
+		}
+		if want := map[int]string{4: "Move Vamp handle", 5: "Move Vamp handle", 6: "Move Vamp point"}[idx]; c.Name != want {
+			t.Errorf("command name %q, want %q", c.Name, want)
+		}
+	}
+	// The seam knot of a closed outline moves as one point.
+	c, _ := canvas.MovePoints(d, []canvas.PointRef{{Elem: vamp.ID, Index: 0}}, delta)
+	got := pieceNamed(roundTrip(t, d, c), "Vamp").Outline.Points
+	if got[0] != got[len(got)-1] {
+		t.Fatalf("closed outline opened at its seam: %v vs %v", got[0], got[len(got)-1])
+	}
+}
+
+// Every editing command undoes to the identical design and redoes to the
+// same one.
+func TestEditCommandsRoundTrip(t *testing.T) {
+	d := samples.Derby()
+	vamp := pieceNamed(d, "Vamp")
+	cap := pieceNamed(d, "Toe cap")
+	mv, _ := canvas.MovePoints(d, []canvas.PointRef{{vamp.ID, 3}, {vamp.ID, 9}, {cap.ID, 1}}, models.Pt(1, 1))
+	l := d.Last
+	l.HeelHeight, l.ToeSpring, l.ToeShape = 30, 12, models.ToeSquare
+	setLast, err := canvas.SetLast(d, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if setLast.Name != "Change 3 last measurements" {
+		t.Errorf("set last named %q", setLast.Name)
+	}
+	for _, c := range []models.Command{
+		mv,
+		canvas.MoveElements(d, []models.ID{cap.ID}, models.Pt(-3, 0)),
+		canvas.DeleteElements(d, []models.ID{cap.ID}),
+		canvas.DeletePoints(d, []canvas.PointRef{{vamp.ID, 6}}),
+		canvas.AddStyleLine("vamp line", models.LineStyle, canvas.StraightPath(models.Pt(150, 10), models.Pt(160, 60))),
+		canvas.Rename(d, "Oujiang Derby", "瓯江德比"),
+		setLast,
+	} {
+		t.Run(c.Name, func(t *testing.T) {
+			next := roundTrip(t, d, c)
+			if err := models.Validate(next); err != nil {
+				t.Errorf("%s left an invalid design: %v", c.Name, err)
+			}
+		})
+	}
+}
+
+// Deleting a piece takes its marks and its colours along.
+func TestDeletePieceTakesMarksAndColours(t *testing.T) {
+	d := samples.Derby()
+	var marked models.ID
+	for _, m := range d.Marks {
+		marked = m.Piece
+		break
+	}
+	next, err := canvas.DeleteElements(d, []models.ID{marked}).Apply(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range next.Marks {
+		if m.Piece == marked {
+			t.Fatalf("mark %s stayed on the deleted piece", m.ID)
+		}
+	}
+	for _, cw := range next.Colourways {
+		if _, ok := cw.Parts[marked]; ok {
+			t.Fatalf("colourway %s still colours the deleted piece", cw.Name)
+		}
+	}
+}
+
+// Deleting a knot joins its neighbours; the path keeps the rest.
+func TestDeletePoint(t *testing.T) {
+	d := samples.Derby()
+	vamp := pieceNamed(d, "Vamp")
+	c := canvas.DeletePoints(d, []canvas.PointRef{{vamp.ID, 6}})
+	next, err := c.Apply(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pieceNamed(next, "Vamp").Outline
+	if got.Segments() != vamp.Outline.Segments()-1 {
+		t.Fatalf("%d segments after deleting one knot of %d", got.Segments(), vamp.Outline.Segments())
+	}
+	if slices.Contains(got.Points, vamp.Outline.Points[6]) {
+		t.Fatal("the deleted knot is still there")
+	}
+	if got.Points[0] != got.Points[len(got.Points)-1] {
+		t.Fatal("outline no longer closed")
+	}
+}
+
+// An invalid last is refused with the field at fault, and nothing changes.
+func TestSetLastRefusesInvalid(t *testing.T) {
+	d := samples.Derby()
+	l := d.Last
+	l.HeelHeight = 500
+	_, err := canvas.SetLast(d, l)
+	var fe canvas.FieldErrors
+	if !errors.As(err, &fe) || fe.Field("heel_height") == "" {
+		t.Fatalf("error %v does not name heel_height", err)
+	}
+}
