@@ -286,3 +286,40 @@ func RemoveElems(name string, d *Design, ids ...ID) Command {
 	}
 	return c
 }
+
+// DiffCommand is the command that turns design a into design b, element
+// by element (a and b are not modified).
+func DiffCommand(name string, a, b *Design) Command {
+	c := Command{Name: name}
+	seen := map[ID]bool{}
+	visit := func(id ID) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		ea, eb := FindElem(a, id), FindElem(b, id)
+		if !ElemEqual(ea, eb) {
+			c.Edits = append(c.Edits, Edit{ID: id, Before: ea, After: eb})
+		}
+	}
+	for _, d := range []*Design{a, b} {
+		visit(MetaID)
+		visit(LastID)
+		for _, x := range d.StyleLines {
+			visit(x.ID)
+		}
+		for _, x := range d.Pieces {
+			visit(x.ID)
+		}
+		for _, x := range d.Marks {
+			visit(x.ID)
+		}
+		for _, x := range d.Materials {
+			visit(x.ID)
+		}
+		for _, x := range d.Colourways {
+			visit(x.ID)
+		}
+	}
+	return c
+}

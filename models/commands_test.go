@@ -172,3 +172,27 @@ func compareID(a, b ID) int {
 	}
 	return 0
 }
+
+// The diff of two designs, applied to the first, gives the second.
+func TestDiffCommand(t *testing.T) {
+	d0 := sampleDesign()
+	rng := rand.New(rand.NewSource(8))
+	cur := d0
+	for i := 0; i < 20; i++ {
+		next, err := randomCommand(rng, cur, i).Apply(cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur = next
+	}
+	got, err := DiffCommand("changes", d0, cur).Apply(d0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustHash(t, got) != mustHash(t, cur) {
+		t.Fatal("diff applied to the first design does not give the second")
+	}
+	if !DiffCommand("none", cur, cur).Empty() {
+		t.Fatal("the diff of a design with itself is not empty")
+	}
+}
