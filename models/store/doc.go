@@ -28,35 +28,49 @@
 // # Start-up
 //
 // [Open] loads every version, ref, conflict, design and peer into go-memdb,
-// verifying each version (ID matches content, signature, parents present,
+// verifying each version (ID matches content, signature, author bound to
+// its key, unsigned roots known through [Options.Roots], parents present,
 // manifest and elements present and matching their hashes). A corrupted,
 // truncated or tampered file is reported as [ErrCorrupt] with the version
-// and the reason; it never opens as an empty studio.
+// and the reason; it never opens as an empty studio. Opening never writes
+// (only a schema upgrade does), so a failed open leaves the file, and
+// bbolt's previous meta page, as they were; [Salvage] reads what is still
+// intact out of a file that no longer opens. [Options.ReadOnly] opens
+// with a shared lock for commands that only read. A new file is created
+// under a temporary name with [Options.Seed] received into it and renamed
+// into place, so a first start killed at any moment leaves no studio or
+// the whole seeded one.
 //
 // # Versions and merges
 //
-// [Store.Commit] signs a new version whose parent is the branch head;
-// [ComputeID], [Sign] and [Verify] define version identity. [Store.MergeHeads]
-// merges another head into a branch over a deterministic base (the common
-// ancestor greatest by (time, ID)) with [models.MergeTracked], each
-// property stamped with the (time, author) of the version that set its
-// value, derived from the DAG (stamps.go), so merges converge whatever
-// the order in which stores receive and merge them; the merge version
-// has sorted parents, no author, the later parent's time and the fixed
-// [MergeMessage], so every peer that merges the same heads writes the same
-// version. Conflicts are recorded with both values ([Store.Conflicts]),
-// those of merges received by [Store.Apply] in the same transaction as the
-// merge itself, and
-// [Store.FlipConflict] commits the loser's value.
+// [Store.Commit] signs a new version whose parent is the branch head,
+// after [Options.Validate] accepts its content; [ComputeID], [Sign] and
+// [Verify] define version identity. Text that is not valid UTF-8 is
+// refused when it is encoded ([models.Canonical]), so nothing stored can
+// fail to decode. [Store.MergeHeads] merges another head into a branch
+// over a deterministic base (the common ancestor greatest by (time, ID))
+// with [models.MergeTracked], each property stamped with the (time,
+// author) of the version that set its value, derived from the DAG
+// (stamps.go), so merges converge whatever the order in which stores
+// receive and merge them; the merge version has sorted parents, no author,
+// the later parent's time and the fixed [MergeMessage], so every peer that
+// merges the same heads writes the same version. Conflicts are recorded
+// with both values ([Store.Conflicts]); [Store.FlipConflict] commits the
+// loser's value. docs/merge.md says when a decision can change.
 //
-// # Sync and bundles
+// # Receiving
 //
-// [Store.Collect] gathers what a peer lacks, parents first, with content;
-// [Store.Apply] verifies a whole [Batch] before writing any of it and
-// writes it in one transaction. Bundles ([Store.ExportBundle],
-// [Store.ImportBundle]) are a batch in a file with a header, a size cap and
-// a checksum. Neither merges by itself: the caller (sync, the CLI) calls
-// MergeHeads for diverged heads.
+// [Store.Receive] is the one way versions from elsewhere enter: sync,
+// bundles ([Store.ImportBundle]) and JSON imports ([Store.Prepare]). It
+// verifies the whole batch before writing any of it (signatures, authors,
+// known roots, parents, content hashes, content validated like a local
+// commit, and every merge version re-derived: a merge whose content the
+// sender chose is [ErrBadMerge]), then in one transaction writes it and
+// merges into the default branch every head of the touched designs that
+// no branch or tag reaches. A crash leaves all of it or none, and heads
+// left diverged by anything earlier are merged the next time a receive
+// touches their design. [Store.Collect] gathers what a peer lacks,
+// parents first, with content.
 //
 // # Concurrency
 //
