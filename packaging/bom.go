@@ -42,7 +42,7 @@ func BOM(d *models.Design, sizes []float64) ([]BOMLine, error) {
 			g.fx, g.fy = f.X, f.Y
 		}
 		if len(d.Materials) > 0 {
-			ps, err := piecesAt(d, s)
+			ps, err := piecesAt(d, s, false)
 			if err != nil {
 				return nil, fmt.Errorf("bill of materials: %w", err)
 			}

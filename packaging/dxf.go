@@ -23,12 +23,24 @@ import (
 // software, including the Chinese CAD used in Wenzhou) read R12 files and
 // honour ANSI_936; a valid R2007 file also needs handles, CLASSES and
 // OBJECTS sections that AAMA readers often reject. Characters GBK cannot
-// encode become "?".
+// encode become "?". The one text style follows the convention of Chinese
+// AutoCAD users: an SHX font for Latin text (gbenor.shx) with the GB
+// big font gbcbig.shx for Chinese. LibreCAD substitutes its own LFF fonts
+// and, as packaged by Debian, has none with the GB 2312 characters, so it
+// draws placeholders whatever the style says (see TestDXFLibreCAD).
+//
+// Quantities are per shoe ("Quantity: 1"), the rule the tech pack states;
+// a pair takes twice as many, the other shoe's flipped. A half pattern
+// (on the last's centre line) carries its mirror line on layer 6: the
+// importer unfolds it, or it is cut on the fold.
 
 // AAMA layers.
 const (
 	layerBoundary = "1"
+	layerTurn     = "2"
+	layerCurve    = "3"
 	layerNotch    = "4"
+	layerMirror   = "6"
 	layerGrain    = "7"
 	layerInternal = "8"
 	layerDrill    = "13"
@@ -161,7 +173,7 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 	var blocks []block
 	used := map[string]int{}
 	for _, s := range o.Sizes {
-		ps, err := piecesAt(d, s)
+		ps, err := piecesAt(d, s, o.Unfold)
 		if err != nil {
 			return fmt.Errorf("cut file: %w", err)
 		}
@@ -182,6 +194,7 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 	}
 
 	dw := &dxfWriter{w: bufio.NewWriter(w), enc: gbk}
+	dw.pair(999, "Cordwain cut file "+dw.enc(d.Meta.StyleNo)+": quantities per shoe; a pair takes twice as many, the other shoe's flipped")
 	// HEADER
 	dw.pair(0, "SECTION")
 	dw.pair(2, "HEADER")
@@ -208,7 +221,7 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 	dw.pair(73, "0")
 	dw.num(40, 0)
 	dw.pair(0, "ENDTAB")
-	layers := []string{"0", layerBoundary, layerNotch, layerGrain, layerInternal, layerDrill, layerSew, layerAnnot}
+	layers := []string{"0", layerBoundary, layerTurn, layerCurve, layerNotch, layerMirror, layerGrain, layerInternal, layerDrill, layerSew, layerAnnot}
 	dw.pair(0, "TABLE")
 	dw.pair(2, "LAYER")
 	dw.pair(70, strconv.Itoa(len(layers)))
@@ -231,8 +244,8 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 	dw.num(50, 0)
 	dw.pair(71, "0")
 	dw.num(42, 2.5)
-	dw.pair(3, "txt")
-	dw.pair(4, "")
+	dw.pair(3, "gbenor.shx")
+	dw.pair(4, "gbcbig.shx")
 	dw.pair(0, "ENDTAB")
 	dw.pair(0, "ENDSEC")
 	// BLOCKS: one per piece and size.
@@ -249,6 +262,18 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 		dw.num(30, 0)
 		dw.pair(3, b.name)
 		dw.polyline(layerBoundary, g.cut, true)
+		// Turn points (corners) and curve points of the cut line, as
+		// grading software expects them on layers 2 and 3.
+		for i, p := range g.cut {
+			if cornerAt(g.cut, i) {
+				dw.point(layerTurn, p, 0, 0, 0, false)
+			} else {
+				dw.point(layerCurve, p, 0, 0, 0, false)
+			}
+		}
+		if g.folded {
+			dw.polyline(layerMirror, g.fold[:], false)
+		}
 		dw.polyline(layerSew, g.net, true)
 		for _, st := range g.stitch {
 			dw.polyline(layerInternal, st, false)
@@ -281,16 +306,23 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 		gl := math.Min(g.bounds.Dx(), g.bounds.Dy()) * 0.35
 		dw.polyline(layerGrain, []models.Point{models.Pt(c.X-cs*gl, c.Y-sn*gl), models.Pt(c.X+cs*gl, c.Y+sn*gl)}, false)
 		// Piece text on layer 1, AAMA style.
-		qty := max(g.piece.Quantity, 1)
-		if g.piece.Mirror {
-			qty *= 2
-		}
+		qty := perShoe(g.piece)
 		m := mat[g.piece.Material]
 		lines := []string{
 			"Piece Name: " + b.name,
 			"Size: " + fmtSize(g.size),
 			"Quantity: " + strconv.Itoa(qty),
+			"Quantity per pair: " + strconv.Itoa(2*qty),
 			"Material: " + strings.TrimSpace(m.Name+" "+m.NameZH),
+		}
+		switch {
+		case g.folded:
+			lines = append(lines, "Cut on fold (layer 6 mirror line) 对折")
+		case g.unfolded:
+			lines = append(lines, "Whole piece (unfolded half pattern)")
+		}
+		if g.piece.Mirror {
+			lines = append(lines, "Mirror: L/R within a shoe")
 		}
 		for i, l := range lines {
 			dw.text(layerBoundary, c.X, c.Y-float64(i)*4-6, 2.5, l)
@@ -326,4 +358,11 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 		return fmt.Errorf("writing DXF: %w", err)
 	}
 	return nil
+}
+
+// cornerAt reports whether the cut line turns by more than 20° at point i:
+// a turn (grade) point rather than a point along a curve.
+func cornerAt(ring []models.Point, i int) bool {
+	n := len(ring)
+	return turnDeg(ring[(i+n-1)%n], ring[i], ring[(i+1)%n]) > 20
 }

@@ -17,7 +17,7 @@ import (
 func needTool(t *testing.T, path string) {
 	t.Helper()
 	if _, err := exec.LookPath(path); err != nil {
-		t.Fatalf("%s is not installed; `make test` installs it (qpdf, poppler-utils, python3-ezdxf, librsvg2-bin)", path)
+		t.Fatalf("%s is not installed; `make test` installs it (qpdf, poppler-utils, python3-ezdxf, librsvg2-bin, librecad)", path)
 	}
 }
 
@@ -43,6 +43,8 @@ for b in doc.blocks:
     print("BLOCK", b.name, "|", ",".join(sorted("%s:%d" % (k, len(v)) for k, v in layers.items())), "|", nd, "|", " ; ".join(texts))
 for e in doc.modelspace():
     print("INSERT", e.dxf.name, e.dxf.layer)
+for st in doc.styles:
+    print("STYLE", st.dxf.name, st.dxf.font, st.dxf.bigfont)
 `
 
 func readDXF(t *testing.T, data []byte) string {
@@ -140,6 +142,80 @@ func testDXFReadBack(t *testing.T, d *models.Design) {
 			}
 		}
 	}
+}
+
+// Fault 1, 3 and 7 of issue 10 as ezdxf reads the cut file: half
+// patterns carry an AAMA layer 6 mirror line and say they are cut on the
+// fold (or come whole with Unfold); every quantity is per shoe, with the
+// pair derived; the text style names the GB big font.
+func TestDXFFoldQuantityAndStyle(t *testing.T) {
+	d := samples.Derby()
+	blocks := func(unfold bool) (map[string]string, string) {
+		var buf bytes.Buffer
+		if err := WriteDXF(&buf, d, Options{Sizes: []float64{255}, Unfold: unfold}); err != nil {
+			t.Fatal(err)
+		}
+		out := readDXF(t, buf.Bytes())
+		bs := map[string]string{}
+		for _, l := range strings.Split(out, "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && f[0] == "BLOCK" {
+				bs[f[1]] = l
+			}
+		}
+		return bs, out
+	}
+	half, out := blocks(false)
+	if !strings.Contains(out, "STYLE STANDARD gbenor.shx gbcbig.shx") {
+		t.Errorf("text style lacks the GB big font:\n%s", out)
+	}
+	for _, name := range []string{"VAMP_255", "TOE_CAP_255", "TOE_PUFF_255"} {
+		b := half[name]
+		for _, want := range []string{"6:1", "Quantity: 1", "Quantity per pair: 2", "Cut on fold"} {
+			if !strings.Contains(b, want) {
+				t.Errorf("half pattern %s lacks %q: %s", name, want, b)
+			}
+		}
+	}
+	for _, want := range []string{"Quantity: 2", "Quantity per pair: 4", "Mirror: L/R"} {
+		if b := half["QUARTER_LINING_255"]; !strings.Contains(b, want) {
+			t.Errorf("QUARTER_LINING lacks %q: %s", want, b)
+		}
+	}
+	if b := half["QUARTER_LATERAL_255"]; strings.Contains(b, "6:") || !strings.Contains(b, "Quantity: 1") {
+		t.Errorf("a quarter is no half pattern and one a shoe: %s", b)
+	}
+	whole, _ := blocks(true)
+	if b := whole["VAMP_255"]; strings.Contains(b, "6:") || !strings.Contains(b, "Whole piece") || !strings.Contains(b, "4:6") {
+		t.Errorf("unfolded vamp: want no mirror line, six notches, a whole-piece note: %s", b)
+	}
+}
+
+// LibreCAD (Debian's librecad) reads the cut file headless and prints it.
+// Its packaged LFF fonts have no GB 2312 glyphs, so the Chinese labels
+// come out as placeholders there whatever the DXF says; the style and
+// big font are checked through ezdxf above.
+func TestDXFLibreCAD(t *testing.T) {
+	needTool(t, "librecad")
+	var buf bytes.Buffer
+	if err := WriteDXF(&buf, samples.Derby(), Options{Sizes: []float64{255}}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "cut.dxf")
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("librecad", "dxf2pdf", "-a", "-t", dir, in)
+	cmd.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("librecad dxf2pdf: %v\n%s", err, out)
+	}
+	pdf := filepath.Join(dir, "cut.pdf")
+	st, err := os.Stat(pdf)
+	if err != nil || st.Size() < 10000 {
+		t.Fatalf("librecad printed no drawing: %v", err)
+	}
+	run(t, "qpdf", "--check", pdf)
 }
 
 func TestDXFOddInputs(t *testing.T) {

@@ -22,7 +22,14 @@ type pieceGeom struct {
 	stitch [][]models.Point
 	marks  []models.Mark
 	bounds canvas.Rect // of the cut outline
-	area   float64     // cut area, mm²
+	area   float64     // cut area as drawn (half of it for a half pattern), mm²
+	// fullArea is the cut area of the whole piece, mm²: what a shoe uses.
+	fullArea float64
+	// folded marks a half pattern cut on the fold; fold is the mirror
+	// line's stretch on the cut outline. unfolded marks a half pattern
+	// drawn whole (fold is then its centre line, for reference).
+	folded, unfolded bool
+	fold             [2]models.Point
 }
 
 // gradedDesign is d at size (foot length, mm) through [canvas.GradeDesign],
@@ -40,15 +47,16 @@ func gradedDesign(d *models.Design, size float64) (*models.Design, error) {
 }
 
 // piecesAt returns the geometry of every piece of d at size, in tech-pack
-// order.
-func piecesAt(d *models.Design, size float64) ([]pieceGeom, error) {
+// order: half patterns on the fold, or whole when unfold is set.
+func piecesAt(d *models.Design, size float64, unfold bool) ([]pieceGeom, error) {
 	g, err := gradedDesign(d, size)
 	if err != nil {
 		return nil, err
 	}
+	top := topLine(g)
 	var out []pieceGeom
 	for _, pc := range sortedPieces(g) {
-		pg, err := pieceGeometry(g, pc, size)
+		pg, err := pieceGeometry(g, pc, size, top, unfold)
 		if err != nil {
 			return nil, err
 		}
@@ -57,31 +65,86 @@ func piecesAt(d *models.Design, size float64) ([]pieceGeom, error) {
 	return out, nil
 }
 
-// pieceGeometry works out pc of the (already graded) design g.
-func pieceGeometry(g *models.Design, pc *models.Piece, size float64) (pieceGeom, error) {
-	net, err := canvas.NetOutline(pc, flatTol)
-	if err != nil {
-		return pieceGeom{}, fmt.Errorf("piece geometry: %w", err)
-	}
-	cut, err := canvas.CutOutline(pc, g.Meta, flatTol)
-	if err != nil {
-		return pieceGeom{}, fmt.Errorf("piece geometry: %w", err)
-	}
-	stitch, err := canvas.StitchLines(pc, g.Meta, flatTol)
-	if err != nil {
-		stitch = nil // a piece too narrow for its stitch rows still gets cut
-	}
+// pieceGeometry works out pc of the (already graded) design g; top is the
+// last's centre line, for finding half patterns.
+func pieceGeometry(g *models.Design, pc *models.Piece, size float64, top []models.Point, unfold bool) (pieceGeom, error) {
 	var marks []models.Mark
 	for _, m := range g.Marks {
 		if m.Piece == pc.ID {
 			marks = append(marks, m)
 		}
 	}
-	return pieceGeom{
-		piece: *pc, size: size, net: net, cut: cut, stitch: stitch, marks: marks,
-		bounds: canvas.PolylineBounds(cut), area: math.Abs(canvas.SignedArea(cut)),
-	}, nil
+	f, half := findFold(top, pc)
+	work := pc
+	var full models.Piece
+	if half {
+		full = unfoldPiece(pc, f)
+		// A piece whose mirror image overlaps it reaches over the centre
+		// line: it is cut as drawn.
+		half = !canvas.SelfIntersects(canvas.FlattenPath(full.Outline, flatTol), true)
+		if _, err := canvas.CutOutline(&full, g.Meta, flatTol); err != nil {
+			half = false
+		}
+	}
+	if half {
+		work = &full
+		n := len(marks)
+		for _, m := range marks[:n] {
+			if math.Abs(side(m.At, f.a, f.b)) > 1e-6*dist(f.a, f.b) {
+				m.At = mirrorAbout(m.At, f.a, f.b)
+				marks = append(marks, m)
+			}
+		}
+	}
+	net, err := canvas.NetOutline(work, flatTol)
+	if err != nil {
+		return pieceGeom{}, fmt.Errorf("piece geometry: %w", err)
+	}
+	cut, err := canvas.CutOutline(work, g.Meta, flatTol)
+	if err != nil {
+		return pieceGeom{}, fmt.Errorf("piece geometry: %w", err)
+	}
+	stitch, err := canvas.StitchLines(work, g.Meta, flatTol)
+	if err != nil {
+		stitch = nil // a piece too narrow for its stitch rows still gets cut
+	}
+	pg := pieceGeom{piece: *pc, size: size, net: net, cut: cut, stitch: stitch, marks: marks}
+	pg.fullArea = math.Abs(canvas.SignedArea(cut))
+	if half {
+		pg.piece = *work
+		pg.unfolded = true
+		if !unfold {
+			// Cut along the fold, keeping the side the designer drew.
+			keep := math.Copysign(1, side(centroid(canvas.FlattenPath(pc.Outline, 0.5)), f.a, f.b))
+			pg.piece = *pc
+			pg.unfolded, pg.folded = false, true
+			pg.net = clipRing(net, f.a, f.b, keep)
+			pg.cut = clipRing(cut, f.a, f.b, keep)
+			pg.stitch = nil
+			for _, st := range stitch {
+				pg.stitch = append(pg.stitch, clipPolyline(st, f.a, f.b, keep)...)
+			}
+			pg.marks = pg.marks[:0]
+			for _, m := range marks {
+				if side(m.At, f.a, f.b)*keep >= -1e-6 {
+					pg.marks = append(pg.marks, m)
+				}
+			}
+		}
+		a, b := foldSpan(pg.cut, f.a, f.b)
+		if pg.unfolded {
+			a, b = foldSpan(clipRing(pg.cut, f.a, f.b, 1), f.a, f.b)
+		}
+		pg.fold = [2]models.Point{a, b}
+	}
+	pg.bounds = canvas.PolylineBounds(pg.cut)
+	pg.area = math.Abs(canvas.SignedArea(pg.cut))
+	return pg, nil
 }
+
+// perShoe is how many of a piece one shoe takes; perPair doubles it (the
+// other shoe's pieces are the same patterns flipped).
+func perShoe(pc models.Piece) int { return max(pc.Quantity, 1) }
 
 // sortedPieces returns the design's pieces in tech-pack order.
 func sortedPieces(d *models.Design) []*models.Piece {

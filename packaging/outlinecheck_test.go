@@ -19,11 +19,20 @@ func checkDesignOutlines(t *testing.T, d *models.Design, label string) {
 	maxAllow := max(m.LastingAllowance, m.LapAllowance, m.FoldAllowance, m.SeamAllowance)
 	prevArea, prevPerim := map[models.ID]float64{}, map[models.ID]float64{}
 	for _, s := range m.SizeRun {
-		ps, err := piecesAt(d, s)
+		half, err := piecesAt(d, s, false)
 		if err != nil {
 			t.Fatalf("%s size %g: %v", label, s, err)
 		}
-		for _, g := range ps {
+		whole, err := piecesAt(d, s, true)
+		if err != nil {
+			t.Fatalf("%s size %g: %v", label, s, err)
+		}
+		for _, g := range whole {
+			if err := CheckCut(g.net, g.cut, maxAllow); err != nil {
+				t.Errorf("%s %s size %g unfolded: %v", label, g.piece.Name, s, err)
+			}
+		}
+		for _, g := range half {
 			if err := CheckCut(g.net, g.cut, maxAllow); err != nil {
 				t.Errorf("%s %s size %g: %v", label, g.piece.Name, s, err)
 			}

@@ -68,6 +68,10 @@ type Options struct {
 	Colourway models.ID
 	// Date on the cover; default the newest history entry, else none.
 	Date time.Time
+	// Unfold draws and cuts half patterns (pieces on the last's centre
+	// line) as whole pieces, for cutting machines; by default they are
+	// half pieces with a fold line, cut on the fold.
+	Unfold bool
 }
 
 // ErrBadOptions is wrapped by errors about unusable options.
@@ -184,7 +188,7 @@ func Pages(d *models.Design, opts Options) ([]*Page, error) {
 	if !(base > 0) {
 		base = 250
 	}
-	tp.pieces, err = piecesAt(d, base)
+	tp.pieces, err = piecesAt(d, base, o.Unfold)
 	if err != nil {
 		return nil, fmt.Errorf("tech pack: %w", err)
 	}
