@@ -362,26 +362,28 @@ func (tp *techPack) views() {
 		tp.drawView(p, canvas.ViewBack, bx+wTop+3, y+5, wBack, h2-6, false)
 		tp.viewFrame(p, bx+wTop+wBack+6, y, wTop, h2, tp.tr("底视", "Bottom"))
 		tp.drawView(p, canvas.ViewBottom, bx+wTop+wBack+6, y+5, wTop, h2-6, false)
-		// Call-out legend.
+		// Call-out legend: two columns, so names and materials fit.
 		ly := y + h2 + 6
+		const cols = 2
+		colW := bw / cols
 		col := 0
 		for i, g := range tp.pieces {
 			if ly > by+bh-2 {
 				p.SetFillColor(grey)
-				p.Text("…", bx+float64(col)*bw/3, ly, smallSize, canvas.AlignLeft)
+				p.Text("…", bx+float64(col)*colW, ly, smallSize, canvas.AlignLeft)
 				break
 			}
 			p.SetFillColor(accent)
-			x := bx + float64(col)*bw/3
+			x := bx + float64(col)*colW
 			p.Text(fmt.Sprintf("%d", i+1), x+3, ly, smallSize, canvas.AlignRight)
 			p.SetFillColor(ink)
 			label := tp.name(g.piece.Name, g.piece.NameZH)
 			if !tp.calledOut(i + 1) {
 				label += " " + tp.tr("（内部）", "(inside)")
 			}
-			p.Text(clip(label+" — "+tp.materialName(g.piece.Material), bw/3-6, smallSize), x+5, ly, smallSize, canvas.AlignLeft)
+			p.Text(clip(label+" — "+tp.materialName(g.piece.Material), colW-6, smallSize), x+5, ly, smallSize, canvas.AlignLeft)
 			col++
-			if col == 3 {
+			if col == cols {
 				col = 0
 				ly += lineH(smallSize)
 			}
@@ -421,6 +423,9 @@ func (tp *techPack) drawPiece(p canvas.Painter, g pieceGeom, s float64) {
 		p.Stroke(polyline(st, false))
 	}
 	p.SetDash()
+	if g.folded {
+		tp.drawFold(p, g.fold[0], g.fold[1], s)
+	}
 	c := centroid(g.net)
 	for _, m := range g.marks {
 		switch m.Kind {
@@ -458,15 +463,44 @@ func (tp *techPack) drawPiece(p canvas.Painter, g pieceGeom, s float64) {
 func (tp *techPack) pieceLabel(g pieceGeom) []string {
 	lines := []string{
 		tp.name(g.piece.Name, g.piece.NameZH),
-		fmt.Sprintf("%s %s · ×%d", tp.tr("码", "Size"), tp.sizeLabel(g.size), max(g.piece.Quantity, 1)),
+		fmt.Sprintf("%s %s · %s", tp.tr("码", "Size"), tp.sizeLabel(g.size), tp.qtyLabel(g)),
 	}
 	if m := tp.materialName(g.piece.Material); m != "" {
 		lines = append(lines, m)
 	}
+	switch {
+	case g.folded:
+		lines = append(lines, tp.tr("半片，对折裁", "Half pattern: cut on the fold"))
+	case g.unfolded:
+		lines = append(lines, tp.tr("整片（对折样展开）", "Whole piece (half pattern unfolded)"))
+	}
 	if g.piece.Mirror {
-		lines = append(lines, tp.tr("左右对称一对", "Mirror pair L/R"))
+		lines = append(lines, tp.tr("每只内左右对称", "Mirrored L/R within a shoe"))
 	}
 	return lines
+}
+
+// qtyLabel is a piece's count, per shoe with the pair derived: the one
+// rule the tech pack and the cut file state.
+func (tp *techPack) qtyLabel(g pieceGeom) string {
+	n := perShoe(g.piece)
+	return fmt.Sprintf("×%d %s (%d %s)", n, tp.tr("/只", "per shoe"), 2*n, tp.tr("/双", "per pair"))
+}
+
+// drawFold draws a half pattern's fold (mirror) line: dashed, with
+// "对折 fold" beside its middle; s is the drawing scale.
+func (tp *techPack) drawFold(p canvas.Painter, a, b models.Point, s float64) {
+	p.SetStrokeColor(accent)
+	p.SetLineWidth(0.3)
+	p.SetDash(3, 1.5)
+	p.Stroke(linePath(a.X, a.Y, b.X, b.Y))
+	p.SetDash()
+	p.Push()
+	p.Translate((a.X+b.X)/2, (a.Y+b.Y)/2)
+	p.Scale(1/s, -1/s)
+	p.SetFillColor(accent)
+	p.Text(tp.tr("对折", "fold"), 0, -1.2, smallSize, canvas.AlignCenter)
+	p.Pop()
 }
 
 // nearestOn is the nearest point on a closed polyline to q.
@@ -512,7 +546,7 @@ func (tp *techPack) piecePages() {
 		}
 		tp.add(title, func(p canvas.Painter) {
 			bx, by, bw, bh := tp.bodyBox()
-			legend := 8.0
+			legend := 11.0
 			cw, ch := bw/2, (bh-legend)/float64(rows)
 			tp.legend(p, bx, by+3)
 			for i, g := range chunk {
@@ -555,6 +589,7 @@ func (tp *techPack) piecePages() {
 
 // legend explains the line types.
 func (tp *techPack) legend(p canvas.Painter, x, y float64) {
+	x0 := x
 	items := []struct {
 		label string
 		c     color.Color
@@ -564,6 +599,7 @@ func (tp *techPack) legend(p canvas.Painter, x, y float64) {
 		{tp.tr("净样线", "Net line"), grey, []float64{2, 1}},
 		{tp.tr("车线", "Stitch line"), stitchCl, []float64{0.8, 0.7}},
 		{tp.tr("纹路方向", "Grain"), accent, nil},
+		{tp.tr("对折线", "Fold line"), accent, []float64{3, 1.5}},
 	}
 	for _, it := range items {
 		p.SetStrokeColor(it.c)
@@ -575,6 +611,8 @@ func (tp *techPack) legend(p canvas.Painter, x, y float64) {
 		p.Text(it.label, x+10, y+1.2, smallSize, canvas.AlignLeft)
 		x += 14 + paint.TextWidthMM(it.label, smallSize)
 	}
+	p.SetFillColor(grey)
+	p.Text(tp.tr("数量按每只鞋计，一双加倍（另一只翻面裁）。", "Quantities per shoe; a pair takes twice as many, the other shoe's flipped."), x0, y+5, smallSize, canvas.AlignLeft)
 }
 
 // drawNotch draws a notch from edge (on the cut line) toward the piece's

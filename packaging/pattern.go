@@ -220,7 +220,7 @@ func (tp *techPack) patternPages() {
 				}
 				p.SetFillColor(grey)
 				p.Text(fmt.Sprintf("%s  %s %s  %s %s", name, tp.tr("码", "Size"), fmtSize(tp.pieces[0].size), tp.tr("比例", "Scale"), "1:1"), ox+5, oy+4, smallSize, canvas.AlignLeft)
-				scaleBar(p, bx+3, by+bh-barH+4, tp.tr("100 毫米 — 打印后核对", "100 mm — check after printing (no 'fit to page')"))
+				scaleBar(p, bx+3, by+bh-barH+4, bw-3, tp.tr("100 毫米 — 打印后核对", "100 mm — check after printing (no 'fit to page')"))
 			})
 		}
 	}
@@ -263,6 +263,18 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 		draw(st, false)
 	}
 	p.SetDash()
+	if pp.g.folded {
+		for _, run := range clipSegments(toSheet(pp.g.fold[:]), false, tile) {
+			p.SetStrokeColor(accent)
+			p.SetLineWidth(0.3)
+			p.SetDash(3, 1.5)
+			p.Stroke(polyline(run, false))
+			p.SetDash()
+			m := models.Pt((run[0].X+run[len(run)-1].X)/2, (run[0].Y+run[len(run)-1].Y)/2)
+			p.SetFillColor(accent)
+			p.Text(tp.tr("对折", "fold"), m.X, m.Y-1.2, smallSize, canvas.AlignCenter)
+		}
+	}
 	in := func(q models.Point) bool {
 		return q.X >= tile.Min.X && q.X <= tile.Max.X && q.Y >= tile.Min.Y && q.Y <= tile.Max.Y
 	}
@@ -282,7 +294,7 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 	}
 	cs := pp.toSheet(spot)
 	name := tp.name(pp.g.piece.Name, pp.g.piece.NameZH)
-	size := fmt.Sprintf("%s %s ×%d", tp.tr("码", "Size"), fmtSize(pp.g.size), max(pp.g.piece.Quantity, 1))
+	size := fmt.Sprintf("%s %s %s", tp.tr("码", "Size"), fmtSize(pp.g.size), tp.qtyLabel(pp.g))
 	tw := math.Max(paint.TextWidthMM(name, bodySize), paint.TextWidthMM(size, smallSize))
 	// The label sits at the roomiest point inside the piece, or under
 	// the piece when the piece is too small for it.
@@ -333,7 +345,7 @@ func regMark(p canvas.Painter, x, y float64) {
 // scaleBar draws a 100 mm bar with 10 mm ticks from (x, y). The bar's body
 // is one filled 100 × 1.5 mm rectangle, so its length can be checked in the
 // PDF.
-func scaleBar(p canvas.Painter, x, y float64, label string) {
+func scaleBar(p canvas.Painter, x, y, maxW float64, label string) {
 	p.SetFillColor(ink)
 	p.Fill(rectPath(x, y, 100, 1.5))
 	p.SetStrokeColor(ink)
@@ -351,7 +363,11 @@ func scaleBar(p canvas.Painter, x, y float64, label string) {
 	p.Text("0", x, y+8.5, smallSize, canvas.AlignCenter)
 	p.Text("50", x+50, y+8.5, smallSize, canvas.AlignCenter)
 	p.Text("100 mm", x+100, y+8.5, smallSize, canvas.AlignCenter)
-	p.Text(label, x+110, y+3, smallSize, canvas.AlignLeft)
+	// The note stays inside the body (printers clip up to ~5 mm of the
+	// paper's edge): wrapped to the room right of the bar.
+	for i, l := range wrap(label, maxW-110, smallSize) {
+		p.Text(l, x+110, y+3+float64(i)*lineH(smallSize), smallSize, canvas.AlignLeft)
+	}
 }
 
 // labelSpot is where a piece's label and grain line go: the point inside

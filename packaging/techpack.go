@@ -160,7 +160,7 @@ const (
 	marginL   = 14.0
 	marginR   = 12.0
 	marginT   = 12.0
-	footerH   = 12.0
+	footerH   = 17.0 // the footer text sits 11 mm above the paper edge
 	headerH   = 14.0
 	bodySize  = 8.5 // pt
 	smallSize = 7.0
