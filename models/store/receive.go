@@ -28,13 +28,10 @@ type Batch struct {
 	Versions  []*models.Version
 	Manifests [][]byte
 	Elements  [][]byte
-}
-
-// ApplyResult says what [Store.Apply] did.
-type ApplyResult struct {
-	Added   []models.ID // new versions, parents first
-	Known   int         // versions the store already had (no-ops)
-	Designs []models.ID // designs that got new versions
+	// Refs are branches and tags of the sender, so they travel with the
+	// versions: a tag is created where absent and never moved; a branch
+	// is created, fast-forwarded, or merged with the receiver's.
+	Refs []Ref
 }
 
 // Collect returns the versions of design that are not ancestors of (or
@@ -62,13 +59,18 @@ func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
 		}
 	}
 	b := &Batch{}
-	// History is newest first by (time, ID); parents are never newer than
-	// their children in that order except through clock skew, so Apply
-	// sorts anyway. Emit oldest first.
+	// History is newest first by (time, ID). A merge has its later
+	// parent's time, so (time, ID) order can put it before that parent:
+	// emit oldest first, each version after all of its parents.
+	var todo []*models.Version
 	for i := len(hist) - 1; i >= 0; i-- {
 		if !skip[hist[i].ID] {
-			b.Versions = append(b.Versions, hist[i])
+			todo = append(todo, hist[i])
 		}
+	}
+	b.Versions = parentsFirst(todo)
+	for _, r := range s.Refs(design) {
+		b.Refs = append(b.Refs, r)
 	}
 	seenM := map[models.Hash]bool{}
 	seenE := map[models.Hash]bool{}
@@ -103,6 +105,38 @@ func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
 		return nil, fmt.Errorf("collecting %s: %w", design, err)
 	}
 	return b, nil
+}
+
+// parentsFirst orders vs (oldest first) so that every version comes after
+// those of its parents that are in vs; the order is otherwise kept.
+func parentsFirst(vs []*models.Version) []*models.Version {
+	in := make(map[models.ID]bool, len(vs))
+	for _, v := range vs {
+		in[v.ID] = true
+	}
+	out := make([]*models.Version, 0, len(vs))
+	done := make(map[models.ID]bool, len(vs))
+	var visit func(v *models.Version)
+	byID := make(map[models.ID]*models.Version, len(vs))
+	for _, v := range vs {
+		byID[v.ID] = v
+	}
+	visit = func(v *models.Version) {
+		if done[v.ID] {
+			return
+		}
+		done[v.ID] = true
+		for _, p := range v.Parents {
+			if in[p] {
+				visit(byID[p])
+			}
+		}
+		out = append(out, v)
+	}
+	for _, v := range vs {
+		visit(v)
+	}
+	return out
 }
 
 // ReceiveResult says what [Store.Receive] did.
@@ -230,6 +264,31 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 		}
 	}
 
+	// Refs: well-formed; one pointing at a version that is neither in the
+	// batch nor the store (a transfer in chunks sends them last) is left
+	// for a later batch.
+	var refs []Ref
+	for _, r := range b.Refs {
+		if r.Kind != RefBranch && r.Kind != RefTag {
+			return res, fmt.Errorf("%w: ref %q of kind %q", ErrCorrupt, r.Name, r.Kind)
+		}
+		if err := checkName(string(r.Kind), r.Name); err != nil {
+			return res, err
+		}
+		if err := checkName("design ID", string(r.Design)); err != nil {
+			return res, err
+		}
+		target := lookup(r.Version)
+		if target == nil {
+			continue
+		}
+		if target.Design != r.Design {
+			return res, fmt.Errorf("%w: %s %q of %s points at a version of design %s", ErrCorrupt, r.Kind, r.Name, r.Design, target.Design)
+		}
+		touched[r.Design] = true
+		refs = append(refs, r)
+	}
+
 	// Content: every manifest and element must be in the batch or the
 	// file, and what a signed version holds must be a valid design.
 	usedM := map[models.Hash][]byte{}
@@ -319,6 +378,17 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 				return err
 			}
 			s.clock.Observe(v.Time)
+		}
+		slices.SortFunc(refs, func(x, y Ref) int { return cmp.Compare(refKey(x.Design, x.Kind, x.Name), refKey(y.Design, y.Kind, y.Name)) })
+		for _, r := range refs {
+			n, recs, err := p.applyRef(r)
+			if err != nil {
+				return fmt.Errorf("%s %q of %s: %w", r.Kind, r.Name, r.Design, err)
+			}
+			res.Merged += n
+			for _, rec := range recs {
+				res.Conflicts = append(res.Conflicts, *rec)
+			}
 		}
 		for _, d := range slices.Sorted(maps.Keys(touched)) {
 			n, recs, err := p.settle(d)
@@ -704,6 +774,27 @@ func (p *pending) mergeInto(design models.ID, branch string, other *models.Versi
 	}
 	ref.Version = mv.ID
 	return mv, true, added, p.setRef(ref)
+}
+
+// applyRef takes a sender's branch or tag: a tag is created where absent
+// and never moved (a tag of the same name elsewhere stays as it is); a
+// branch is created, fast-forwarded, or merged with ours like any head.
+func (p *pending) applyRef(r Ref) (int, []*ConflictRecord, error) {
+	v, err := p.get(r.Version)
+	if err != nil {
+		return 0, nil, err
+	}
+	if r.Kind == RefTag {
+		if _, ok := p.ref(r.Design, RefTag, r.Name); ok {
+			return 0, nil, nil
+		}
+		return 0, nil, p.setRef(&Ref{Key: refKey(r.Design, RefTag, r.Name), Design: r.Design, Kind: RefTag, Name: r.Name, Version: r.Version})
+	}
+	_, moved, recs, err := p.mergeInto(r.Design, r.Name, v)
+	if err != nil || !moved {
+		return 0, recs, err
+	}
+	return 1, recs, nil
 }
 
 // settle merges into the default branch every head of design that no
