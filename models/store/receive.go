@@ -379,7 +379,9 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 			}
 			s.clock.Observe(v.Time)
 		}
-		slices.SortFunc(refs, func(x, y Ref) int { return cmp.Compare(refKey(x.Design, x.Kind, x.Name), refKey(y.Design, y.Kind, y.Name)) })
+		slices.SortFunc(refs, func(x, y Ref) int {
+			return cmp.Compare(refKey(x.Design, x.Kind, x.Name), refKey(y.Design, y.Kind, y.Name))
+		})
 		for _, r := range refs {
 			n, recs, err := p.applyRef(r)
 			if err != nil {
