@@ -20,6 +20,7 @@ type Manifest struct {
 	Design    ManifestDesign `json:"design"`
 	VersionID string         `json:"version_id,omitempty"`
 	Sizes     []float64      `json:"sizes"`
+	PNGDPI    float64        `json:"png_dpi"`
 	Lang      Lang           `json:"lang"`
 	Files     []ManifestFile `json:"files"`
 }
@@ -39,7 +40,7 @@ type ManifestFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// PNGDPI is the resolution of the PNG pages in the workshop package.
+// PNGDPI is the default resolution of PNG pages ([Options.DPI]).
 const PNGDPI = 150
 
 // File is one file of the workshop package.
@@ -69,7 +70,7 @@ func WorkshopFiles(d *models.Design, opts Options) ([]File, error) {
 	files = append(files, File{Name: base + "_techpack.pdf", Data: bytes.Clone(buf.Bytes())})
 	for i := range pages {
 		buf.Reset()
-		if err := WritePagePNG(&buf, pages, i, PNGDPI); err != nil {
+		if err := WritePagePNG(&buf, pages, i, o.DPI); err != nil {
 			return nil, err
 		}
 		files = append(files, File{Name: fmt.Sprintf("pages/%s_page%02d.png", base, i+1), Data: bytes.Clone(buf.Bytes())})
@@ -86,7 +87,7 @@ func WorkshopFiles(d *models.Design, opts Options) ([]File, error) {
 	files = append(files, File{Name: base + "_bom.csv", Data: bytes.Clone(buf.Bytes())})
 	m := Manifest{
 		Design:    ManifestDesign{ID: d.ID, Name: d.Meta.Name, NameZH: d.Meta.NameZH, StyleNo: d.Meta.StyleNo},
-		VersionID: o.VersionID, Sizes: o.Sizes, Lang: o.Lang,
+		VersionID: o.VersionID, Sizes: o.Sizes, Lang: o.Lang, PNGDPI: o.DPI,
 	}
 	for _, f := range files {
 		sum := sha256.Sum256(f.Data)
@@ -123,9 +124,18 @@ func WriteWorkshopPackage(w io.Writer, d *models.Design, opts Options) error {
 	if err != nil {
 		return err
 	}
+	o, err := opts.normalise(d)
+	if err != nil {
+		return err
+	}
+	// Entries are dated with the version (the newest history entry, see
+	// Options.Date): the same version always zips to the same bytes.
+	mod := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if !o.Date.IsZero() {
+		mod = o.Date.UTC().Truncate(2 * time.Second)
+	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	mod := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) // reproducible archives
 	for _, f := range files {
 		method := zip.Deflate
 		if strings.HasSuffix(f.Name, ".png") {

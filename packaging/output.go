@@ -79,7 +79,7 @@ func WritePagePNG(w io.Writer, pages []*Page, n int, dpi float64) error {
 	if err != nil {
 		return err
 	}
-	if err := encodePagePNG(w, img); err != nil {
+	if err := encodePagePNG(w, img, dpi); err != nil {
 		return fmt.Errorf("encoding page %d PNG: %w", n+1, err)
 	}
 	return nil
@@ -114,6 +114,16 @@ func WriteFileAtomic(name string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
 		return err
+	}
+	// CreateTemp makes the file 0600; exports are made to be shared, so
+	// they get the mode any new file gets (0666 less the umask).
+	if err := os.Chmod(tmp.Name(), 0o666&^umask()); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if st, err := os.Stat(name); err == nil && st.IsDir() {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%s is a directory", name)
 	}
 	if err := os.Rename(tmp.Name(), name); err != nil {
 		os.Remove(tmp.Name())

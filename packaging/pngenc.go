@@ -2,6 +2,8 @@ package packaging
 
 import (
 	"bufio"
+	"bytes"
+	"math"
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
@@ -15,12 +17,28 @@ import (
 // white, so Up makes long zero runs that deflate's fast mode eats; it is
 // several times faster than image/png, which tries all five filters on
 // every row and writes the (always 255) alpha. An image with any
-// transparency goes to image/png instead.
-func encodePagePNG(w io.Writer, img *image.RGBA) error {
+// transparency goes to image/png instead. Either way the file carries a
+// pHYs chunk with dpi, so viewers print the page to scale.
+func encodePagePNG(w io.Writer, img *image.RGBA, dpi float64) error {
 	b := img.Bounds()
 	wd, ht := b.Dx(), b.Dy()
 	if wd <= 0 || ht <= 0 || !opaque(img) {
-		return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
+		var buf bytes.Buffer
+		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+			return err
+		}
+		// pHYs goes right after IHDR: signature 8 bytes, IHDR 25.
+		data := buf.Bytes()
+		var phys bytes.Buffer
+		if err := writeChunk(&phys, "pHYs", physData(dpi)); err != nil {
+			return err
+		}
+		for _, part := range [][]byte{data[:33], phys.Bytes(), data[33:]} {
+			if _, err := w.Write(part); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString("\x89PNG\r\n\x1a\n"); err != nil {
@@ -31,6 +49,9 @@ func encodePagePNG(w io.Writer, img *image.RGBA) error {
 	binary.BigEndian.PutUint32(hdr[4:], uint32(ht))
 	hdr[8], hdr[9] = 8, 2 // 8 bits, truecolour; compression, filter, interlace 0
 	if err := writeChunk(bw, "IHDR", hdr[:]); err != nil {
+		return err
+	}
+	if err := writeChunk(bw, "pHYs", physData(dpi)); err != nil {
 		return err
 	}
 	cw := &chunkWriter{w: bw, buf: make([]byte, 0, 256<<10)}
@@ -128,4 +149,14 @@ func (c *chunkWriter) flush() error {
 	err := writeChunk(c.w, "IDAT", c.buf)
 	c.buf = c.buf[:0]
 	return err
+}
+
+// physData is a pHYs chunk's body: dpi as pixels per metre on both axes.
+func physData(dpi float64) []byte {
+	ppm := uint32(math.Round(dpi / 0.0254))
+	var b [9]byte
+	binary.BigEndian.PutUint32(b[0:], ppm)
+	binary.BigEndian.PutUint32(b[4:], ppm)
+	b[8] = 1 // unit: metre
+	return b[:]
 }

@@ -2,10 +2,15 @@ package packaging
 
 import (
 	"bytes"
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
+	"strings"
 	"testing"
+
+	"cordwain/canvas/samples"
 )
 
 func TestEncodePagePNGRoundTrip(t *testing.T) {
@@ -22,7 +27,7 @@ func TestEncodePagePNGRoundTrip(t *testing.T) {
 			}
 			img.SetRGBA(5, 5, color.RGBA{tc.alpha, 0, 0, tc.alpha})
 			var buf bytes.Buffer
-			if err := encodePagePNG(&buf, img); err != nil {
+			if err := encodePagePNG(&buf, img, 150); err != nil {
 				t.Fatal(err)
 			}
 			got, err := png.Decode(&buf)
@@ -43,4 +48,56 @@ func TestEncodePagePNGRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// PNG pages say their resolution (a pHYs chunk), so a viewer prints them
+// 1:1, and the workshop zip's pages follow Options.DPI (fault 6 of issue
+// 10: no pHYs, and the zip ignored --dpi).
+func TestPagePNGCarriesDPI(t *testing.T) {
+	pages, err := Pages(samples.Derby(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dpi := range []float64{100, 300} {
+		var buf bytes.Buffer
+		if err := WritePagePNG(&buf, pages, 0, dpi); err != nil {
+			t.Fatal(err)
+		}
+		if got := pngDPI(t, buf.Bytes()); math.Abs(got-dpi) > 0.1 {
+			t.Errorf("page at %g dpi says %g dpi", dpi, got)
+		}
+	}
+	files, err := WorkshopFiles(samples.Derby(), Options{DPI: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f.Name, ".png") {
+			n++
+			if got := pngDPI(t, f.Data); math.Abs(got-100) > 0.1 {
+				t.Errorf("%s: %g dpi, want the 100 asked for", f.Name, got)
+			}
+			if cfg, err := png.DecodeConfig(bytes.NewReader(f.Data)); err != nil || cfg.Width != 827 {
+				t.Errorf("%s: %d px wide (%v), want A4 at 100 dpi", f.Name, cfg.Width, err)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no PNG pages in the package")
+	}
+}
+
+// pngDPI reads the pHYs chunk of a PNG (0 when it has none).
+func pngDPI(t *testing.T, data []byte) float64 {
+	t.Helper()
+	for i := 8; i+8 <= len(data); {
+		n := int(binary.BigEndian.Uint32(data[i:]))
+		kind := string(data[i+4 : i+8])
+		if kind == "pHYs" && n == 9 && data[i+16] == 1 {
+			return float64(binary.BigEndian.Uint32(data[i+8:])) * 0.0254
+		}
+		i += 12 + n
+	}
+	return 0
 }

@@ -68,6 +68,8 @@ type Options struct {
 	Colourway models.ID
 	// Date on the cover; default the newest history entry, else none.
 	Date time.Time
+	// DPI is the resolution of PNG pages, 10-1200; default [PNGDPI].
+	DPI float64
 	// Unfold draws and cuts half patterns (pieces on the last's centre
 	// line) as whole pieces, for cutting machines; by default they are
 	// half pieces with a fold line, cut on the fold.
@@ -96,6 +98,19 @@ func (o Options) normalise(d *models.Design) (Options, error) {
 	case LangZH, LangEN, LangBoth:
 	default:
 		return o, fmt.Errorf("%w: language %q (want zh, en or both)", ErrBadOptions, string(o.Lang))
+	}
+	if o.DPI == 0 {
+		o.DPI = PNGDPI
+	}
+	if !(o.DPI >= 10 && o.DPI <= 1200) {
+		return o, fmt.Errorf("%w: %g dpi is outside 10-1200", ErrBadOptions, o.DPI)
+	}
+	seen := map[float64]bool{}
+	for _, s := range o.Sizes {
+		if seen[s] {
+			return o, fmt.Errorf("%w: size %g is listed twice", ErrBadOptions, s)
+		}
+		seen[s] = true
 	}
 	if _, _, err := o.PageSize.dims(); err != nil {
 		return o, fmt.Errorf("%w: %w", ErrBadOptions, err)
