@@ -3,13 +3,13 @@ package packaging
 import (
 	"bufio"
 	"bytes"
-	"math"
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
 	"image/png"
 	"io"
+	"math"
 )
 
 // encodePagePNG writes an opaque RGBA image as an 8-bit RGB PNG, every row
