@@ -259,6 +259,13 @@ type Material struct {
 	Consumption float64 `cbor:"consumption,omitempty" json:"consumption,omitempty"`
 	// SizeSpecific marks lines whose consumption grades with size.
 	SizeSpecific bool `cbor:"size_specific,omitempty" json:"size_specific,omitempty"`
+	// Waste is the cutting allowance of a derived line as a fraction of
+	// the net cut area (0.15 = 15% for hide flaws and nesting); 0 means
+	// the default for the material's kind, which the tech pack states.
+	Waste float64 `cbor:"waste,omitempty" json:"waste,omitempty"`
+	// RollWidth is the usable width of roll goods, mm: a line counted in
+	// metres is derived from cut area only when it is known.
+	RollWidth float64 `cbor:"roll_width,omitempty" json:"roll_width,omitempty"`
 }
 
 // ColourwayPart is the material and colour of one piece in a colourway.

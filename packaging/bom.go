@@ -17,22 +17,93 @@ type BOMLine struct {
 	Material models.Material
 	// PerSize maps each size (mm) to consumption per pair in Material.Unit.
 	PerSize map[float64]float64
-	// Derived is true when consumption comes from piece areas (net cut
-	// area, no cutting loss added).
+	// Derived is true when consumption comes from the cut areas of the
+	// pieces in this material (times 1 + Waste); otherwise the figure was
+	// typed in (Material.Consumption) and the tech pack says so.
 	Derived bool
+	// Waste is the cutting allowance a derived line adds, a fraction of
+	// the net cut area; WasteDefault when it is the kind's default.
+	Waste        float64
+	WasteDefault bool
+	// Unused marks a line to be derived that no piece is cut from in the
+	// colourway.
+	Unused bool
 }
 
-// BOM computes the bill of materials for the sizes. Lines whose
-// Consumption is 0 and whose unit is an area (dm2, m2) are derived from the
-// cut areas of the pieces in that material × quantity × 2 shoes; other
-// size-specific lines grade with the area (area units) or length factor.
-func BOM(d *models.Design, sizes []float64) ([]BOMLine, error) {
+// defaultWaste is the cutting allowance of a material kind when the
+// material states none (Material.Waste): hides lose more to flaws and
+// nesting than roll goods. Stated on the BOM page and in the CSV.
+func defaultWaste(kind string) float64 {
+	switch strings.ToLower(kind) {
+	case "leather":
+		return 0.15
+	case "textile", "synthetic":
+		return 0.10
+	}
+	return 0.10
+}
+
+// isCountable reports whether a unit counts things (pairs, pieces): such
+// lines are never graded into fractions.
+func isCountable(unit string) bool {
+	switch strings.ToLower(strings.TrimSpace(unit)) {
+	case "pair", "pairs", "pr", "pcs", "pc", "piece", "pieces", "set", "sets", "双", "只", "个", "件":
+		return true
+	}
+	return false
+}
+
+// isLength reports whether a unit is a length of roll goods.
+func isLength(unit string) bool {
+	switch strings.ToLower(strings.TrimSpace(unit)) {
+	case "m", "metre", "meter", "yd", "yard":
+		return true
+	}
+	return false
+}
+
+// unitLength is one length unit in mm.
+func unitLength(unit string) float64 {
+	switch strings.ToLower(strings.TrimSpace(unit)) {
+	case "yd", "yard":
+		return 914.4
+	}
+	return 1000
+}
+
+// BOM computes the bill of materials for the sizes and colourway of opts.
+// A line whose Consumption is 0 is derived: the whole cut area (half
+// patterns unfolded) of every piece cut from it in the colourway × pieces
+// per shoe × 2 shoes × (1 + cutting allowance), in its area unit, or in
+// metres of a roll of known width. A typed line (Consumption > 0) keeps its
+// figure; size-specific area and length lines grade with the last, and
+// counted lines (pair, pcs) stay whole.
+func BOM(d *models.Design, opts Options) ([]BOMLine, error) {
+	o, err := opts.normalise(d)
+	if err != nil {
+		return nil, err
+	}
+	var cw *models.Colourway
+	for i := range d.Colourways {
+		if o.Colourway == "" || d.Colourways[i].ID == o.Colourway {
+			cw = &d.Colourways[i]
+			break
+		}
+	}
+	materialOf := func(pc models.Piece) models.ID {
+		if cw != nil {
+			if part, ok := cw.Parts[pc.ID]; ok && part.Material != "" {
+				return part.Material
+			}
+		}
+		return pc.Material
+	}
 	type graded struct {
 		fx, fy float64
 		pieces []pieceGeom
 	}
-	bySize := make(map[float64]graded, len(sizes))
-	for _, s := range sizes {
+	bySize := make(map[float64]graded, len(o.Sizes))
+	for _, s := range o.Sizes {
 		g := graded{fx: 1, fy: 1}
 		if d.Meta.BaseSize > 0 && s != d.Meta.BaseSize {
 			f, _, err := canvas.DesignGradeFactors(d, s)
@@ -53,28 +124,40 @@ func BOM(d *models.Design, sizes []float64) ([]BOMLine, error) {
 	var out []BOMLine
 	for _, m := range d.Materials {
 		l := BOMLine{Material: m, PerSize: map[float64]float64{}}
-		area := isArea(m.Unit)
-		for _, s := range sizes {
+		area, length := isArea(m.Unit), isLength(m.Unit) && m.RollWidth > 0
+		l.Derived = m.Consumption == 0 && (area || length)
+		l.Waste, l.WasteDefault = m.Waste, m.Waste == 0
+		if l.WasteDefault {
+			l.Waste = defaultWaste(m.Kind)
+		}
+		used := false
+		for _, s := range o.Sizes {
 			fx, fy := bySize[s].fx, bySize[s].fy
 			switch {
-			case m.Consumption == 0 && area:
-				l.Derived = true
+			case l.Derived:
 				sum := 0.0
 				for _, g := range bySize[s].pieces {
-					if g.piece.Material != m.ID {
+					if materialOf(g.piece) != m.ID {
 						continue
 					}
-					sum += g.area * float64(max(g.piece.Quantity, 1)) * 2
+					used = true
+					sum += g.fullArea * float64(perShoe(g.piece)) * 2
 				}
-				l.PerSize[s] = sum / unitArea(m.Unit)
+				sum *= 1 + l.Waste
+				if area {
+					l.PerSize[s] = sum / unitArea(m.Unit)
+				} else {
+					l.PerSize[s] = sum / m.RollWidth / unitLength(m.Unit)
+				}
 			case m.SizeSpecific && area:
 				l.PerSize[s] = m.Consumption * fx * fy
-			case m.SizeSpecific:
+			case m.SizeSpecific && !isCountable(m.Unit):
 				l.PerSize[s] = m.Consumption * fx
 			default:
 				l.PerSize[s] = m.Consumption
 			}
 		}
+		l.Unused = l.Derived && !used
 		out = append(out, l)
 	}
 	return out, nil
@@ -96,6 +179,16 @@ func unitArea(unit string) float64 {
 	return 1e4 // dm²
 }
 
+// perCarton is a line's consumption for one carton: per pair at each size
+// times the pairs of that size in the carton assortment.
+func perCarton(d *models.Design, l BOMLine, sizes []float64) float64 {
+	sum := 0.0
+	for _, s := range sizes {
+		sum += l.PerSize[s] * float64(d.Meta.PairsPerCarton[fmtSize(s)])
+	}
+	return sum
+}
+
 func fmtQty(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return ""
@@ -111,7 +204,7 @@ func WriteBOMCSV(w io.Writer, d *models.Design, opts Options) error {
 	if err != nil {
 		return err
 	}
-	lines, err := BOM(d, o.Sizes)
+	lines, err := BOM(d, o)
 	if err != nil {
 		return err
 	}
@@ -120,17 +213,34 @@ func WriteBOMCSV(w io.Writer, d *models.Design, opts Options) error {
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // what Excel writes and expects
-	head := []string{"No.", "Material", "材料", "Kind", "Supplier", "Colour", "Pantone", "Finish", "Thickness mm", "Unit", "Derived from pieces"}
+	head := []string{"No.", "Material", "材料", "Kind", "Supplier", "Colour", "Pantone", "Finish", "Thickness mm", "Unit",
+		"Source", "Derived from pieces", "Cutting allowance %"}
 	for _, s := range o.Sizes {
 		head = append(head, "Per pair "+fmtSize(s))
 	}
+	head = append(head, "Per carton")
 	_ = cw.Write(head)
 	for i, l := range lines {
 		m := l.Material
-		row := []string{strconv.Itoa(i + 1), m.Name, m.NameZH, m.Kind, m.Supplier, m.Colour, m.Pantone, m.Finish, fmtQty(m.Thickness), m.Unit, strconv.FormatBool(l.Derived)}
+		source, waste := "typed", ""
+		switch {
+		case l.Unused:
+			source = "derived: no piece cut from it in this colourway"
+		case l.Derived:
+			source = "derived: cut area × (1 + allowance)"
+		}
+		if l.Derived {
+			waste = fmtQty(l.Waste * 100)
+			if l.WasteDefault {
+				waste += " (default for " + m.Kind + ")"
+			}
+		}
+		row := []string{strconv.Itoa(i + 1), m.Name, m.NameZH, m.Kind, m.Supplier, m.Colour, m.Pantone, m.Finish, fmtQty(m.Thickness), m.Unit,
+			source, strconv.FormatBool(l.Derived), waste}
 		for _, s := range o.Sizes {
 			row = append(row, fmtQty(l.PerSize[s]))
 		}
+		row = append(row, fmtQty(perCarton(d, l, o.Sizes)))
 		_ = cw.Write(row)
 	}
 	cw.Flush()
@@ -141,38 +251,38 @@ func WriteBOMCSV(w io.Writer, d *models.Design, opts Options) error {
 }
 
 func (tp *techPack) bomPages() {
-	lines, err := BOM(tp.d, tp.o.Sizes)
+	lines, err := BOM(tp.d, tp.o)
 	if err != nil { // pieces were checked already; keep the page honest
 		lines = nil
 	}
 	base := tp.d.Meta.BaseSize
 	cols := []column{
-		{head: "#", w: 0.04},
-		{head: tp.head("材料", "Material"), w: 0.2},
-		{head: tp.head("供应商", "Supplier"), w: 0.15},
-		{head: tp.head("颜色 / 潘通", "Colour / Pantone"), w: 0.16},
-		{head: tp.head("厚度", "mm"), w: 0.06, align: canvas.AlignRight},
-		{head: tp.head("单位", "Unit"), w: 0.06},
-		{head: tp.head("用量/双", "Pair") + " " + fmtSize(base), w: 0.09, align: canvas.AlignRight},
-		{head: tp.head("分码用量/双", "Per pair by size"), w: 0.24},
+		{head: "#", w: 0.03},
+		{head: tp.head("材料", "Material"), w: 0.19},
+		{head: tp.head("供应商", "Supplier"), w: 0.13},
+		{head: tp.head("颜色 / 潘通", "Colour / Pantone"), w: 0.14},
+		{head: tp.head("厚度", "mm"), w: 0.05, align: canvas.AlignRight},
+		{head: tp.head("单位", "Unit"), w: 0.05},
+		{head: tp.head("来源", "Source"), w: 0.11},
+		{head: tp.head("用量/双", "Pair") + " " + fmtSize(base), w: 0.08, align: canvas.AlignRight},
+		{head: tp.head("分码用量/双", "Per pair by size"), w: 0.14},
+		{head: tp.head("每箱", "Carton"), w: 0.08, align: canvas.AlignRight},
 	}
 	var rows [][]string
 	for i, l := range lines {
 		m := l.Material
 		per := ""
-		if m.SizeSpecific || l.Derived {
-			var parts []string
-			for _, s := range tp.o.Sizes {
-				parts = append(parts, fmtSize(s)+": "+fmtQty(l.PerSize[s]))
-			}
-			// Two sizes a line: short rows, and no number split from its size.
+		if l.Derived || (m.SizeSpecific && !isCountable(m.Unit)) {
 			var ls []string
-			for k := 0; k < len(parts); k += 2 {
-				ls = append(ls, strings.Join(parts[k:min(k+2, len(parts))], "   "))
+			for _, s := range tp.o.Sizes {
+				ls = append(ls, fmtSize(s)+": "+fmtQty(l.PerSize[s]))
 			}
 			per = strings.Join(ls, "\n")
 		} else {
 			per = tp.tr("各码相同", "same for all sizes")
+			if m.SizeSpecific {
+				per = tp.tr("各码相同（分码配件）", "same count; sized part")
+			}
 		}
 		baseQty := l.PerSize[base]
 		if _, ok := l.PerSize[base]; !ok {
@@ -183,24 +293,44 @@ func (tp *techPack) bomPages() {
 		}
 		mat := tp.name(m.Name, m.NameZH)
 		if m.Kind != "" {
-			mat += " (" + m.Kind + ")"
+			mat += " (" + tp.enum(m.Kind) + ")"
 		}
-		col := m.Colour
+		col := tp.enum(m.Colour)
 		if m.Pantone != "" {
 			col += " / " + m.Pantone
 		}
 		if m.Finish != "" {
-			col += " / " + m.Finish
+			col += " / " + tp.enum(m.Finish)
 		}
 		thk := ""
 		if m.Thickness > 0 {
 			thk = fmtQty(m.Thickness)
 		}
-		rows = append(rows, []string{strconv.Itoa(i + 1), mat, m.Supplier, col, thk, m.Unit, fmtQty(baseQty), per})
+		source := tp.tr("手填", "typed")
+		switch {
+		case l.Unused:
+			source = tp.tr("无部件使用", "no piece uses it")
+		case l.Derived:
+			pct := fmtQty(l.Waste*100) + "%"
+			if l.WasteDefault {
+				pct += tp.tr("（默认）", " (default)")
+			}
+			source = tp.tr("裁片面积 + ", "cut area + ") + pct
+		}
+		rows = append(rows, []string{strconv.Itoa(i + 1), mat, m.Supplier, col, thk, tp.enum(m.Unit), source, fmtQty(baseQty), per,
+			fmtQty(perCarton(tp.d, l, tp.o.Sizes))})
 	}
-	tp.tablePages(tp.tr("物料清单", "Bill of Materials"), cols, rows, 8, func(p canvas.Painter, x, y, w float64) {
+	tp.tablePages(tp.tr("物料清单", "Bill of Materials"), cols, rows, 12, func(p canvas.Painter, x, y, w float64) {
 		p.SetFillColor(grey)
-		p.Text(tp.tr("面积用量按部件净裁片面积计算，未含损耗。", "Area consumption derived from net cut-piece areas; cutting loss not included."), x, y+4, smallSize, canvas.AlignLeft)
+		notes := []string{
+			tp.tr("派生用量 = 整片裁片面积（对折样展开）× 每只片数 × 2 × (1 + 裁断损耗)，按该配色的材料计；手填用量照录。",
+				"Derived lines: whole cut-piece area (half patterns unfolded) × pieces per shoe × 2 × (1 + cutting allowance), by the colourway's materials; typed lines as entered."),
+			tp.tr("每箱 = 各码每双用量 × 配码双数之和。默认裁断损耗：皮革 15%，纺织、合成 10%。",
+				"Carton = per-pair figure × pairs of each size in the carton, summed. Default cutting allowance: leather 15%, textile and synthetic 10%."),
+		}
+		for i, n := range notes {
+			p.Text(clip(n, w, smallSize), x, y+4+float64(i)*lineH(smallSize), smallSize, canvas.AlignLeft)
+		}
 	})
 }
 
@@ -226,7 +356,7 @@ func (tp *techPack) colourwayPages() {
 					row = append(row, "—")
 					continue
 				}
-				txt := part.Colour
+				txt := tp.enum(part.Colour)
 				mid := part.Material
 				if mid == "" {
 					mid = pc.Material
@@ -321,7 +451,7 @@ func (tp *techPack) constructionPages() {
 		return fmtQty(v) + " mm"
 	}
 	rows := [][]string{
-		{tp.tr("工艺", "Construction"), string(m.Construction)},
+		{tp.tr("工艺", "Construction"), tp.enum(string(m.Construction))},
 		{tp.tr("针距", "Stitch density"), stitch},
 		{tp.tr("线", "Thread"), m.Thread},
 		{tp.tr("绷帮量", "Lasting allowance"), mmv(m.LastingAllowance)},

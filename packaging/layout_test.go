@@ -53,3 +53,21 @@ func TestPDFFoldAndQuantities(t *testing.T) {
 		t.Error("unfolded tech pack: want whole pieces and no fold")
 	}
 }
+
+// Fault 9 of issue 10: a zh tech pack translates the enumerations and
+// common words (colour, construction, material kind) and says which free
+// text it left as typed.
+func TestPDFChineseEnumerations(t *testing.T) {
+	path := writeDesignPDF(t, samples.Derby(), Options{Lang: LangZH})
+	text := run(t, "pdftotext", "-layout", path, "-")
+	for _, want := range []string{"黑色", "胶粘", "皮革", "自由文本", "按原文照录"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("zh tech pack lacks %q", want)
+		}
+	}
+	for _, bad := range []string{" cemented", "(leather)", "Black /", "Natural"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("zh tech pack still has %q", bad)
+		}
+	}
+}

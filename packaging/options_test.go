@@ -56,3 +56,11 @@ func TestWriteFileAtomicModeAndDirectory(t *testing.T) {
 		t.Errorf("writing over a directory: %v", err)
 	}
 }
+
+func TestOptionsRejectBadCuttingAllowance(t *testing.T) {
+	d := samples.Derby()
+	d.Materials[0].Waste = 1.5
+	if _, err := BOM(d, Options{}); !errors.Is(err, ErrBadOptions) {
+		t.Errorf("cutting allowance 150%%: got %v, want ErrBadOptions", err)
+	}
+}

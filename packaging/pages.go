@@ -238,13 +238,23 @@ func (tp *techPack) cover() {
 			{tp.tr("设计师", "Designer"), m.Designer},
 			{tp.tr("日期", "Date"), date},
 			{tp.tr("版本", "Version"), shortID(tp.o.VersionID)},
-			{tp.tr("类别", "Category"), m.Category},
-			{tp.tr("工艺", "Construction"), string(m.Construction)},
+			{tp.tr("类别", "Category"), tp.enum(m.Category)},
+			{tp.tr("工艺", "Construction"), tp.enum(string(m.Construction))},
 			{tp.tr("楦号", "Last"), tp.d.Last.Ref},
 			{tp.tr("基本码", "Base size"), tp.sizeLabel(m.BaseSize) + " · CN mm"},
 			{tp.tr("码段", "Sizes"), tp.joinSizes(tp.o.Sizes)},
 		}
 		y := tp.kv(p, bx, by+24, bw*0.52, rows)
+		if tp.o.Lang != LangEN {
+			// Say what was not translated: free text stays as typed.
+			p.SetFillColor(grey)
+			for _, l := range wrap(tp.tr("注：材料种类、工艺、颜色等选项已译为中文；供应商、线、包装、备注等自由文本及无中文名的名称按原文照录。",
+				"Note: kinds, construction, colours and other choices are translated; supplier, thread, packaging, notes and names without a Chinese name are as typed."), bw*0.52, smallSize) {
+				y += lineH(smallSize)
+				p.Text(l, bx, y, smallSize, canvas.AlignLeft)
+			}
+			y += 1
+		}
 		// Colourway chips to the right of the facts.
 		cx, cy := bx+bw*0.58, by+24
 		cwW := bw - (cx - bx)

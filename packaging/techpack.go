@@ -105,6 +105,12 @@ func (o Options) normalise(d *models.Design) (Options, error) {
 	if !(o.DPI >= 10 && o.DPI <= 1200) {
 		return o, fmt.Errorf("%w: %g dpi is outside 10-1200", ErrBadOptions, o.DPI)
 	}
+	for _, m := range d.Materials {
+		// models.Validate does not know these two fields yet.
+		if !(m.Waste >= 0 && m.Waste < 1) || !(m.RollWidth >= 0 && m.RollWidth < 1e5) {
+			return o, fmt.Errorf("%w: material %q: cutting allowance %g (want 0 to under 1) or roll width %g mm", ErrBadOptions, m.Name, m.Waste, m.RollWidth)
+		}
+	}
 	seen := map[float64]bool{}
 	for _, s := range o.Sizes {
 		if seen[s] {

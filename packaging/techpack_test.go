@@ -331,13 +331,20 @@ func TestBOMCSV(t *testing.T) {
 	if !strings.Contains(s, d.Materials[0].NameZH) || !strings.Contains(s, "Per pair 245") {
 		t.Errorf("CSV content:\n%s", s)
 	}
-	lines, err := BOM(d, []float64{245, 275})
+	lines, err := BOM(d, Options{Sizes: []float64{245, 275}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	graded, fixed := 0, 0
 	for _, l := range lines {
 		switch {
+		case l.Unused: // not cut in the first colourway
+		case isCountable(l.Material.Unit):
+			// Counted lines (an outsole pair, a set of laces) never grade
+			// into fractions (fault 3 of issue 10: 0.951-1.099 pair).
+			if l.PerSize[245] != l.Material.Consumption || l.PerSize[275] != l.Material.Consumption {
+				t.Errorf("counted line %s graded: %+v", l.Material.Name, l.PerSize)
+			}
 		case l.Derived || l.Material.SizeSpecific:
 			graded++
 			if !(l.PerSize[275] > l.PerSize[245]) || l.PerSize[245] <= 0 {
@@ -356,7 +363,7 @@ func TestBOMCSV(t *testing.T) {
 	// A line with no consumption given is derived from the piece areas.
 	d.Materials[0].Consumption = 0
 	d.Materials[0].Unit = "dm2"
-	lines, err = BOM(d, []float64{245, 275})
+	lines, err = BOM(d, Options{Sizes: []float64{245, 275}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,11 +207,11 @@ func DerbyOn(last models.Last) *models.Design {
 		return b.d
 	}
 	calfBlack := b.material(models.Material{Name: "Box calf", NameZH: "牛皮", Kind: "leather", Supplier: "Xingye Leather, Jinjiang",
-		Colour: "Black", Pantone: "Black 6 C", Finish: "aniline, semi-gloss", Thickness: 1.4, Unit: "dm2", Consumption: 14.5, SizeSpecific: true})
+		Colour: "Black", Pantone: "Black 6 C", Finish: "aniline, semi-gloss", Thickness: 1.4, Unit: "dm2", SizeSpecific: true, Waste: 0.15})
 	calfTan := b.material(models.Material{Name: "Box calf", NameZH: "牛皮", Kind: "leather", Supplier: "Xingye Leather, Jinjiang",
-		Colour: "Cognac", Pantone: "7516 C", Finish: "burnished", Thickness: 1.4, Unit: "dm2", Consumption: 14.5, SizeSpecific: true})
+		Colour: "Cognac", Pantone: "7516 C", Finish: "burnished", Thickness: 1.4, Unit: "dm2", SizeSpecific: true, Waste: 0.15})
 	lining := b.material(models.Material{Name: "Pig lining", NameZH: "猪皮里", Kind: "leather", Supplier: "Wenzhou Hongda",
-		Colour: "Natural", Thickness: 0.8, Unit: "dm2", Consumption: 11, SizeSpecific: true})
+		Colour: "Natural", Thickness: 0.8, Unit: "dm2", SizeSpecific: true, Waste: 0.12})
 	thread := b.material(models.Material{Name: "Bonded nylon thread 40", NameZH: "尼龙线", Kind: "thread", Supplier: "Coats China",
 		Colour: "Black", Unit: "m", Consumption: 24})
 	b.material(models.Material{Name: "Waxed cotton laces 70 cm", NameZH: "鞋带", Kind: "component", Supplier: "Yiwu Laceworks",
@@ -368,11 +368,11 @@ func PumpOn(last models.Last) *models.Design {
 		return b.d
 	}
 	patent := b.material(models.Material{Name: "Patent leather", NameZH: "漆皮", Kind: "leather", Supplier: "Haining Leather City",
-		Colour: "Black", Pantone: "Black 6 C", Finish: "patent", Thickness: 1.1, Unit: "dm2", Consumption: 8.5, SizeSpecific: true})
+		Colour: "Black", Pantone: "Black 6 C", Finish: "patent", Thickness: 1.1, Unit: "dm2", SizeSpecific: true, Waste: 0.18})
 	suede := b.material(models.Material{Name: "Kid suede", NameZH: "羊反绒", Kind: "leather", Supplier: "Haining Leather City",
-		Colour: "Nude", Pantone: "4685 C", Finish: "suede", Thickness: 1.0, Unit: "dm2", Consumption: 8.5, SizeSpecific: true})
+		Colour: "Nude", Pantone: "4685 C", Finish: "suede", Thickness: 1.0, Unit: "dm2", SizeSpecific: true, Waste: 0.15})
 	lining := b.material(models.Material{Name: "Goat lining", NameZH: "羊皮里", Kind: "leather", Supplier: "Wenzhou Hongda",
-		Colour: "Beige", Thickness: 0.6, Unit: "dm2", Consumption: 9, SizeSpecific: true})
+		Colour: "Beige", Thickness: 0.6, Unit: "dm2", SizeSpecific: true, Waste: 0.12})
 	b.material(models.Material{Name: "Leather sole 4.5 mm", NameZH: "真皮大底", Kind: "leather", Supplier: "Rui'an Sole Co.",
 		Thickness: 4.5, Unit: "pair", Consumption: 1, SizeSpecific: true})
 	b.material(models.Material{Name: "ABS heel 75 mm, covered", NameZH: "鞋跟", Kind: "component", Supplier: "Wenzhou Heelworks",
@@ -494,13 +494,13 @@ func SneakerOn(last models.Last) *models.Design {
 		return b.d
 	}
 	mesh := b.material(models.Material{Name: "Engineered mesh", NameZH: "网布", Kind: "textile", Supplier: "Jinjiang Knit Co.",
-		Colour: "White", Thickness: 1.6, Unit: "m", Consumption: 0.12, SizeSpecific: true})
+		Colour: "White", Thickness: 1.6, Unit: "m", SizeSpecific: true, Waste: 0.08, RollWidth: 1400})
 	suede := b.material(models.Material{Name: "Split suede", NameZH: "二层反绒", Kind: "leather", Supplier: "Xingye Leather, Jinjiang",
-		Colour: "Grey", Pantone: "Cool Gray 7 C", Finish: "suede", Thickness: 1.3, Unit: "dm2", Consumption: 9, SizeSpecific: true})
+		Colour: "Grey", Pantone: "Cool Gray 7 C", Finish: "suede", Thickness: 1.3, Unit: "dm2", SizeSpecific: true, Waste: 0.15})
 	pu := b.material(models.Material{Name: "PU synthetic", NameZH: "PU 超纤", Kind: "synthetic", Supplier: "Huafon Microfibre",
-		Colour: "White", Thickness: 1.2, Unit: "m", Consumption: 0.08, SizeSpecific: true})
+		Colour: "White", Thickness: 1.2, Unit: "m", SizeSpecific: true, Waste: 0.08, RollWidth: 1370})
 	lin := b.material(models.Material{Name: "Tricot lining", NameZH: "里布", Kind: "textile", Supplier: "Jinjiang Knit Co.",
-		Colour: "Grey", Thickness: 0.9, Unit: "m", Consumption: 0.15, SizeSpecific: true})
+		Colour: "Grey", Thickness: 0.9, Unit: "m", SizeSpecific: true, Waste: 0.08, RollWidth: 1500})
 	b.material(models.Material{Name: "Rubber cup sole", NameZH: "橡胶大底", Kind: "rubber", Supplier: "Jinjiang Sole Factory",
 		Colour: "Off-white", Unit: "pair", Consumption: 1, SizeSpecific: true})
 	b.material(models.Material{Name: "Flat laces 120 cm", NameZH: "鞋带", Kind: "component", Supplier: "Yiwu Laceworks",

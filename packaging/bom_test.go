@@ -1,0 +1,98 @@
+package packaging
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"cordwain/canvas/samples"
+)
+
+// Fault 4 of issue 10: leather and textile consumption is derived from
+// the cut areas times the stated cutting allowance, per size and per
+// carton, and lines typed in are marked as such; the CSV says the same as
+// the page.
+func TestBOMDerivedFromCutAreas(t *testing.T) {
+	d := samples.Derby()
+	o := Options{Sizes: d.Meta.SizeRun}
+	lines, err := BOM(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces, err := piecesAt(d, 255, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]BOMLine{}
+	for _, l := range lines {
+		byName[l.Material.Name+"/"+l.Material.Colour] = l
+	}
+	calf := byName["Box calf/Black"]
+	want := 0.0
+	for _, g := range pieces {
+		if g.piece.Material == calf.Material.ID {
+			want += g.fullArea * float64(perShoe(g.piece)) * 2
+		}
+	}
+	want = want * 1.15 / 1e4
+	if !calf.Derived || math.Abs(calf.PerSize[255]-want) > 1e-9 {
+		t.Errorf("box calf at 255: %v dm²/pair (derived %v), want %v from the cut areas + 15%%", calf.PerSize[255], calf.Derived, want)
+	}
+	if !(calf.PerSize[275] > calf.PerSize[255] && calf.PerSize[255] > calf.PerSize[245]) {
+		t.Errorf("derived consumption does not grow with size: %v", calf.PerSize)
+	}
+	if l := byName["Bonded nylon thread 40/Black"]; l.Derived {
+		t.Error("thread (typed in metres) marked derived")
+	}
+	carton := 0.0
+	for _, s := range o.Sizes {
+		carton += calf.PerSize[s] * float64(d.Meta.PairsPerCarton[fmtSize(s)])
+	}
+	var buf bytes.Buffer
+	if err := WriteBOMCSV(&buf, d, o); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := rows[0]
+	col := func(name string) int {
+		for i, h := range head {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("CSV has no column %q: %v", name, head)
+		return -1
+	}
+	for _, r := range rows[1:] {
+		switch r[col("Material")] + "/" + r[col("Colour")] {
+		case "Box calf/Black":
+			if r[col("Derived from pieces")] != "true" || !strings.HasPrefix(r[col("Source")], "derived") || r[col("Cutting allowance %")] != "15" {
+				t.Errorf("box calf row: %v", r)
+			}
+			if got, _ := strconv.ParseFloat(r[col("Per carton")], 64); math.Abs(got-carton) > 0.001 {
+				t.Errorf("box calf per carton %v, want %v", got, carton)
+			}
+		case "Bonded nylon thread 40/Black":
+			if r[col("Source")] != "typed" || r[col("Derived from pieces")] != "false" {
+				t.Errorf("thread row: %v", r)
+			}
+		}
+	}
+	// The page says what the CSV says.
+	path := writeDesignPDF(t, d, Options{Lang: LangEN})
+	text := run(t, "pdftotext", "-layout", path, "-")
+	for _, s := range []string{"cut area +", "15%", "typed", "whole cut-piece area"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("BOM page lacks %q", s)
+		}
+	}
+	if strings.Contains(text, "cutting loss not included") {
+		t.Error("BOM page still claims net areas without loss")
+	}
+}
