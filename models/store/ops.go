@@ -201,6 +201,9 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	name := designName(snap)
 	stored := cloneVersion(v)
 	err = s.write(func(tx *bolt.Tx) error {
+		if err := checkNewElements(tx, es); err != nil {
+			return err
+		}
 		if err := writeContent(tx, es); err != nil {
 			return err
 		}
@@ -329,7 +332,7 @@ func readSnapshot(tx *bolt.Tx, root models.Hash) (models.Snapshot, error) {
 		if b == nil {
 			return nil, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
 		}
-		el, err := decodeElement(id, b, h)
+		el, err := decodeStored(id, b, h)
 		if err != nil {
 			return nil, err
 		}

@@ -318,12 +318,15 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 			}
 			for id, h := range m {
 				eraw, ok := elements[h]
+				decode := decodeElement // strict for what arrives
 				if ok {
 					usedE[h] = eraw
 				} else if eraw = eb.Get(h[:]); eraw == nil {
 					return fmt.Errorf("%w: version %s: element %s missing", ErrCorrupt, short(v.ID), id)
+				} else {
+					decode = decodeStored // checked when it entered
 				}
-				el, err := decodeElement(id, eraw, h)
+				el, err := decode(id, eraw, h)
 				if err != nil {
 					return fmt.Errorf("version %s: %w", short(v.ID), err)
 				}
@@ -647,7 +650,7 @@ func nameAt(tx *bolt.Tx, root models.Hash) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	el, err := decodeElement(models.MetaID, tx.Bucket(bucketElements).Get(h[:]), h)
+	el, err := decodeStored(models.MetaID, tx.Bucket(bucketElements).Get(h[:]), h)
 	if err != nil {
 		return "", err
 	}

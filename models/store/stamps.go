@@ -89,7 +89,7 @@ func (w *stampWalker) element(id models.ID, h models.Hash) (models.Element, erro
 	if raw == nil {
 		return models.Element{}, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
 	}
-	e, err := decodeElement(id, raw, h)
+	e, err := decodeStored(id, raw, h)
 	if err != nil {
 		return models.Element{}, err
 	}
