@@ -470,3 +470,24 @@ func PieceFromRegion(d *models.Design, q Point, name string) (models.Command, *R
 		Quantity: 1, Lines: r.Lines, Order: order}
 	return models.Command{Name: "Make piece from region", Edits: []models.Edit{{ID: pc.ID, After: pc}}}, r, nil
 }
+
+// LengthBetween is the length along p between its points nearest a and
+// b (the shorter way round a closed path), mm.
+func LengthBetween(p models.Path, a, b Point) float64 {
+	if CheckPath(p) != nil {
+		return 0
+	}
+	ua, _ := pathParam(p, a)
+	ub, _ := pathParam(p, b)
+	if ua > ub {
+		ua, ub = ub, ua
+	}
+	if ub-ua < 1e-12 {
+		return 0
+	}
+	l := PathLength(subPath(p, ua, ub, true), 0.01)
+	if p.Closed {
+		l = math.Min(l, PathLength(p, 0.01)-l)
+	}
+	return l
+}

@@ -62,3 +62,13 @@ func flattenDrawPath(p *Path, tol float64) [][]Point {
 	}
 	return out
 }
+
+// SceneBounds is the area d covers in opt.View (view mm): what fitting the
+// drawing to a window frames.
+func SceneBounds(d *models.Design, opt DrawOptions) (Rect, error) {
+	sc, err := buildScene(d, opt)
+	if err != nil {
+		return Rect{}, err
+	}
+	return sc.bounds, nil
+}
