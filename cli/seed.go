@@ -30,8 +30,14 @@ var sampleSeed []byte
 // sampleTime is the clock reading of every sample root: 2026-01-01 UTC.
 var sampleTime = models.HLC{Wall: 1767225600000}
 
-// pastSampleRoots are root IDs of earlier sample seeds (none yet).
-var pastSampleRoots = []models.ID{}
+// pastSampleRoots are root IDs of earlier sample seeds.
+var pastSampleRoots = []models.ID{
+	// Before the samples derived leather and textile consumption from
+	// their cut areas (Material.Waste, RollWidth).
+	"89a2cea99746f4aa1adaa170d0707ecc7f44bd88a5832a03da60c4dee9355f2a",
+	"d5ce9eadf073aaf28579253ea0ef9a6fe68310c762d36a43b8ad85e05cd49bc8",
+	"b0b9653ff168519c4f6e41dbd2a085b4486ab3e657ef12a2ed8b6913e11504e4",
+}
 
 type seedWire struct {
 	Versions  [][]byte `cbor:"versions"`
