@@ -1,11 +1,9 @@
 package app
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,16 +21,17 @@ import (
 	"cordwain/packaging"
 )
 
-// ExportFormat is what File > Export tech pack… writes.
-type ExportFormat string
+// ExportFormat is what File > Export tech pack… writes: the formats of
+// the one export path the command line uses too ([packaging.Export]).
+type ExportFormat = packaging.Format
 
 // Export formats.
 const (
-	ExportPDF ExportFormat = "pdf" // the whole tech pack
-	ExportPNG ExportFormat = "png" // one PNG per page, NAME-01.png …
-	ExportDXF ExportFormat = "dxf" // cut files, every piece at every size
-	ExportCSV ExportFormat = "csv" // bill of materials
-	ExportZip ExportFormat = "zip" // the workshop package: all of it and a manifest
+	ExportPDF = packaging.FormatPDF // the whole tech pack
+	ExportPNG = packaging.FormatPNG // one PNG per page, NAME-01.png …
+	ExportDXF = packaging.FormatDXF // cut files, every piece at every size
+	ExportCSV = packaging.FormatCSV // bill of materials
+	ExportZip = packaging.FormatZip // the workshop package: all of it and a manifest
 )
 
 // exportFormats in the dialog's order, with their translation keys.
@@ -50,77 +49,19 @@ var exportLangs = []struct {
 	key string
 }{{packaging.LangZH, "export.lang.zh"}, {packaging.LangEN, "export.lang.en"}, {packaging.LangBoth, "export.lang.both"}}
 
-// exportPNGDPI is the resolution of exported PNG pages.
-const exportPNGDPI = 150
-
 // ExportRequest is one export: the design, the format, the tech pack
 // options and where to write.
-type ExportRequest struct {
-	Design  *models.Design
-	Format  ExportFormat
-	Options packaging.Options
-	// Path is the file to write; PNG pages go next to it as
-	// NAME-01.png, NAME-02.png, ….
-	Path string
-}
+type ExportRequest = packaging.ExportRequest
 
-// singleFileWriters are the formats that make one file.
-var singleFileWriters = map[ExportFormat]func(io.Writer, *models.Design, packaging.Options) error{
-	ExportPDF: packaging.WritePDF, ExportDXF: packaging.WriteDXF,
-	ExportCSV: packaging.WriteBOMCSV, ExportZip: packaging.WriteWorkshopPackage,
-}
-
-// RunExport writes req and returns the files written. progress (may be
-// nil) is called with 0…1 from the calling goroutine. Everything is built
-// in memory first, so on any error nothing is written; the design is
-// never changed (the packaging works on a copy).
+// RunExport writes req through [packaging.Export], the path `cordwain
+// export` takes, and returns the files written. progress (may be nil) is
+// called with 0…1 from the calling goroutine. On any error nothing is
+// written; the design is never changed.
 func RunExport(req ExportRequest, progress func(float64)) ([]string, error) {
-	if progress == nil {
-		progress = func(float64) {}
-	}
 	if req.Design == nil {
 		return nil, errors.New("export: no design is open")
 	}
-	if strings.TrimSpace(req.Path) == "" {
-		return nil, errors.New("export: choose where to save")
-	}
-	d := canvas.CloneDesign(req.Design)
-	progress(0.05)
-	files := map[string][]byte{}
-	var order []string
-	add := func(name string, data []byte) {
-		files[name] = data
-		order = append(order, name)
-	}
-	var err error
-	if write, ok := singleFileWriters[req.Format]; ok {
-		var buf bytes.Buffer
-		err = write(&buf, d, req.Options)
-		add(req.Path, buf.Bytes())
-	} else if req.Format == ExportPNG {
-		var pages []*packaging.Page
-		pages, err = packaging.Pages(d, req.Options)
-		base := strings.TrimSuffix(req.Path, filepath.Ext(req.Path))
-		for i := 0; err == nil && i < len(pages); i++ {
-			var b bytes.Buffer
-			err = packaging.WritePagePNG(&b, pages, i, exportPNGDPI)
-			add(fmt.Sprintf("%s-%02d.png", base, i+1), b.Bytes())
-			progress(0.05 + 0.8*float64(i+1)/float64(len(pages)))
-		}
-	} else {
-		return nil, fmt.Errorf("export: unknown format %q", req.Format)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("export %s: %w", req.Format, err)
-	}
-	progress(0.9)
-	for _, name := range order {
-		if err := packaging.WriteFileAtomic(name, files[name]); err != nil {
-			return nil, fmt.Errorf("export: writing %s: %w", filepath.Base(name), err)
-		}
-	}
-	progress(1)
-	return order, nil
+	return packaging.Export(req, progress)
 }
 
 // exportDialog is File > Export tech pack…: a preview of the cover, the
@@ -139,6 +80,7 @@ type exportDialog struct {
 	lang      *widget.RadioGroup
 	sizes     *widget.CheckGroup
 	colourway *widget.Select
+	unfold    *widget.Check
 	path      *widget.Entry
 	browse    *widget.Button
 	progress  *widget.ProgressBar
@@ -165,22 +107,19 @@ func (u *UI) showExportDialog() {
 	e.show()
 }
 
-// exportHistory is the version ID and revision history of a design's head,
-// from the store when the studio has one.
+// exportHistory is the version ID and revision history of a design's
+// head, found as `cordwain export` finds them ([packaging.ExportVersion]:
+// the head of main, or the newest version when there is no main).
 func (u *UI) exportHistory(id models.ID) (string, []packaging.HistoryEntry) {
 	ss, ok := u.studio.(*StoreStudio)
 	if !ok {
 		return "", nil
 	}
-	head, err := ss.Store().Head(id, "main")
+	_, v, hist, err := packaging.ExportVersion(ss.Store(), id, "")
 	if err != nil {
 		return "", nil
 	}
-	log, err := ss.Store().Log(id, "main")
-	if err != nil {
-		return string(head.ID), nil
-	}
-	return string(head.ID), packaging.HistoryFromVersions(log, head)
+	return string(v.ID), hist
 }
 
 func newExportDialog(win fyne.Window, tr *Translator, d *models.Design, cw models.ID) *exportDialog {
@@ -205,7 +144,7 @@ func newExportDialog(win fyne.Window, tr *Translator, d *models.Design, cw model
 
 	var sizeLabels []string
 	for _, s := range d.Meta.SizeRun {
-		l := canvas.FormatFoot(d.Meta.SizeSystem, s)
+		l := canvas.FormatDesignSize(d, s)
 		if d.Meta.SizeSystem != "" && d.Meta.SizeSystem != models.SizeCN {
 			l += fmt.Sprintf(" (%g)", s)
 		}
@@ -233,6 +172,9 @@ func newExportDialog(win fyne.Window, tr *Translator, d *models.Design, cw model
 		}
 	}
 	e.colourway = widget.NewSelect(cwNames, e.onColourwayChanged)
+	// Half patterns come on the fold by default; cutting machines want
+	// them whole.
+	e.unfold = widget.NewCheck(tr.L("export.unfold"), nil)
 
 	e.path = widget.NewEntry()
 	e.path.SetPlaceHolder(tr.L("export.path_hint"))
@@ -263,6 +205,7 @@ func (e *exportDialog) content() fyne.CanvasObject {
 		widget.NewFormItem(tr.L("export.language"), e.lang),
 		widget.NewFormItem(tr.L("export.sizes"), e.sizes),
 		widget.NewFormItem(tr.L("export.colourway"), e.colourway),
+		widget.NewFormItem("", e.unfold),
 		widget.NewFormItem(tr.L("export.save_to"), container.NewBorder(nil, nil, nil, e.browse, e.path)),
 	)
 	right := container.NewVBox(form, e.progress, e.message, layout.NewSpacer(),
@@ -298,6 +241,7 @@ func (e *exportDialog) options() packaging.Options {
 		o.Sizes = append(o.Sizes, e.sizeByLabel[l])
 	}
 	o.Colourway = e.cwByName[e.colourway.Selected]
+	o.Unfold = e.unfold != nil && e.unfold.Checked
 	return o
 }
 

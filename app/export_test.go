@@ -144,3 +144,23 @@ func TestExportDialogBuildsAndExports(t *testing.T) {
 		t.Error("wrote a file with no sizes")
 	}
 }
+
+// Fault 11 of issue 10: the dialog and `cordwain export` share one export
+// path, so the same request names PNG pages alike, writes into a
+// directory alike and takes the Unfold choice.
+func TestRunExportIsTheSharedPath(t *testing.T) {
+	dir := t.TempDir()
+	d := samples.Derby()
+	files, err := RunExport(ExportRequest{Design: d, Format: ExportPNG, Options: packaging.Options{Sizes: []float64{255}, DPI: 30}, Path: dir}, nil)
+	if err != nil || len(files) == 0 || filepath.Base(files[0]) != "CW-D-2601_page01.png" {
+		t.Fatalf("PNG pages into a directory: %v %v", files, err)
+	}
+	files, err = RunExport(ExportRequest{Design: d, Format: ExportDXF, Options: packaging.Options{Sizes: []float64{255}, Unfold: true}, Path: dir}, nil)
+	if err != nil || len(files) != 1 || filepath.Base(files[0]) != "CW-D-2601_cut.dxf" {
+		t.Fatalf("DXF into a directory: %v %v", files, err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil || !bytes.Contains(data, []byte("Whole piece")) || bytes.Contains(data, []byte("Cut on fold")) {
+		t.Errorf("Unfold did not reach the cut file: %v", err)
+	}
+}

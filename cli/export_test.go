@@ -83,3 +83,36 @@ func TestExportFreshStudioHasSamples(t *testing.T) {
 		})
 	}
 }
+
+// Fault 10 of issue 10 at the command line: a size listed twice is a
+// usage error; -o naming an existing directory writes a file named from
+// the style number inside it; --dpi reaches the zip's pages.
+func TestExportSizesTwiceAndDirectory(t *testing.T) {
+	c, _ := Lookup("export")
+	dir := t.TempDir()
+	env := Env{DataDir: filepath.Join(dir, "data"), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
+	var ue *UsageError
+	if err := c.Run(env, []string{"--design", "CW-D-2601", "--sizes", "255,255", "-o", filepath.Join(dir, "x.pdf")}); !errors.As(err, &ue) {
+		t.Errorf("--sizes 255,255: %v, want a usage error", err)
+	}
+	outDir := filepath.Join(dir, "out")
+	if err := os.Mkdir(outDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"pdf", "dxf", "csv"} {
+		if err := c.Run(env, []string{"--design", "CW-D-2601", "--format", f, "-o", outDir}); err != nil {
+			t.Fatalf("-o an existing directory, %s: %v", f, err)
+		}
+	}
+	for _, name := range []string{"CW-D-2601_techpack.pdf", "CW-D-2601_cut.dxf", "CW-D-2601_bom.csv"} {
+		if _, err := os.Stat(filepath.Join(outDir, name)); err != nil {
+			t.Errorf("%s not written into the directory: %v", name, err)
+		}
+	}
+	if err := c.Run(env, []string{"--design", "CW-D-2601", "--format", "png", "--dpi", "40", "-o", outDir}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(outDir, "CW-D-2601_page01.png")); err != nil {
+		t.Errorf("PNG pages in a directory: %v", err)
+	}
+}
