@@ -2,6 +2,7 @@ package paint
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"image"
 	"image/color"
@@ -16,8 +17,15 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// pdfFont is the family name the embedded font is registered under.
-const pdfFont = "wqy"
+// pdfFont is the family name the embedded font is registered under. fpdf
+// names a subset font "utf8" + family, without the six-letter tag PDF
+// readers expect of a subset (ISO 32000-1, 9.6.4); Write puts the tag and
+// the font's PostScript name in its place. The family is as long as that
+// so the swap keeps every byte offset.
+const pdfFont = "cordwainsubsetfont20"
+
+// pdfFontPS is the PostScript name of the embedded font.
+const pdfFontPS = "WenQuanYiMicroHei"
 
 // PDF is a [canvas.Painter] that writes vector pages with fpdf, in
 // millimetres. Text uses the embedded font, added as a UTF-8 font so fpdf
@@ -69,10 +77,32 @@ func (p *PDF) Write(w io.Writer) error {
 	if err := p.f.Error(); err != nil {
 		return fmt.Errorf("building PDF: %w", err)
 	}
-	if err := p.f.Output(w); err != nil {
+	var buf bytes.Buffer
+	if err := p.f.Output(&buf); err != nil {
+		return fmt.Errorf("writing PDF: %w", err)
+	}
+	if _, err := w.Write(tagSubsetFont(buf.Bytes())); err != nil {
 		return fmt.Errorf("writing PDF: %w", err)
 	}
 	return nil
+}
+
+// tagSubsetFont renames fpdf's "/utf8<family>" to "/ABCDEF+<PostScript
+// name>", the tag six capital letters drawn from a hash of the document
+// (the same document always gets the same tag). Both names are 25 bytes,
+// so the cross-reference table stays right.
+func tagSubsetFont(pdf []byte) []byte {
+	from := []byte("/utf8" + pdfFont)
+	sum := sha256.Sum256(pdf)
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + sum[i]%26
+	}
+	to := []byte("/" + string(tag) + "+" + pdfFontPS)
+	if len(from) != len(to) {
+		return pdf // a different font: leave fpdf's name
+	}
+	return bytes.ReplaceAll(pdf, from, to)
 }
 
 // Size implements [canvas.Painter].
