@@ -291,6 +291,10 @@ func (tp *techPack) bomPages() {
 				baseQty = math.NaN()
 			}
 		}
+		carton := fmtQty(perCarton(tp.d, l, tp.o.Sizes))
+		if l.Unused {
+			per, baseQty, carton = tp.tr("此配色不用", "not in this colourway"), math.NaN(), ""
+		}
 		mat := tp.name(m.Name, m.NameZH)
 		if m.Kind != "" {
 			mat += " (" + tp.enum(m.Kind) + ")"
@@ -309,7 +313,7 @@ func (tp *techPack) bomPages() {
 		source := tp.tr("手填", "typed")
 		switch {
 		case l.Unused:
-			source = tp.tr("无部件使用", "no piece uses it")
+			source = tp.tr("裁片面积", "cut area")
 		case l.Derived:
 			pct := fmtQty(l.Waste*100) + "%"
 			if l.WasteDefault {
@@ -317,19 +321,24 @@ func (tp *techPack) bomPages() {
 			}
 			source = tp.tr("裁片面积 + ", "cut area + ") + pct
 		}
-		rows = append(rows, []string{strconv.Itoa(i + 1), mat, m.Supplier, col, thk, tp.enum(m.Unit), source, fmtQty(baseQty), per,
-			fmtQty(perCarton(tp.d, l, tp.o.Sizes))})
+		rows = append(rows, []string{strconv.Itoa(i + 1), mat, m.Supplier, col, thk, tp.enum(m.Unit), source, fmtQty(baseQty), per, carton})
 	}
-	tp.tablePages(tp.tr("物料清单", "Bill of Materials"), cols, rows, 12, func(p canvas.Painter, x, y, w float64) {
+	_, _, bw, _ := tp.bodyBox()
+	notes := []string{
+		tp.tr("派生用量 = 整片裁片面积（对折样展开）× 每只片数 × 2 × (1 + 裁断损耗)，按该配色的材料计；手填用量照录。",
+			"Derived lines: whole cut-piece area (half patterns unfolded) × pieces per shoe × 2 × (1 + cutting allowance), by the colourway's materials; typed lines as entered."),
+		tp.tr("每箱 = 各码每双用量 × 配码双数之和。默认裁断损耗：皮革 15%，纺织、合成 10%。",
+			"Carton = per-pair figure × pairs of each size in the carton, summed. Default cutting allowance: leather 15%, textile and synthetic 10%."),
+	}
+	var noteLines []string
+	for _, n := range notes {
+		noteLines = append(noteLines, wrap(n, bw, smallSize)...)
+	}
+	introH := float64(len(noteLines))*lineH(smallSize) + 4
+	tp.tablePages(tp.tr("物料清单", "Bill of Materials"), cols, rows, introH, func(p canvas.Painter, x, y, w float64) {
 		p.SetFillColor(grey)
-		notes := []string{
-			tp.tr("派生用量 = 整片裁片面积（对折样展开）× 每只片数 × 2 × (1 + 裁断损耗)，按该配色的材料计；手填用量照录。",
-				"Derived lines: whole cut-piece area (half patterns unfolded) × pieces per shoe × 2 × (1 + cutting allowance), by the colourway's materials; typed lines as entered."),
-			tp.tr("每箱 = 各码每双用量 × 配码双数之和。默认裁断损耗：皮革 15%，纺织、合成 10%。",
-				"Carton = per-pair figure × pairs of each size in the carton, summed. Default cutting allowance: leather 15%, textile and synthetic 10%."),
-		}
-		for i, n := range notes {
-			p.Text(clip(n, w, smallSize), x, y+4+float64(i)*lineH(smallSize), smallSize, canvas.AlignLeft)
+		for i, l := range noteLines {
+			p.Text(l, x, y+3+float64(i)*lineH(smallSize), smallSize, canvas.AlignLeft)
 		}
 	})
 }

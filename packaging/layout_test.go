@@ -1,12 +1,16 @@
 package packaging
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"cordwain/canvas"
+	"cordwain/canvas/paint"
 	"cordwain/canvas/samples"
+	"cordwain/models"
 )
 
 // No text of any page comes closer than 10 mm to the paper's edge, where
@@ -69,5 +73,40 @@ func TestPDFChineseEnumerations(t *testing.T) {
 		if strings.Contains(text, bad) {
 			t.Errorf("zh tech pack still has %q", bad)
 		}
+	}
+}
+
+// The pump's quarter lining carries a style-number stamp: the grain arrow
+// keeps clear of it on the pieces page (fault 8 of issue 10: the stamp
+// sat on the arrow).
+func TestGrainArrowClearOfStamp(t *testing.T) {
+	d := samples.Pump()
+	ps, err := piecesAt(d, d.Meta.BaseSize, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, g := range ps {
+		for _, m := range g.marks {
+			if m.Kind != models.MarkText {
+				continue
+			}
+			found = true
+			for _, s := range []float64{1, 0.5} { // 1:1 page, a pieces-page scale
+				at, room := labelSpot(g, s)
+				b := canvas.PolylineBounds(g.net)
+				gl := math.Min(math.Min(b.Dx(), b.Dy())*0.35, math.Max(room*0.9, 4))
+				sn, cs := math.Sincos(g.piece.GrainAngle * math.Pi / 180)
+				half := paint.TextWidthMM(m.Text, smallSize) / 2 / s
+				// The arrow's nearest approach to the stamp's centre.
+				arrow := []models.Point{models.Pt(at.X-cs*gl, at.Y-sn*gl), models.Pt(at.X+cs*gl, at.Y+sn*gl)}
+				if d := canvas.DistToPolyline(arrow, m.At, false); d < half {
+					t.Errorf("%s at scale %g: grain arrow passes %.1f mm from the stamp %q (%.1f mm half-wide)", g.piece.Name, s, d, m.Text, half)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the pump has no stamp to test with")
 	}
 }

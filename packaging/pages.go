@@ -452,9 +452,11 @@ func (tp *techPack) drawPiece(p canvas.Painter, g pieceGeom, s float64) {
 			p.Pop()
 		}
 	}
-	// Grain line: a double-headed arrow through the centre.
+	// Grain line: a double-headed arrow through the roomiest spot, clear
+	// of the marks and the stamp.
+	c, room := labelSpot(g, s)
 	b := canvas.PolylineBounds(g.net)
-	gl := math.Min(b.Dx(), b.Dy()) * 0.35
+	gl := math.Min(math.Min(b.Dx(), b.Dy())*0.35, math.Max(room*0.9, 4))
 	sn, cs := math.Sincos(g.piece.GrainAngle * math.Pi / 180)
 	x0, y0, x1, y1 := c.X-cs*gl, c.Y-sn*gl, c.X+cs*gl, c.Y+sn*gl
 	p.SetStrokeColor(accent)

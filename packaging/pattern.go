@@ -279,7 +279,7 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 		return q.X >= tile.Min.X && q.X <= tile.Max.X && q.Y >= tile.Min.Y && q.Y <= tile.Max.Y
 	}
 	c := centroid(pp.g.net)
-	spot, room := labelSpot(pp.g)
+	spot, room := labelSpot(pp.g, 1)
 	for _, m := range pp.g.marks {
 		at := pp.toSheet(m.At)
 		if !in(at) {
@@ -290,6 +290,9 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 			drawNotch(p, pp.toSheet(nearestOn(pp.g.cut, m.At)), pp.toSheet(c), m.Size)
 		case models.MarkPunch, models.MarkEyelet:
 			drawHole(p, at, m.Size, m.Kind == models.MarkEyelet)
+		case models.MarkText:
+			p.SetFillColor(grey)
+			p.Text(m.Text, at.X, at.Y, smallSize, canvas.AlignCenter)
 		}
 	}
 	cs := pp.toSheet(spot)
@@ -373,7 +376,10 @@ func scaleBar(p canvas.Painter, x, y, maxW float64, label string) {
 // labelSpot is where a piece's label and grain line go: the point inside
 // the net outline farthest from its edges and its marks, so the text
 // covers neither (a grid search: good enough at 1:1).
-func labelSpot(g pieceGeom) (at models.Point, room float64) {
+//
+// A text mark (a style-number stamp) counts as a disc as wide as its text
+// at scale s (page mm per piece mm), so the grain arrow stays off it.
+func labelSpot(g pieceGeom, s float64) (at models.Point, room float64) {
 	best, bestScore := centroid(g.net), -1.0
 	b := canvas.PolylineBounds(g.net)
 	const nx, ny = 24, 16
@@ -385,7 +391,11 @@ func labelSpot(g pieceGeom) (at models.Point, room float64) {
 			}
 			score := canvas.DistToPolyline(g.net, q, true)
 			for _, m := range g.marks {
-				score = math.Min(score, math.Hypot(m.At.X-q.X, m.At.Y-q.Y)-m.Size/2)
+				r := m.Size / 2
+				if m.Kind == models.MarkText {
+					r = paint.TextWidthMM(m.Text, smallSize)/2/s + 2
+				}
+				score = math.Min(score, math.Hypot(m.At.X-q.X, m.At.Y-q.Y)-r)
 			}
 			if score > bestScore {
 				best, bestScore = q, score
