@@ -110,3 +110,28 @@ func TestGrainArrowClearOfStamp(t *testing.T) {
 		t.Fatal("the pump has no stamp to test with")
 	}
 }
+
+// Small pieces fill the room beside big ones, turned a quarter if that is
+// what fits, before a new 1:1 page is started (fault 8 of issue 10: the
+// runner's tongue had a page to itself, half empty, while it fit beside
+// the vamp turned).
+func TestPatternPagesPacked(t *testing.T) {
+	for _, tc := range []struct {
+		d     *models.Design
+		tiles int
+	}{{samples.Derby(), 4}, {samples.Pump(), 3}, {samples.Sneaker(), 5}} {
+		pages, err := Pages(tc.d, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range pages {
+			if strings.Contains(p.Title, "1:1 Pattern") {
+				n++
+			}
+		}
+		if n > tc.tiles {
+			t.Errorf("%s: %d 1:1 pages, want at most %d", tc.d.Meta.StyleNo, n, tc.tiles)
+		}
+	}
+}

@@ -58,16 +58,26 @@ func layoutSheet(pieces []pieceGeom, tileW, tileH float64) (placed []placedPiece
 	var tiles []*tile
 	var big []int
 	for _, i := range order {
-		w, h := pieces[i].bounds.Dx(), pieces[i].bounds.Dy()
-		turned := false
-		if w+2*gap > tileW && h+2*gap <= tileW && w+2*gap <= tileH {
-			w, h, turned = h, w, true
+		w0, h0 := pieces[i].bounds.Dx(), pieces[i].bounds.Dy()
+		// The orientations a piece may take: as drawn, and a quarter
+		// turn when that fits a tile too. A piece goes on the first tile
+		// with room in either, so small pieces fill the gaps beside big
+		// ones instead of opening a half-empty page (fault 8 of issue 10).
+		type orient struct {
+			w, h   float64
+			turned bool
 		}
-		h += labelRoom // a small piece's label goes under it
-		if w+2*gap > tileW || h+2*gap > tileH {
+		var orients []orient
+		for _, o := range []orient{{w0, h0 + labelRoom, false}, {h0, w0 + labelRoom, true}} {
+			if o.w+2*gap <= tileW && o.h+2*gap <= tileH {
+				orients = append(orients, o)
+			}
+		}
+		if len(orients) == 0 {
 			big = append(big, i)
 			continue
 		}
+		w, h, turned := orients[0].w, orients[0].h, orients[0].turned
 		place := func(t *tile, s *shelf) {
 			g := pieces[i]
 			x0 := float64(t.col)*tileW + s.x
@@ -80,10 +90,23 @@ func layoutSheet(pieces []pieceGeom, tileW, tileH float64) (placed []placedPiece
 		}
 		done := false
 		for _, t := range tiles {
-			for k := range t.shelves {
-				s := &t.shelves[k]
-				if s.x+w+gap <= tileW && h <= s.h {
-					place(t, s)
+			for _, o := range orients {
+				w, h, turned = o.w, o.h, o.turned
+				for k := range t.shelves {
+					s := &t.shelves[k]
+					if s.x+w+gap <= tileW && h <= s.h {
+						place(t, s)
+						done = true
+						break
+					}
+				}
+				if done {
+					break
+				}
+				last := t.shelves[len(t.shelves)-1]
+				if y := last.y + last.h + gap; y+h+gap <= tileH {
+					t.shelves = append(t.shelves, shelf{y: y, h: h, x: gap})
+					place(t, &t.shelves[len(t.shelves)-1])
 					done = true
 					break
 				}
@@ -91,14 +114,8 @@ func layoutSheet(pieces []pieceGeom, tileW, tileH float64) (placed []placedPiece
 			if done {
 				break
 			}
-			last := t.shelves[len(t.shelves)-1]
-			if y := last.y + last.h + gap; y+h+gap <= tileH {
-				t.shelves = append(t.shelves, shelf{y: y, h: h, x: gap})
-				place(t, &t.shelves[len(t.shelves)-1])
-				done = true
-				break
-			}
 		}
+		w, h, turned = orients[0].w, orients[0].h, orients[0].turned
 		if !done {
 			t := &tile{col: len(tiles), shelves: []shelf{{y: gap, h: h, x: gap}}}
 			tiles = append(tiles, t)
