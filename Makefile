@@ -15,9 +15,12 @@ RUN_PKGS  := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev \
 TEST_PKGS := $(RUN_PKGS) xvfb xauth xdotool imagemagick x11-utils qpdf \
              poppler-utils python3-ezdxf librsvg2-bin librecad
 WIN_PKGS  := gcc-mingw-w64-x86-64
+# Cordwain.exe under Wine (Debian's Wine 8; its binaries are in /usr/lib/wine).
+WINSMOKE_PKGS := $(WIN_PKGS) wine64 xvfb xauth xdotool imagemagick qpdf \
+             poppler-utils libgl1-mesa-dri
 
 .PHONY: all build run test vet unit smoke windows bench killtest \
-        deps-run deps-test deps-win screenshot clean fmt
+        deps-run deps-test deps-win deps-winsmoke winsmoke screenshot clean fmt
 
 all: build
 
@@ -33,6 +36,8 @@ deps-test:
 	@scripts/ensure-packages.sh $(TEST_PKGS)
 deps-win:
 	@scripts/ensure-packages.sh $(WIN_PKGS)
+deps-winsmoke:
+	@scripts/ensure-packages.sh $(WINSMOKE_PKGS)
 
 test: deps-test vet unit smoke
 
@@ -63,6 +68,14 @@ windows: deps-win
 	cp FyneApp.toml build/FyneApp.toml.keep
 	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc build/tools/fyne package -os windows --release; \
 	  rc=$$?; cp build/FyneApp.toml.keep FyneApp.toml; exit $$rc
+
+# Cordwain.exe under Wine and Xvfb in a fresh prefix (internal/winsmoke): the
+# window draws, the studio is created, then one edit and one PDF export with
+# Windows paths. Builds Cordwain.exe first only when it is missing.
+winsmoke: deps-winsmoke
+	@test -f Cordwain.exe || $(MAKE) windows
+	CORDWAIN_EXE=$(CURDIR)/Cordwain.exe $(GO) test -count=1 -v -timeout 15m \
+	  -tags winsmoke -run Wine ./internal/winsmoke/
 
 bench: deps-test
 	scripts/bench.sh
