@@ -3,6 +3,8 @@ package app
 import (
 	"image"
 	"image/color"
+	"math"
+	"strconv"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -14,39 +16,194 @@ import (
 	"cordwain/models"
 )
 
-// Editor shows a design drawn by canvas.DrawDesign through the canvas's
-// Raster painter (canvas/paint), the same scene the tech pack pages draw,
-// so the screen and the workshop agree.
+// unitsPerMM is how many Fyne units make a page millimetre: a unit is a
+// pixel at 96 dpi and scale 1, so text sizes in points look as on paper at
+// zoom 1. On a HiDPI screen the raster has more pixels per unit and the
+// drawing stays crisp; the mapping from units to millimetres does not
+// change.
+const unitsPerMM = 96 / 25.4
+
+// rulerMM is the width of the rulers along the top and left edges, page mm.
+const rulerMM = 5.0
+
+// Editor is the drawing in the middle of the window: a Fyne widget whose
+// raster is painted by canvas.DrawDesign through the canvas's Raster painter
+// (canvas/paint), the same scene the tech pack pages draw. It keeps its own
+// zoom and pan (a [canvas.Viewport] in page millimetres), maps pointer
+// input back to millimetres on the design exactly, and hands it to the
+// current [Tool]. Edits go through its [Session] as commands.
+//
+// Fields under mu are read by the raster generator on the render thread.
 type Editor struct {
 	widget.BaseWidget
 
-	mu     sync.Mutex // guards the fields below; the raster generator runs on the render thread
-	design *models.Design
+	mu     sync.Mutex
+	design *models.Design // drawn: the session's design, or a drag's preview
 	opt    canvas.DrawOptions
-	cache  struct {
-		img    *image.RGBA // reused frame to frame while the size holds
-		w, h   int
-		design *models.Design
-		opt    canvas.DrawOptions
-	}
-	raster *fynecanvas.Raster
+	vp     canvas.Viewport
+	fitted bool // vp has been set (by a fit or by the designer)
+	// viewOnly: design is an old version shown read-only.
+	viewOnly bool
+	// rev counts changes to what is drawn; stillRev those that are not a
+	// drag's preview (they invalidate the drag's cached still frame).
+	rev, stillRev uint64
+	overlay       func(p canvas.Painter, vp canvas.Viewport)
+	under         *Underlay
+	dims          []Dimension
+	rulers        bool
+	// moving names what a drag moves: the rest is drawn once into bg and
+	// the frame is bg plus the moving elements.
+	moving   map[models.ID]bool
+	cache    frameCache
+	trueSize bool
+
+	raster  *fynecanvas.Raster
+	session *Session
+	tool    Tool
+	tools   map[string]Tool
+	sel     Selection
+	hidden  canvas.Layers
+	locked  canvas.Layers
+	snapper *canvas.Snapper
+	snapOn  bool
+	input   inputState
+
+	// OnSelection is called when the selection changes; OnStatus with a
+	// line for the status bar (a measurement, a refusal, a hint).
+	OnSelection func(Selection)
+	OnStatus    func(string)
+	// OnCalibrate asks the designer the distance between two points picked
+	// on the underlay (design mm).
+	OnCalibrate func(a, b canvas.Point)
+	trans       *Translator
 }
 
-var _ fyne.Widget = (*Editor)(nil)
+type frameCache struct {
+	img    *image.RGBA // the last frame, reused while the size holds
+	bg     *image.RGBA // a drag's still part
+	bgRev  uint64
+	rev    uint64
+	w, h   int
+	bgMove map[models.ID]bool
+}
 
-// NewEditor returns an empty editor.
+var (
+	_ fyne.Widget = (*Editor)(nil)
+)
+
+// NewEditor returns an empty editor with its own session (which saves
+// nowhere until the window gives it a studio).
 func NewEditor() *Editor {
-	e := &Editor{}
+	e := &Editor{rulers: true, snapOn: true}
 	e.opt = canvas.DrawOptions{View: canvas.ViewLateral, Grid: true, ShowAllowances: true}
 	e.raster = fynecanvas.NewRaster(e.generate)
+	e.session = NewSession(nil, nil)
+	e.session.OnChange = e.onSessionChange
+	e.tools = map[string]Tool{}
+	for _, t := range []Tool{&SelectTool{}, &PenTool{}, &LineTool{}, &PieceTool{}, &MarkTool{Kind: models.MarkNotch},
+		&MarkTool{Kind: models.MarkPunch}, &MarkTool{Kind: models.MarkEyelet, Count: 5}, &MarkTool{Kind: models.MarkText},
+		&MeasureTool{}, &CalibrateTool{}} {
+		e.tools[t.Name()] = t
+	}
+	e.tool = e.tools[ToolSelect]
 	e.ExtendBaseWidget(e)
 	return e
 }
 
-// SetDesign shows d (nil clears).
+// SetTranslator sets the language of the editor's messages.
+func (e *Editor) SetTranslator(tr *Translator) { e.trans = tr }
+
+func (e *Editor) tr() *Translator {
+	if e.trans == nil {
+		e.trans, _ = NewTranslator(LangEN)
+	}
+	return e.trans
+}
+
+// Session is the editing session of the open design.
+func (e *Editor) Session() *Session { return e.session }
+
+// SetDesign opens d (nil clears): a new session, the selection dropped, and
+// the drawing fitted to the window when the design changes.
 func (e *Editor) SetDesign(d *models.Design) {
+	prev := e.session.Design()
+	if prev != nil && d != nil && prev.ID == d.ID {
+		e.session.HeadMoved(d)
+		return
+	}
+	if e.session.Dirty() {
+		e.session.Save("") // leaving a design saves its edits
+	}
+	e.tool.Cancel(e)
+	e.sel = Selection{}
+	e.session.Load(d)
+	e.mu.Lock()
+	e.fitted = false
+	e.mu.Unlock()
+	e.fireSelection()
+}
+
+// ShowVersion shows d read-only instead of the design being edited (an
+// old version, a comparison); nil goes back to editing. The session and
+// its unsaved edits are left alone.
+func (e *Editor) ShowVersion(d *models.Design) {
+	e.tool.Cancel(e)
+	e.mu.Lock()
+	e.viewOnly = d != nil
+	if d != nil {
+		e.design = d
+	} else {
+		e.design = e.session.Design()
+	}
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// readOnly reports whether the editor shows a version rather than the
+// design being edited.
+func (e *Editor) readOnly() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.viewOnly
+}
+
+// Design is the design shown.
+func (e *Editor) Design() *models.Design {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.design
+}
+
+func (e *Editor) onSessionChange(d *models.Design) {
+	e.mu.Lock()
+	if !e.viewOnly {
+		e.design = d
+	}
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.snapper = nil
+	e.dropStaleSelection()
+	e.Refresh()
+}
+
+// preview shows d without committing it (a drag in progress), drawing
+// only the elements in moving over a cached frame of the rest.
+func (e *Editor) preview(d *models.Design, moving map[models.ID]bool) {
 	e.mu.Lock()
 	e.design = d
+	e.moving = moving
+	e.rev++ // the still part stays cached
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// endPreview goes back to the session's design.
+func (e *Editor) endPreview() {
+	e.mu.Lock()
+	e.design = e.session.Design()
+	e.moving = nil
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
 	e.mu.Unlock()
 	e.Refresh()
 }
@@ -58,58 +215,204 @@ func (e *Editor) Options() canvas.DrawOptions {
 	return e.opt
 }
 
-// SetOptions changes how the design is drawn.
+// SetOptions changes how the design is drawn. A new view or size fits the
+// drawing again (unless "true size across the run" holds the scale).
 func (e *Editor) SetOptions(o canvas.DrawOptions) {
 	e.mu.Lock()
+	if o.View != e.opt.View || (o.Size != e.opt.Size && !e.trueSize) {
+		e.fitted = false
+	}
 	e.opt = o
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.snapper = nil
+	e.Refresh()
+}
+
+// SetTrueSize keeps the scale when the size changes, so graded sizes are
+// seen at their true size relative to each other.
+func (e *Editor) SetTrueSize(on bool) {
+	e.mu.Lock()
+	e.trueSize = on
+	e.mu.Unlock()
+}
+
+// Viewport is the current mapping from the design (view mm) to the page
+// (mm from the widget's top left).
+func (e *Editor) Viewport() canvas.Viewport {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.ensureFitLocked()
+	return e.vp
+}
+
+// pageSize is the widget's size in page mm.
+func (e *Editor) pageSize() (w, h float64) {
+	s := e.Size()
+	return float64(s.Width) / unitsPerMM, float64(s.Height) / unitsPerMM
+}
+
+// ensureFitLocked fits the drawing to the widget if nothing set the
+// viewport yet.
+func (e *Editor) ensureFitLocked() {
+	if e.fitted {
+		return
+	}
+	w, h := e.pageSize()
+	if w <= 0 || h <= 0 || e.design == nil {
+		if e.vp.Scale == 0 {
+			e.vp = canvas.Viewport{Scale: 1, OffX: 10, OffY: h - 10}
+		}
+		return
+	}
+	b, err := canvas.SceneBounds(e.design, e.opt)
+	if err != nil {
+		return
+	}
+	e.vp = canvas.FitViewport(b, w, h, 8+rulerMM)
+	e.vp.View = e.opt.View
+	e.fitted = true
+}
+
+// Fit frames the whole drawing (Ctrl+0).
+func (e *Editor) Fit() {
+	e.mu.Lock()
+	e.fitted = false
+	e.ensureFitLocked()
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
 	e.mu.Unlock()
 	e.Refresh()
 }
 
-// Render draws the current design at w×h pixels into a new image (tests
-// and snapshots; the window's raster reuses one buffer).
+// FitRect frames r (view mm): zoom to selection.
+func (e *Editor) FitRect(r canvas.Rect) {
+	if !r.NonEmpty {
+		return
+	}
+	w, h := e.pageSize()
+	if r.Dx() < 5 || r.Dy() < 5 {
+		r = r.Inset(-5)
+	}
+	e.mu.Lock()
+	e.vp = canvas.FitViewport(r, w, h, 8+rulerMM)
+	e.vp.View = e.opt.View
+	e.fitted = true
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// minScale and maxScale bound the zoom: a metre across the window to a
+// millimetre across a hand's width.
+const (
+	minScale = 0.05
+	maxScale = 80
+)
+
+// ZoomAt multiplies the scale by f keeping the page point (x, y) mm over
+// the same place of the design.
+func (e *Editor) ZoomAt(x, y, f float64) {
+	e.mu.Lock()
+	e.ensureFitLocked()
+	s := math.Max(minScale, math.Min(maxScale, e.vp.Scale*f))
+	f = s / e.vp.Scale
+	e.vp.OffX = x - (x-e.vp.OffX)*f
+	e.vp.OffY = y - (y-e.vp.OffY)*f
+	e.vp.Scale = s
+	e.fitted = true
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// Zoom zooms about the middle of the widget (Ctrl + / Ctrl −).
+func (e *Editor) Zoom(f float64) {
+	w, h := e.pageSize()
+	e.ZoomAt(w/2, h/2, f)
+}
+
+// SetScale sets the zoom to s page mm per design mm about the middle
+// (1 = actual size on a 96 dpi screen).
+func (e *Editor) SetScale(s float64) {
+	cur := e.Viewport().Scale
+	if cur > 0 {
+		e.Zoom(s / cur)
+	}
+}
+
+// Pan moves the drawing by (dx, dy) page mm.
+func (e *Editor) Pan(dx, dy float64) {
+	e.mu.Lock()
+	e.ensureFitLocked()
+	e.vp.OffX += dx
+	e.vp.OffY += dy
+	e.fitted = true
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// ToModel maps a position in the widget to design millimetres (view
+// coordinates; on the mean form, the design's own).
+func (e *Editor) ToModel(pos fyne.Position) canvas.Point {
+	vp := e.Viewport()
+	return vp.ToModel(float64(pos.X)/unitsPerMM, float64(pos.Y)/unitsPerMM)
+}
+
+// ToWidget maps design millimetres to a position in the widget.
+func (e *Editor) ToWidget(p canvas.Point) fyne.Position {
+	vp := e.Viewport()
+	x, y := vp.ToPage(p)
+	return fyne.NewPos(float32(x*unitsPerMM), float32(y*unitsPerMM))
+}
+
+// SetLayer hides (visible false) or shows a layer, and locks or unlocks
+// it: a locked layer is drawn but tools do not pick from it.
+func (e *Editor) SetLayer(l canvas.Layer, visible, locked bool) {
+	e.mu.Lock()
+	e.hidden = e.hidden.With(l, !visible)
+	e.locked = e.locked.With(l, locked)
+	e.opt.Hide = e.hidden
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// Layer reports whether l is visible and whether it is locked.
+func (e *Editor) Layer(l canvas.Layer) (visible, locked bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return !e.hidden.Has(l), e.locked.Has(l)
+}
+
+// skipLayers are the layers tools do not pick from: hidden or locked.
+func (e *Editor) skipLayers() canvas.Layers {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.hidden | e.locked
+}
+
+// Editable reports whether the view shows the design's own coordinates
+// (the mean form), where points can be moved and lines drawn.
+func (e *Editor) Editable() bool { return e.Options().View == canvas.ViewMeanForm }
+
+// setOverlay installs what the tool draws over the design (nil: none).
+func (e *Editor) setOverlay(f func(p canvas.Painter, vp canvas.Viewport)) {
+	e.mu.Lock()
+	e.overlay = f
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// Render draws the current design fitted into a new w×h image (tests and
+// snapshots; the window's raster reuses one buffer and keeps the zoom).
 func (e *Editor) Render(w, h int) image.Image {
 	e.mu.Lock()
 	d, opt := e.design, e.opt
 	e.mu.Unlock()
-	return renderDesign(nil, w, h, d, opt)
-}
-
-func (e *Editor) generate(w, h int) image.Image {
-	if w <= 0 || h <= 0 {
-		return image.NewRGBA(image.Rect(0, 0, 1, 1))
-	}
-	e.mu.Lock()
-	d, opt := e.design, e.opt
-	c := e.cache
-	e.mu.Unlock()
-	if c.img != nil && c.w == w && c.h == h && c.design == d && optsEqual(c.opt, opt) {
-		return c.img
-	}
-	// The previous frame is already on screen, so its buffer is redrawn
-	// in place: an 8 MB allocation per frame at 1920×1080 otherwise.
-	var buf *image.RGBA
-	if c.img != nil && c.w == w && c.h == h {
-		buf = c.img
-	}
-	img := renderDesign(buf, w, h, d, opt)
-	e.mu.Lock()
-	e.cache.img, e.cache.w, e.cache.h, e.cache.design, e.cache.opt = img, w, h, d, opt
-	e.mu.Unlock()
-	return img
-}
-
-// screenPxPerMM is 96 dpi: text sizes in points look as on paper at 100 %.
-const screenPxPerMM = 96 / 25.4
-
-// renderDesign draws d into buf, or a new w×h image when buf is nil.
-func renderDesign(buf *image.RGBA, w, h int, d *models.Design, opt canvas.DrawOptions) *image.RGBA {
-	var r *paint.Raster
-	if buf != nil {
-		r = paint.NewRasterRGBA(buf, screenPxPerMM)
-	} else {
-		r = paint.NewRaster(w, h, screenPxPerMM)
-	}
+	opt.Viewport = nil
+	r := paint.NewRaster(w, h, unitsPerMM)
 	r.Clear(color.White)
 	if d != nil {
 		canvas.DrawDesign(r, d, opt)
@@ -117,17 +420,114 @@ func renderDesign(buf *image.RGBA, w, h int, d *models.Design, opt canvas.DrawOp
 	return r.RGBA()
 }
 
-func optsEqual(a, b canvas.DrawOptions) bool {
-	if a.View != b.View || a.Colourway != b.Colourway || a.Size != b.Size || a.Grid != b.Grid ||
-		a.Selected != b.Selected || a.ShowAllowances != b.ShowAllowances || len(a.Highlight) != len(b.Highlight) {
+// Frame draws the editor as the window shows it, at w×h pixels for a
+// widget of the current size (w = width × scale).
+func (e *Editor) Frame(w, h int) image.Image { return e.generate(w, h) }
+
+func (e *Editor) generate(w, h int) image.Image {
+	if w <= 0 || h <= 0 {
+		return image.NewRGBA(image.Rect(0, 0, 1, 1))
+	}
+	e.mu.Lock()
+	e.ensureFitLocked()
+	d, opt, vp, rev := e.design, e.opt, e.vp, e.rev
+	overlay, under, dims, rulers := e.overlay, e.under, e.dims, e.rulers
+	moving := e.moving
+	c := &e.cache
+	if c.img != nil && c.w == w && c.h == h && c.rev == rev {
+		img := c.img
+		e.mu.Unlock()
+		return img
+	}
+	var buf, bg *image.RGBA
+	if c.img != nil && c.w == w && c.h == h {
+		buf = c.img
+	}
+	stillRev := e.stillRev
+	if moving != nil && c.bg != nil && c.w == w && c.h == h && sameSet(c.bgMove, moving) && c.bgRev == stillRev {
+		bg = c.bg
+	}
+	e.mu.Unlock()
+
+	// pxPerMM follows the screen: w pixels across the widget's width.
+	pxPerMM := unitsPerMM
+	if sw := float64(e.Size().Width); sw > 0 {
+		pxPerMM = float64(w) / (sw / unitsPerMM)
+	}
+	if moving != nil && bg == nil {
+		// First frame of a drag: the still part, once.
+		bg = image.NewRGBA(image.Rect(0, 0, w, h))
+		r := paint.NewRasterRGBA(bg, pxPerMM)
+		e.drawStill(r, e.session.Design(), opt, vp, under, moving)
+		e.mu.Lock()
+		e.cache.bg, e.cache.bgMove, e.cache.bgRev = bg, moving, stillRev
+		e.mu.Unlock()
+	}
+	if buf == nil {
+		buf = image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	r := paint.NewRasterRGBA(buf, pxPerMM)
+	if bg != nil {
+		copy(buf.Pix, bg.Pix)
+		if d != nil {
+			o := opt
+			o.Viewport, o.Only, o.Exclude = &vp, moving, nil
+			canvas.DrawDesign(r, d, o)
+		}
+	} else {
+		e.drawStill(r, d, opt, vp, under, nil)
+	}
+	e.drawTop(r, d, vp, overlay, dims, rulers)
+	e.mu.Lock()
+	e.cache.img, e.cache.w, e.cache.h, e.cache.rev = buf, w, h, rev
+	e.mu.Unlock()
+	return buf
+}
+
+func sameSet(a, b map[models.ID]bool) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for k, v := range a.Highlight {
-		if w, ok := b.Highlight[k]; !ok || w != v {
+	for k := range a {
+		if !b[k] {
 			return false
 		}
 	}
 	return true
+}
+
+// drawStill draws the design (less the elements in exclude) and the
+// underlay.
+func (e *Editor) drawStill(r *paint.Raster, d *models.Design, opt canvas.DrawOptions, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool) {
+	r.Clear(color.White)
+	if d != nil {
+		o := opt
+		o.Viewport, o.Exclude, o.Only, o.Selected = &vp, exclude, nil, ""
+		canvas.DrawDesign(r, d, o)
+	}
+	if under != nil && !opt.Hide.Has(canvas.LayerUnderlay) && opt.View == canvas.ViewMeanForm {
+		under.draw(r, vp)
+	}
+}
+
+// drawTop draws what lies over the design: kept dimensions, the
+// selection, the tool's overlay and the rulers.
+func (e *Editor) drawTop(r *paint.Raster, d *models.Design, vp canvas.Viewport, overlay func(canvas.Painter, canvas.Viewport), dims []Dimension, rulers bool) {
+	opt := e.Options()
+	if !opt.Hide.Has(canvas.LayerDimensions) {
+		for _, dm := range dims {
+			dm.draw(r, vp)
+		}
+	}
+	if d != nil && opt.View == canvas.ViewMeanForm {
+		drawSelection(r, d, e.selection(), vp)
+	}
+	if overlay != nil {
+		overlay(r, vp)
+	}
+	if rulers {
+		drawRulers(r, vp)
+	}
 }
 
 // CreateRenderer implements fyne.Widget.
@@ -137,3 +537,212 @@ func (e *Editor) CreateRenderer() fyne.WidgetRenderer {
 
 // MinSize keeps the drawing usable.
 func (e *Editor) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
+
+// Dimension is a measurement kept on the drawing (in this session).
+type Dimension struct {
+	A, B  canvas.Point
+	Label string
+}
+
+func (dm Dimension) draw(p canvas.Painter, vp canvas.Viewport) {
+	ax, ay := vp.ToPage(dm.A)
+	bx, by := vp.ToPage(dm.B)
+	var path canvas.Path
+	path.MoveTo(ax, ay)
+	path.LineTo(bx, by)
+	// End ticks across the line.
+	dx, dy := bx-ax, by-ay
+	l := math.Hypot(dx, dy)
+	if l > 0 {
+		nx, ny := -dy/l*1.5, dx/l*1.5
+		path.MoveTo(ax-nx, ay-ny)
+		path.LineTo(ax+nx, ay+ny)
+		path.MoveTo(bx-nx, by-ny)
+		path.LineTo(bx+nx, by+ny)
+	}
+	p.SetStrokeColor(colDimension)
+	p.SetLineWidth(0.25)
+	p.SetDash()
+	p.Stroke(&path)
+	p.SetFillColor(colDimension)
+	p.Text(dm.Label, (ax+bx)/2, (ay+by)/2-1.2, 8, canvas.AlignCenter)
+}
+
+var (
+	colDimension = color.NRGBA{0x00, 0x70, 0x90, 0xff}
+	colSelection = color.NRGBA{0x10, 0x80, 0xff, 0xff}
+	colRuler     = color.NRGBA{0xf4, 0xf4, 0xf2, 0xff}
+	colRulerInk  = color.NRGBA{0x70, 0x70, 0x70, 0xff}
+	colSnap      = color.NRGBA{0xe0, 0x40, 0x80, 0xff}
+)
+
+// drawSelection outlines the selected elements and marks their knots and
+// handles; selected points are filled larger.
+func drawSelection(p canvas.Painter, d *models.Design, sel Selection, vp canvas.Viewport) {
+	p.Push()
+	defer p.Pop()
+	picked := map[canvas.PointRef]bool{}
+	for _, r := range sel.Points {
+		picked[r] = true
+	}
+	for _, id := range sel.Elems {
+		e := models.FindElem(d, id)
+		if m, ok := e.(models.Mark); ok {
+			x, y := vp.ToPage(m.At)
+			p.SetStrokeColor(colSelection)
+			p.SetLineWidth(0.4)
+			p.Stroke(circlePath(x, y, math.Max(m.Size/2*vp.Scale, 1)+1))
+			continue
+		}
+		path, ok := canvas.ElemPath(e)
+		if !ok || canvas.CheckPath(path) != nil {
+			continue
+		}
+		var pp canvas.Path
+		for i, q := range path.Points {
+			x, y := vp.ToPage(q)
+			switch {
+			case i == 0:
+				pp.MoveTo(x, y)
+			case i%3 == 0:
+				a, b := path.Points[i-2], path.Points[i-1]
+				ax, ay := vp.ToPage(a)
+				bx, by := vp.ToPage(b)
+				pp.CubicTo(ax, ay, bx, by, x, y)
+			}
+		}
+		p.SetStrokeColor(colSelection)
+		p.SetLineWidth(0.45)
+		p.SetDash()
+		p.Stroke(&pp)
+		// Handles: lines from each knot to its handles, small circles.
+		var hl canvas.Path
+		for i, q := range path.Points {
+			if i%3 == 0 {
+				continue
+			}
+			k := path.Points[i-1]
+			if i%3 == 2 {
+				k = path.Points[i+1]
+			}
+			kx, ky := vp.ToPage(k)
+			x, y := vp.ToPage(q)
+			hl.MoveTo(kx, ky)
+			hl.LineTo(x, y)
+		}
+		p.SetLineWidth(0.15)
+		p.Stroke(&hl)
+		for i, q := range path.Points {
+			if path.Closed && i == len(path.Points)-1 {
+				break
+			}
+			x, y := vp.ToPage(q)
+			ref := canvas.PointRef{Elem: id, Index: i}
+			switch {
+			case picked[ref]:
+				p.SetFillColor(colSelection)
+				p.Fill(squarePath(x, y, 1.1))
+			case i%3 == 0:
+				p.SetFillColor(color.White)
+				p.Fill(squarePath(x, y, 0.8))
+				p.SetLineWidth(0.2)
+				p.Stroke(squarePath(x, y, 0.8))
+			default:
+				p.SetFillColor(colSelection)
+				p.Fill(circlePath(x, y, 0.55))
+			}
+		}
+	}
+}
+
+func squarePath(x, y, r float64) *canvas.Path {
+	var p canvas.Path
+	p.MoveTo(x-r, y-r)
+	p.LineTo(x+r, y-r)
+	p.LineTo(x+r, y+r)
+	p.LineTo(x-r, y+r)
+	p.Close()
+	return &p
+}
+
+func circlePath(x, y, r float64) *canvas.Path {
+	const k = 0.5522847498
+	var p canvas.Path
+	p.MoveTo(x+r, y)
+	p.CubicTo(x+r, y+k*r, x+k*r, y+r, x, y+r)
+	p.CubicTo(x-k*r, y+r, x-r, y+k*r, x-r, y)
+	p.CubicTo(x-r, y-k*r, x-k*r, y-r, x, y-r)
+	p.CubicTo(x+k*r, y-r, x+r, y-k*r, x+r, y)
+	p.Close()
+	return &p
+}
+
+// drawRulers draws millimetre rulers along the top and left edges: ticks
+// every 1, 5 and 10 mm of the design as the zoom allows, numbered every
+// 10, 50 or 100 mm.
+func drawRulers(p canvas.Painter, vp canvas.Viewport) {
+	w, h := p.Size()
+	p.Push()
+	defer p.Pop()
+	p.SetFillColor(colRuler)
+	var band canvas.Path
+	band.MoveTo(0, 0)
+	band.LineTo(w, 0)
+	band.LineTo(w, rulerMM)
+	band.LineTo(rulerMM, rulerMM)
+	band.LineTo(rulerMM, h)
+	band.LineTo(0, h)
+	band.Close()
+	p.Fill(&band)
+	step := 1.0
+	for step*vp.Scale < 1.2 {
+		step *= 10
+	}
+	label := step * 10
+	for label*vp.Scale < 12 {
+		label *= 5
+	}
+	lo := vp.ToModel(rulerMM, h)
+	hi := vp.ToModel(w, rulerMM)
+	var ticks canvas.Path
+	p.SetFillColor(colRulerInk)
+	for x := math.Ceil(lo.X/step) * step; x <= hi.X; x += step {
+		px, _ := vp.ToPage(models.Pt(x, 0))
+		l := 1.0
+		if isMultiple(x, label) {
+			l = 3
+			p.Text(formatMM(x), px+0.6, 2.6, 5, canvas.AlignLeft)
+		} else if isMultiple(x, step*5) {
+			l = 2
+		}
+		ticks.MoveTo(px, rulerMM)
+		ticks.LineTo(px, rulerMM-l)
+	}
+	for y := math.Ceil(lo.Y/step) * step; y <= hi.Y; y += step {
+		_, py := vp.ToPage(models.Pt(0, y))
+		l := 1.0
+		if isMultiple(y, label) {
+			l = 3
+			p.Text(formatMM(y), 0.4, py-0.6, 5, canvas.AlignLeft)
+		} else if isMultiple(y, step*5) {
+			l = 2
+		}
+		ticks.MoveTo(rulerMM, py)
+		ticks.LineTo(rulerMM-l, py)
+	}
+	p.SetStrokeColor(colRulerInk)
+	p.SetLineWidth(0.12)
+	p.SetDash()
+	p.Stroke(&ticks)
+}
+
+func isMultiple(v, step float64) bool {
+	r := math.Mod(math.Abs(v)+step/1e6, step)
+	return r < step/1e3
+}
+
+func formatMM(v float64) string {
+	return trimFloat(math.Round(v*100) / 100)
+}
+
+func trimFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

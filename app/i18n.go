@@ -42,6 +42,9 @@ func NewTranslator(code string) (*Translator, error) {
 		if err := json.Unmarshal(data, &table); err != nil {
 			return nil, fmt.Errorf("parsing %s translations: %w", l, err)
 		}
+		if err := addEditorTranslations(l, table); err != nil {
+			return nil, err
+		}
 		t.tables[l] = table
 	}
 	t.SetLanguage(code)

@@ -63,6 +63,8 @@ type UI struct {
 	viewNote *widget.Label
 	legend   *fyne.Container
 	backBtn  *widget.Button
+
+	edit *editing // the editor's tool bar and panels (editor_ui.go)
 }
 
 // views in menu order, with their translation keys.
@@ -137,6 +139,7 @@ func (u *UI) build() {
 	split := container.NewHSplit(left, inner)
 	split.Offset = 0.18
 	u.win.SetContent(split)
+	u.setupEditing()
 	u.applyLanguage()
 }
 
@@ -172,6 +175,7 @@ func (u *UI) applyLanguage() {
 	u.updateTitle()
 	u.updateStatus()
 	u.list.Refresh()
+	u.applyEditingLanguage()
 	u.win.SetMainMenu(u.mainMenu())
 }
 
@@ -190,6 +194,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	allow := fyne.NewMenuItem(tr.L("menu.allowances"), u.toggleAllowances)
 	allow.Checked = u.editor.Options().ShowAllowances
 	viewItems = append(viewItems, fyne.NewMenuItemSeparator(), grid, allow)
+	viewItems = append(viewItems, u.zoomItems()...)
 
 	language := fyne.NewMenuItem(tr.L("menu.language"), u.showLanguageDialog)
 	about := fyne.NewMenuItem(tr.L("menu.about"), func() {
@@ -199,6 +204,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	u.shortcut(export, fyne.KeyE)
 	return fyne.NewMainMenu(
 		fyne.NewMenu(tr.L("menu.file"), export), // Fyne adds Quit (Ctrl+Q / Cmd+Q) here
+		u.editMenu(),
 		fyne.NewMenu(tr.L("menu.view"), viewItems...),
 		fyne.NewMenu(tr.L("menu.settings"), language),
 		fyne.NewMenu(tr.L("menu.help"), about),

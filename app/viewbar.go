@@ -45,7 +45,7 @@ func (u *UI) showVersion(d *models.Design, highlight map[models.ID]color.Color, 
 	opt := u.editor.Options()
 	opt.Highlight, opt.Selected = highlight, ""
 	u.editor.SetOptions(opt)
-	u.editor.SetDesign(d)
+	u.editor.ShowVersion(d)
 	u.inspector.Show(d)
 	u.viewNote.SetText(note)
 	if highlight != nil {
@@ -60,12 +60,16 @@ func (u *UI) showVersion(d *models.Design, highlight map[models.ID]color.Color, 
 // head again.
 func (u *UI) showCurrent() {
 	u.leaveView()
+	u.editor.ShowVersion(nil)
 	if u.current != nil {
 		if d, err := u.studio.Design(u.current.ID); err == nil {
 			u.current = d
 		}
 	}
 	u.editor.SetDesign(u.current)
+	if d := u.editor.Session().Design(); d != nil {
+		u.current = d // with any edits not saved yet
+	}
 	u.inspector.Show(u.current)
 	u.updateSizes()
 	u.updateColourways()

@@ -1,0 +1,420 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cordwain/canvas"
+	"cordwain/canvas/samples"
+	"cordwain/models"
+)
+
+// editing holds the window's editing controls: the tool bar over the
+// window, the layers and edit tabs.
+type editing struct {
+	bar       *fyne.Container
+	toolBtns  map[string]*widget.Button
+	layersTab *container.TabItem
+	editTab   *container.TabItem
+	layers    *fyne.Container
+	panel     *EditPanel
+}
+
+// setupEditing connects the editor's session to the studio and the
+// window: saving, the Edit menu's names, the tool bar and the panels. It
+// runs once, at the end of build.
+func (u *UI) setupEditing() {
+	u.edit = &editing{toolBtns: map[string]*widget.Button{}}
+	e := u.editor
+	e.SetTranslator(u.tr)
+	if cs, ok := u.studio.(CommitStudio); ok {
+		e.session.studio = cs
+	}
+	e.session.schedule = func(d time.Duration, f func()) func() {
+		t := time.AfterFunc(d, func() { fyne.Do(f) })
+		return func() { t.Stop() }
+	}
+	e.session.OnChange = func(d *models.Design) {
+		e.onSessionChange(d)
+		u.onDesignEdited(d)
+	}
+	e.session.OnSaved = u.onSaved
+	e.OnStatus = func(s string) { u.status.SetText(s) }
+	e.OnSelection = func(Selection) { u.edit.panel.Show(e.session.Design(), e.Selection()) }
+	e.OnCalibrate = u.askCalibration
+
+	u.edit.bar = container.NewHBox()
+	for _, name := range []string{ToolSelect, ToolPen, ToolLine, ToolPiece, ToolNotch, ToolPunch, ToolEyelets, ToolText, ToolMeasure, ToolCalibrate} {
+		name := name
+		b := widget.NewButton("", func() { u.selectTool(name) })
+		u.edit.toolBtns[name] = b
+		u.edit.bar.Add(b)
+	}
+	u.edit.layers = container.NewVBox()
+	u.edit.panel = NewEditPanel(u)
+	u.edit.editTab = container.NewTabItemWithIcon("", theme.DocumentCreateIcon(), container.NewVScroll(u.edit.panel.Object()))
+	u.edit.layersTab = container.NewTabItemWithIcon("", theme.ListIcon(), container.NewVScroll(u.edit.layers))
+	u.tabs.Append(u.edit.editTab)
+	u.tabs.Append(u.edit.layersTab)
+	u.win.SetContent(container.NewBorder(container.NewPadded(u.edit.bar), nil, nil, nil, u.win.Content()))
+	for _, sc := range []struct {
+		key  fyne.KeyName
+		mods fyne.KeyModifier
+		do   func()
+	}{
+		{fyne.KeyZ, fyne.KeyModifierShortcutDefault, u.undo},
+		{fyne.KeyZ, fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift, u.redo},
+		{fyne.KeyY, fyne.KeyModifierShortcutDefault, u.redo},
+		{fyne.KeyS, fyne.KeyModifierShortcutDefault, u.askSave},
+		{fyne.Key0, fyne.KeyModifierShortcutDefault, u.editor.Fit},
+		{fyne.KeyEqual, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(1.25) }},
+		{fyne.KeyPlus, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(1.25) }},
+		{fyne.KeyMinus, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(0.8) }},
+	} {
+		do := sc.do
+		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: sc.key, Modifier: sc.mods}, func(fyne.Shortcut) { do() })
+	}
+	u.applyEditingLanguage()
+}
+
+// applyEditingLanguage sets the editing controls' strings.
+func (u *UI) applyEditingLanguage() {
+	if u.edit == nil {
+		return
+	}
+	tr := u.tr
+	u.editor.SetTranslator(tr)
+	for name, b := range u.edit.toolBtns {
+		b.SetText(tr.L("tool." + name))
+	}
+	u.highlightTool()
+	u.edit.editTab.Text = tr.L("menu.edit")
+	u.edit.layersTab.Text = tr.L("layers.title")
+	u.buildLayers()
+	u.edit.panel.Show(u.editor.session.Design(), u.editor.Selection())
+	u.tabs.Refresh()
+}
+
+func (u *UI) selectTool(name string) {
+	u.editor.SetTool(name)
+	u.highlightTool()
+}
+
+func (u *UI) highlightTool() {
+	cur := u.editor.Tool().Name()
+	for name, b := range u.edit.toolBtns {
+		if name == cur {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
+	}
+}
+
+// buildLayers lists the layers with Show and Lock checks.
+func (u *UI) buildLayers() {
+	box := u.edit.layers
+	box.RemoveAll()
+	tr := u.tr
+	for _, l := range canvas.AllLayers {
+		l := l
+		visible, locked := u.editor.Layer(l)
+		show := widget.NewCheck(tr.L("layers.visible"), nil)
+		show.SetChecked(visible)
+		lock := widget.NewCheck(tr.L("layers.locked"), nil)
+		lock.SetChecked(locked)
+		show.OnChanged = func(on bool) { _, lk := u.editor.Layer(l); u.editor.SetLayer(l, on, lk) }
+		lock.OnChanged = func(on bool) { v, _ := u.editor.Layer(l); u.editor.SetLayer(l, v, on) }
+		box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(show, lock), widget.NewLabel(tr.L(l.Key()))))
+	}
+	op := widget.NewSlider(0, 1)
+	op.Step = 0.05
+	op.Value = 0.5
+	if un := u.editor.Underlay(); un != nil {
+		op.Value = un.Opacity
+	}
+	op.OnChanged = u.editor.SetUnderlayOpacity
+	box.Add(widget.NewLabel(tr.L("underlay.opacity")))
+	box.Add(op)
+	box.Refresh()
+}
+
+// onDesignEdited follows the session: the open design, the inspector, the
+// title, the Edit menu's names.
+func (u *UI) onDesignEdited(d *models.Design) {
+	if d == nil {
+		return
+	}
+	if u.viewing {
+		return
+	}
+	u.current = d
+	u.inspector.Show(d)
+	u.updateTitle()
+	if u.edit != nil {
+		u.edit.panel.Show(d, u.editor.Selection())
+	}
+	u.win.SetMainMenu(u.mainMenu())
+}
+
+func (u *UI) onSaved(v *models.Version, err error) {
+	if err != nil {
+		u.status.SetText(u.tr.L("status.save_failed", map[string]any{"Error": err.Error()}))
+		return
+	}
+	if v != nil {
+		u.status.SetText(u.tr.L("status.saved", map[string]any{"Version": shortID(v.ID), "Message": v.Message}))
+	}
+}
+
+func (u *UI) undo() {
+	if err := u.editor.session.Undo(); err != nil && !errors.Is(err, ErrNothingToUndo) {
+		u.status.SetText(u.tr.L("status.undo_failed", map[string]any{"Error": err.Error()}))
+	}
+}
+
+func (u *UI) redo() {
+	if err := u.editor.session.Redo(); err != nil && !errors.Is(err, ErrNothingToRedo) {
+		u.status.SetText(u.tr.L("status.undo_failed", map[string]any{"Error": err.Error()}))
+	}
+}
+
+// editMenu is the Edit menu; Undo and Redo say what they would do.
+func (u *UI) editMenu() *fyne.Menu {
+	tr := u.tr
+	s := u.editor.session
+	undo := fyne.NewMenuItem(tr.L("menu.undo"), u.undo)
+	if n := s.UndoName(); n != "" {
+		undo.Label = tr.L("menu.undo_named", map[string]any{"Name": n})
+	} else {
+		undo.Disabled = true
+	}
+	undo.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
+	redo := fyne.NewMenuItem(tr.L("menu.redo"), u.redo)
+	if n := s.RedoName(); n != "" {
+		redo.Label = tr.L("menu.redo_named", map[string]any{"Name": n})
+	} else {
+		redo.Disabled = true
+	}
+	redo.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	del := fyne.NewMenuItem(tr.L("menu.delete"), func() { u.editor.TypeKey(fyne.KeyDelete, 0) })
+	save := fyne.NewMenuItem(tr.L("menu.save"), u.askSave)
+	save.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	newDesign := fyne.NewMenuItem(tr.L("menu.new_design"), u.askNewDesign)
+	under := fyne.NewMenuItem(tr.L("menu.import_underlay"), u.askUnderlay)
+	noUnder := fyne.NewMenuItem(tr.L("menu.remove_underlay"), func() { u.editor.SetUnderlay(nil) })
+	noUnder.Disabled = u.editor.Underlay() == nil
+	snap := fyne.NewMenuItem(tr.L("menu.snap"), func() {
+		u.editor.SetSnapping(!u.editor.snapOn)
+		u.win.SetMainMenu(u.mainMenu())
+	})
+	snap.Checked = u.editor.snapOn
+	return fyne.NewMenu(tr.L("menu.edit"), undo, redo, fyne.NewMenuItemSeparator(), del, snap,
+		fyne.NewMenuItemSeparator(), save, newDesign, fyne.NewMenuItemSeparator(), under, noUnder)
+}
+
+// zoomItems are the View menu's zoom entries.
+func (u *UI) zoomItems() []*fyne.MenuItem {
+	tr := u.tr
+	in := fyne.NewMenuItem(tr.L("menu.zoom_in"), func() { u.editor.Zoom(1.25) })
+	in.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: fyne.KeyModifierShortcutDefault}
+	out := fyne.NewMenuItem(tr.L("menu.zoom_out"), func() { u.editor.Zoom(0.8) })
+	out.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: fyne.KeyModifierShortcutDefault}
+	fit := fyne.NewMenuItem(tr.L("menu.zoom_fit"), u.editor.Fit)
+	fit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierShortcutDefault}
+	sel := fyne.NewMenuItem(tr.L("menu.zoom_selection"), func() {
+		if d := u.editor.session.Design(); d != nil {
+			u.editor.FitRect(canvas.ElemBounds(d, u.editor.Selection().Elems))
+		}
+	})
+	actual := fyne.NewMenuItem(tr.L("menu.actual_size"), func() { u.editor.SetScale(1) })
+	trueSize := fyne.NewMenuItem(tr.L("menu.true_size"), func() {
+		u.editor.mu.Lock()
+		on := !u.editor.trueSize
+		u.editor.mu.Unlock()
+		u.editor.SetTrueSize(on)
+		u.win.SetMainMenu(u.mainMenu())
+	})
+	u.editor.mu.Lock()
+	trueSize.Checked = u.editor.trueSize
+	u.editor.mu.Unlock()
+	return []*fyne.MenuItem{fyne.NewMenuItemSeparator(), in, out, fit, sel, actual, trueSize}
+}
+
+// askSave is Ctrl+S: save a version now, with an optional message.
+func (u *UI) askSave() {
+	s := u.editor.session
+	if !s.Dirty() {
+		u.status.SetText(u.tr.L("status.nothing_to_save"))
+		return
+	}
+	msg := widget.NewEntry()
+	msg.SetPlaceHolder(summarise(s.names))
+	d := dialog.NewForm(u.tr.L("save.title"), u.tr.L("save.do"), u.tr.L("dialog.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(u.tr.L("save.message"), msg)},
+		func(ok bool) {
+			if ok {
+				s.Save(msg.Text)
+			}
+		}, u.win)
+	msg.OnSubmitted = func(string) { d.Submit() }
+	d.Show()
+	u.win.Canvas().Focus(msg)
+}
+
+// askCalibration asks the distance between two points picked on the
+// underlay.
+func (u *UI) askCalibration(a, b canvas.Point) {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder(fmt.Sprintf("%.1f", canvas.Dist(a, b)))
+	var d *dialog.FormDialog
+	entry.Validator = func(s string) error {
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || !(v > 0) {
+			return errors.New(u.tr.L("calibrate.bad"))
+		}
+		return nil
+	}
+	d = dialog.NewForm(u.tr.L("calibrate.title"), "OK", u.tr.L("dialog.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(u.tr.L("calibrate.distance"), entry)},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			v, _ := strconv.ParseFloat(strings.TrimSpace(entry.Text), 64)
+			if err := u.editor.CalibrateUnderlay(a, b, v); err != nil {
+				u.status.SetText(err.Error())
+			}
+		}, u.win)
+	entry.OnSubmitted = func(string) { d.Submit() }
+	d.Show()
+}
+
+// askUnderlay opens a PNG or JPEG to trace.
+func (u *UI) askUnderlay() {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(io.LimitReader(r, 256<<20))
+		if err == nil {
+			err = u.loadUnderlay(data)
+		}
+		if err != nil {
+			dialog.ShowError(fmt.Errorf("%s: %w", u.tr.L("underlay.error"), err), u.win)
+		}
+	}, u.win)
+	fd.Show()
+}
+
+// loadUnderlay decodes data and puts it under the drawing; a file that
+// does not decode changes nothing and says why.
+func (u *UI) loadUnderlay(data []byte) error {
+	un, err := DecodeUnderlay(data)
+	if err != nil {
+		return err
+	}
+	u.editor.SetUnderlay(un)
+	if u.editor.Options().View != canvas.ViewMeanForm {
+		u.setView(canvas.ViewMeanForm)
+	}
+	u.buildLayers()
+	u.win.SetMainMenu(u.mainMenu())
+	return nil
+}
+
+// askNewDesign makes a new design from a sample or a blank last.
+func (u *UI) askNewDesign() {
+	tr := u.tr
+	all := samples.All()
+	fromOpts := []string{tr.L("new.blank")}
+	for _, d := range all {
+		fromOpts = append(fromOpts, u.displayName(d.Meta.Name, d.Meta.NameZH))
+	}
+	from := widget.NewSelect(fromOpts, nil)
+	from.SetSelectedIndex(1)
+	name := widget.NewEntry()
+	style := widget.NewEntry()
+	genders := []models.Gender{models.Men, models.Women, models.Unisex, models.Kids}
+	var gNames []string
+	for _, g := range genders {
+		gNames = append(gNames, tr.L("gender."+string(g)))
+	}
+	gender := widget.NewSelect(gNames, nil)
+	gender.SetSelectedIndex(0)
+	size := widget.NewEntry()
+	size.SetText("250")
+	d := dialog.NewForm(tr.L("new.title"), tr.L("new.create"), tr.L("dialog.cancel"), []*widget.FormItem{
+		widget.NewFormItem(tr.L("new.from"), from),
+		widget.NewFormItem(tr.L("new.name"), name),
+		widget.NewFormItem(tr.L("new.style_no"), style),
+		widget.NewFormItem(tr.L("new.gender"), gender),
+		widget.NewFormItem(tr.L("new.size"), size),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		mm, _ := strconv.ParseFloat(strings.TrimSpace(size.Text), 64)
+		var base *models.Design
+		if i := from.SelectedIndex(); i > 0 {
+			base = all[i-1]
+		}
+		g := genders[max(gender.SelectedIndex(), 0)]
+		if err := u.CreateDesign(base, name.Text, style.Text, g, mm); err != nil {
+			dialog.ShowError(errors.New(tr.L("new.failed", map[string]any{"Error": err.Error()})), u.win)
+		}
+	}, u.win)
+	name.OnSubmitted = func(string) { d.Submit() }
+	d.Show()
+}
+
+// CreateDesign saves a new design — a copy of base (a sample) or, with
+// base nil, a blank on the default last for gender at baseSize mm — and
+// opens it.
+func (u *UI) CreateDesign(base *models.Design, name, styleNo string, g models.Gender, baseSize float64) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return errors.New(u.tr.L("new.name_needed"))
+	}
+	cs, ok := u.studio.(CommitStudio)
+	if !ok {
+		return errors.New("this studio is read-only")
+	}
+	var d *models.Design
+	if base != nil {
+		c := *base
+		d = &c
+	} else {
+		if !(baseSize > 0) {
+			baseSize = 250
+		}
+		d = &models.Design{Meta: models.DefaultMeta(g), Last: models.DefaultLast(g, baseSize)}
+	}
+	d.ID = models.NewID()
+	d.Meta.Name, d.Meta.NameZH = name, ""
+	if s := strings.TrimSpace(styleNo); s != "" {
+		d.Meta.StyleNo = s
+	}
+	if d.Meta.StyleNo == "" {
+		d.Meta.StyleNo = "NEW-" + string(d.ID[:4])
+	}
+	if _, err := cs.Commit(d, "New design"); err != nil {
+		return err
+	}
+	u.reload()
+	u.SelectDesign(d.ID)
+	return nil
+}
