@@ -112,6 +112,21 @@ func MergeChanges(base Snapshot, a, b Side, changedA, changedB []ID) (Delta, []C
 	return Delta{Put: m.put, Del: m.del}, m.conflicts
 }
 
+// MergeStamped is [MergeChanges] for a caller that knows, for every
+// property that both sides changed, the stamp of each side's change
+// (Side.Stamps; other properties may be left out, since a property only
+// one side changed takes that side's value whatever its stamp). Conflicts
+// are won by those per-property stamps, as in [MergeTracked], and the
+// content and conflicts are MergeTracked's, but no stamps are computed
+// for the result and only elements both sides changed are merged
+// property by property, so the cost follows the changes. The store
+// derives the stamps from history.
+func MergeStamped(base Snapshot, a, b Side, changedA, changedB []ID) (Delta, []Conflict) {
+	m := merger{base: base, a: a, b: b}
+	m.run(changedA, changedB)
+	return Delta{Put: m.put, Del: m.del}, m.conflicts
+}
+
 // PropStamps gives, per element and property, the stamp of the change that
 // set a side's value relative to the merge base.
 type PropStamps map[ID]map[string]Stamp

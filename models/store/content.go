@@ -22,6 +22,7 @@ type encodedSnapshot struct {
 	root     models.Hash
 	manifest []byte
 	elements map[models.Hash][]byte
+	man      manifest
 }
 
 // encodeSnapshot splits snap into element bytes and a manifest.
@@ -54,6 +55,7 @@ func encodeSnapshot(snap models.Snapshot) (*encodedSnapshot, error) {
 	}
 	es.manifest = mb
 	es.root = models.HashOf(mb)
+	es.man = man
 	return es, nil
 }
 
@@ -62,15 +64,17 @@ func encodeSnapshot(snap models.Snapshot) (*encodedSnapshot, error) {
 // nothing unreadable is ever stored. Elements already stored were checked
 // when they entered, so a commit that changes a few elements of a large
 // design checks only those.
-func checkNewElements(tx *bolt.Tx, es *encodedSnapshot) error {
+func checkNewElements(tx *bolt.Tx, es *encodedSnapshot, hc *histCache) error {
 	eb := tx.Bucket(bucketElements)
 	for h, b := range es.elements {
 		if eb.Get(h[:]) != nil {
 			continue
 		}
-		if _, err := models.DecodeElement(b); err != nil {
+		e, err := models.DecodeElement(b)
+		if err != nil {
 			return fmt.Errorf("encoding snapshot: %w: %w", ErrInvalid, err)
 		}
+		hc.putElement(h, e) // its own copy, for the merges to come
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 const FileName = "cordwain.db"
 
 // SchemaVersion is the layout of the buckets this program writes.
-const SchemaVersion uint64 = 1
+const SchemaVersion uint64 = 2
 
 // Bucket names.
 var (
@@ -23,9 +23,10 @@ var (
 	bucketConflicts = []byte("conflicts")
 	bucketDesigns   = []byte("designs")
 	bucketPeers     = []byte("peers")
+	bucketChanges   = []byte("changes") // schema 2: version ID → its record (history.go)
 
 	allBuckets = [][]byte{bucketMeta, bucketElements, bucketManifests, bucketVersions,
-		bucketRefs, bucketConflicts, bucketDesigns, bucketPeers}
+		bucketRefs, bucketConflicts, bucketDesigns, bucketPeers, bucketChanges}
 
 	keySchema = []byte("schema")
 )
@@ -34,10 +35,20 @@ var (
 // transaction as the version bump. Schema 0 is a new, empty file.
 var upgrades = map[uint64]func(tx *bolt.Tx) error{
 	0: func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
+		for _, b := range allBuckets[:8] {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("creating bucket %s: %w", b, err)
 			}
+		}
+		return nil
+	},
+	// 2: the changes bucket, each version's record (generation and the
+	// elements it changed from each parent), which makes a merge cost what
+	// the edits cost. Versions stored before have none; the store derives
+	// theirs from their manifests when first needed (history.go).
+	1: func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketChanges); err != nil {
+			return fmt.Errorf("creating bucket %s: %w", bucketChanges, err)
 		}
 		return nil
 	},

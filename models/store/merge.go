@@ -156,8 +156,8 @@ func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*m
 
 // mergeContentTx runs the three-way merge of a and b (ordered by ID) over
 // base with per-property stamps derived from history (see stamps.go).
-func mergeContentTx(tx *bolt.Tx, get versionGetter, base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
-	w := newStampWalker(tx, get)
+func mergeContentTx(tx *bolt.Tx, get versionGetter, h *histCache, base, a, b *models.Version) (models.Snapshot, []models.Conflict, error) {
+	w := newStampWalker(tx, get, h)
 	snap0 := models.Snapshot{}
 	if base != nil {
 		var err error

@@ -201,13 +201,16 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	name := designName(snap)
 	stored := cloneVersion(v)
 	err = s.write(func(tx *bolt.Tx) error {
-		if err := checkNewElements(tx, es); err != nil {
+		if err := checkNewElements(tx, es, s.hist); err != nil {
 			return err
 		}
 		if err := writeContent(tx, es); err != nil {
 			return err
 		}
 		if err := writeVersion(tx, v); err != nil {
+			return err
+		}
+		if err := s.recordCommit(tx, rtxn, v, head, es); err != nil {
 			return err
 		}
 		if err := writeRef(tx, ref); err != nil {

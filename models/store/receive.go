@@ -521,6 +521,9 @@ func (p *pending) addVersion(v *models.Version) error {
 	if err := writeVersion(p.tx, v); err != nil {
 		return err
 	}
+	if err := p.s.hist.recordVersion(p.tx, p.get, v); err != nil {
+		return err
+	}
 	p.versions[v.ID] = v
 	p.order = append(p.order, v)
 	for _, par := range v.Parents {
@@ -675,22 +678,14 @@ func (p *pending) derive(design models.ID, a, b *models.Version) (*models.Versio
 	if b.ID < a.ID {
 		a, b = b, a
 	}
-	base, err := mergeBaseOrEmpty(p.get, a.ID, b.ID)
+	base, err := p.s.hist.mergeBaseGen(p.tx, p.get, a, b)
 	if err != nil {
 		return nil, nil, err
 	}
-	merged, conflicts, err := mergeContentTx(p.tx, p.get, base, a, b)
+	mv, conflicts, err := p.mergeContent(design, base, a, b)
 	if err != nil {
 		return nil, nil, err
 	}
-	es, err := encodeSnapshot(merged)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := writeContent(p.tx, es); err != nil {
-		return nil, nil, err
-	}
-	mv := mergeVersion(design, a, b, es.root)
 	recs := make([]*ConflictRecord, 0, len(conflicts))
 	for _, c := range conflicts {
 		c.Design, c.Merge = design, mv.ID
@@ -743,18 +738,14 @@ func (p *pending) mergeInto(design models.ID, branch string, other *models.Versi
 	if err != nil {
 		return nil, false, nil, err
 	}
-	ancHead, err := ancestorsOf(p.get, head.ID)
-	if err != nil {
+	if in, err := p.s.hist.isAncestor(p.tx, p.get, other, head); err != nil {
 		return nil, false, nil, err
-	}
-	if _, ok := ancHead[other.ID]; ok {
+	} else if in {
 		return head, false, nil, nil
 	}
-	ancOther, err := ancestorsOf(p.get, other.ID)
-	if err != nil {
+	if ff, err := p.s.hist.isAncestor(p.tx, p.get, head, other); err != nil {
 		return nil, false, nil, err
-	}
-	if _, ok := ancOther[head.ID]; ok {
+	} else if ff {
 		ref.Version = other.ID
 		return other, true, nil, p.setRef(ref)
 	}
@@ -808,24 +799,9 @@ func (p *pending) applyRef(r Ref) (int, []*ConflictRecord, error) {
 // it at its newest such head. Heads are merged in ID order, so every
 // store settling the same versions makes the same merges.
 func (p *pending) settle(design models.ID) (int, []*ConflictRecord, error) {
-	reached := map[models.ID]bool{}
-	for _, r := range p.designRefs(design) {
-		if reached[r.Version] {
-			continue
-		}
-		anc, err := ancestorsOf(p.get, r.Version)
-		if err != nil {
-			return 0, nil, err
-		}
-		for id := range anc {
-			reached[id] = true
-		}
-	}
-	var orphans []*models.Version
-	for _, h := range p.heads(design) {
-		if !reached[h.ID] {
-			orphans = append(orphans, h)
-		}
+	orphans, err := p.unreached(design)
+	if err != nil {
+		return 0, nil, err
 	}
 	if len(orphans) == 0 {
 		return 0, nil, nil

@@ -2,7 +2,7 @@ package store
 
 import (
 	"bytes"
-	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -56,45 +56,20 @@ type propKey struct {
 type stampWalker struct {
 	tx   *bolt.Tx
 	get  versionGetter
-	mans map[models.Hash]manifest
-	els  map[models.Hash]models.Element
+	h    *histCache // decoded content and version records, shared by the store
 	memo map[models.ID]map[propKey]models.Stamp
 }
 
-func newStampWalker(tx *bolt.Tx, get versionGetter) *stampWalker {
-	return &stampWalker{tx: tx, get: get, mans: map[models.Hash]manifest{}, els: map[models.Hash]models.Element{}, memo: map[models.ID]map[propKey]models.Stamp{}}
+func newStampWalker(tx *bolt.Tx, get versionGetter, h *histCache) *stampWalker {
+	return &stampWalker{tx: tx, get: get, h: h, memo: map[models.ID]map[propKey]models.Stamp{}}
 }
 
 func (w *stampWalker) manifest(root models.Hash) (manifest, error) {
-	if m, ok := w.mans[root]; ok {
-		return m, nil
-	}
-	raw := w.tx.Bucket(bucketManifests).Get(root[:])
-	if raw == nil {
-		return nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
-	}
-	m, err := decodeManifest(raw, root)
-	if err != nil {
-		return nil, err
-	}
-	w.mans[root] = m
-	return m, nil
+	return w.h.manifest(w.tx, root)
 }
 
 func (w *stampWalker) element(id models.ID, h models.Hash) (models.Element, error) {
-	if e, ok := w.els[h]; ok {
-		return e, nil
-	}
-	raw := w.tx.Bucket(bucketElements).Get(h[:])
-	if raw == nil {
-		return models.Element{}, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
-	}
-	e, err := decodeStored(id, raw, h)
-	if err != nil {
-		return models.Element{}, err
-	}
-	w.els[h] = e
-	return e, nil
+	return w.h.element(w.tx, id, h)
 }
 
 // snapshot reads the content of root through the caches.
@@ -130,6 +105,16 @@ func propValue(e models.Element, inSnap bool, prop string) ([]byte, bool) {
 func (w *stampWalker) sameValue(x, y *models.Version, k propKey) (bool, error) {
 	if x.Root == y.Root {
 		return true, nil
+	}
+	// y is a parent of x: x's record says whether the element differs.
+	if i := slices.Index(x.Parents, y.ID); i >= 0 {
+		in, err := w.h.infoOf(w.tx, w.get, x)
+		if err != nil {
+			return false, err
+		}
+		if !in.changedFrom(i, k.el) {
+			return true, nil
+		}
 	}
 	mx, err := w.manifest(x.Root)
 	if err != nil {

@@ -62,6 +62,7 @@ type Store struct {
 	db    *bolt.DB
 	mem   *memdb.MemDB
 	clock *Clock
+	hist  *histCache // version records and decoded content for merges
 
 	wmu    sync.Mutex // serialises writers, so bbolt and memdb move together
 	closed atomic.Bool
@@ -128,7 +129,7 @@ func newStore(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening store: memdb schema: %w", err) // a programming error
 	}
-	return &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), subs: map[*subscriber]struct{}{}}, nil
+	return &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), hist: newHistCache(), subs: map[*subscriber]struct{}{}}, nil
 }
 
 // createIfAbsent makes a new, initialised store file under a temporary

@@ -1,0 +1,548 @@
+package store
+
+import (
+	"container/heap"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/hashicorp/go-memdb"
+	bolt "go.etcd.io/bbolt"
+
+	"cordwain/models"
+)
+
+// What the store records about each version so that a merge costs what
+// the edits cost, not what the design or its history weigh.
+//
+// At commit and at receipt, in the transaction that stores the version,
+// the changes bucket gets the version's record ([verInfo]): its
+// generation (1 for a root, else one more than its highest parent's), and
+// for each parent the IDs of the elements whose content differs between
+// that parent and the version. A merge then
+//
+//   - finds the merge base by walking down from both heads in generation
+//     order and stopping when only common ancestors are left (the classic
+//     "paint down to common" walk), instead of listing both histories;
+//   - lists each side's changed elements as the union of the records of
+//     the versions between the base and the head (a superset is harmless);
+//   - reads only those elements, and derives their per-property stamps
+//     (stamps.go) with the same records telling which parent kept a value;
+//   - writes the merged manifest by patching the side's manifest bytes.
+//
+// The record is a function of the DAG and the content, like the stamps,
+// so it changes no version ID or wire format. A version without one (a
+// file written before schema 2) gets it computed from its manifests when
+// first needed; a read-only store keeps it in memory only.
+
+// verInfo is one version's record.
+type verInfo struct {
+	_       struct{}      `cbor:",toarray"`
+	Gen     uint32        // 1 for a root, else 1 + the highest parent's
+	Changed [][]models.ID // per parent, in Parents order: elements that differ
+
+	sets []map[models.ID]struct{} // Changed as sets, built on first use
+}
+
+func (in *verInfo) changedFrom(i int, id models.ID) bool {
+	if in.sets == nil {
+		in.sets = make([]map[models.ID]struct{}, len(in.Changed))
+		for j, ids := range in.Changed {
+			m := make(map[models.ID]struct{}, len(ids))
+			for _, x := range ids {
+				m[x] = struct{}{}
+			}
+			in.sets[j] = m
+		}
+	}
+	_, ok := in.sets[i][id]
+	return ok
+}
+
+// history holds the records read so far and decoded content, shared by
+// every merge of the store. Content is addressed by hash and checked
+// against it when read, so what is cached never goes stale.
+type histCache struct {
+	mu      sync.Mutex
+	info    map[models.ID]*verInfo
+	mans    map[models.Hash]manifest
+	manFIFO []models.Hash
+	manSize int // elements listed by the cached manifests
+	els     map[models.Hash]models.Element
+	elFIFO  []models.Hash
+}
+
+const (
+	maxCachedManifestEntries = 400_000
+	maxCachedElements        = 100_000
+)
+
+func newHistCache() *histCache {
+	return &histCache{info: map[models.ID]*verInfo{}, mans: map[models.Hash]manifest{}, els: map[models.Hash]models.Element{}}
+}
+
+// manifest reads and decodes a manifest through the cache.
+func (h *histCache) manifest(tx *bolt.Tx, root models.Hash) (manifest, error) {
+	h.mu.Lock()
+	m, ok := h.mans[root]
+	h.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	raw := tx.Bucket(bucketManifests).Get(root[:])
+	if raw == nil {
+		return nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
+	}
+	m, err := parseManifest(raw, root)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.mans[root]; !ok {
+		h.mans[root] = m
+		h.manFIFO = append(h.manFIFO, root)
+		h.manSize += len(m)
+		for h.manSize > maxCachedManifestEntries && len(h.manFIFO) > 1 {
+			old := h.manFIFO[0]
+			h.manFIFO = h.manFIFO[1:]
+			h.manSize -= len(h.mans[old])
+			delete(h.mans, old)
+		}
+	}
+	return m, nil
+}
+
+// parseManifest decodes manifest bytes checked against want, through the
+// fast path for the layout the store writes.
+func parseManifest(raw []byte, want models.Hash) (manifest, error) {
+	if models.HashOf(raw) != want {
+		return decodeManifest(raw, want) // reports the mismatch
+	}
+	n, _, ok := cborHead(raw, 5)
+	if !ok {
+		return decodeManifest(raw, want)
+	}
+	m := make(manifest, min(n, 1<<16))
+	ok = manifestRefs(raw, func(id []byte, h models.Hash) bool {
+		m[models.ID(id)] = h
+		return true
+	})
+	if !ok || uint64(len(m)) != n {
+		return decodeManifest(raw, want)
+	}
+	return m, nil
+}
+
+// element reads and decodes an element through the cache.
+func (h *histCache) element(tx *bolt.Tx, id models.ID, eh models.Hash) (models.Element, error) {
+	h.mu.Lock()
+	e, ok := h.els[eh]
+	h.mu.Unlock()
+	if ok && e.ID == id {
+		return e, nil
+	}
+	raw := tx.Bucket(bucketElements).Get(eh[:])
+	if raw == nil {
+		return models.Element{}, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(eh))
+	}
+	e, err := decodeStored(id, raw, eh)
+	if err != nil {
+		return e, err
+	}
+	h.putElement(eh, e)
+	return e, nil
+}
+
+// putElement caches a decoded element.
+func (h *histCache) putElement(eh models.Hash, e models.Element) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.els[eh]; !ok {
+		h.els[eh] = e
+		h.elFIFO = append(h.elFIFO, eh)
+		for len(h.elFIFO) > maxCachedElements {
+			delete(h.els, h.elFIFO[0])
+			h.elFIFO = h.elFIFO[1:]
+		}
+	}
+}
+
+func (h *histCache) cachedInfo(id models.ID) *verInfo {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.info[id]
+}
+
+func (h *histCache) setInfo(id models.ID, in *verInfo) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.info[id] = in
+}
+
+// infoOf returns v's record: cached, stored, or computed from content
+// (then cached, not written).
+func (h *histCache) infoOf(tx *bolt.Tx, get versionGetter, v *models.Version) (*verInfo, error) {
+	if in := h.cachedInfo(v.ID); in != nil {
+		return in, nil
+	}
+	if b := tx.Bucket(bucketChanges); b != nil {
+		if raw := b.Get([]byte(v.ID)); raw != nil {
+			in := &verInfo{}
+			if err := models.DecodeCanonical(raw, in); err != nil || len(in.Changed) != len(v.Parents) || in.Gen == 0 {
+				return nil, fmt.Errorf("%w: the record of version %s is damaged", ErrCorrupt, short(v.ID))
+			}
+			h.setInfo(v.ID, in)
+			return in, nil
+		}
+	}
+	// Compute, parents first, without recursion (histories are long).
+	stack := []*models.Version{v}
+	for len(stack) > 0 {
+		cur := stack[len(stack)-1]
+		if h.cachedInfo(cur.ID) != nil {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		var missing []*models.Version
+		var pinfo []*verInfo
+		for _, pid := range cur.Parents {
+			p, err := get(pid)
+			if err != nil {
+				return nil, err
+			}
+			pi := h.cachedInfo(p.ID)
+			if pi == nil {
+				if raw := tx.Bucket(bucketChanges); raw != nil {
+					if r := raw.Get([]byte(p.ID)); r != nil {
+						pi = &verInfo{}
+						if err := models.DecodeCanonical(r, pi); err != nil || len(pi.Changed) != len(p.Parents) || pi.Gen == 0 {
+							return nil, fmt.Errorf("%w: the record of version %s is damaged", ErrCorrupt, short(p.ID))
+						}
+						h.setInfo(p.ID, pi)
+					}
+				}
+			}
+			if pi == nil {
+				missing = append(missing, p)
+			}
+			pinfo = append(pinfo, pi)
+		}
+		if len(missing) > 0 {
+			stack = append(stack, missing...)
+			continue
+		}
+		in, err := h.compute(tx, get, cur, pinfo)
+		if err != nil {
+			return nil, err
+		}
+		h.setInfo(cur.ID, in)
+		stack = stack[:len(stack)-1]
+	}
+	return h.cachedInfo(v.ID), nil
+}
+
+// compute makes v's record from its parents' records and manifests.
+func (h *histCache) compute(tx *bolt.Tx, get versionGetter, v *models.Version, parents []*verInfo) (*verInfo, error) {
+	in := &verInfo{Gen: 1, Changed: make([][]models.ID, len(v.Parents))}
+	for _, pi := range parents {
+		in.Gen = max(in.Gen, pi.Gen+1)
+	}
+	if len(v.Parents) == 0 {
+		return in, nil
+	}
+	mv, err := h.manifest(tx, v.Root)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", short(v.ID), err)
+	}
+	for i, pid := range v.Parents {
+		p, err := get(pid)
+		if err != nil {
+			return nil, err
+		}
+		mp, err := h.manifest(tx, p.Root)
+		if err != nil {
+			return nil, fmt.Errorf("version %s: %w", short(p.ID), err)
+		}
+		in.Changed[i] = diffManifests(mp, mv)
+	}
+	return in, nil
+}
+
+// diffManifests lists the elements whose hash differs between a and b
+// (present in one only included), sorted.
+func diffManifests(a, b manifest) []models.ID {
+	out := []models.ID{}
+	for id, h := range b {
+		if ha, ok := a[id]; !ok || ha != h {
+			out = append(out, id)
+		}
+	}
+	for id := range a {
+		if _, ok := b[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// writeInfo stores v's record in the changes bucket.
+func writeInfo(tx *bolt.Tx, id models.ID, in *verInfo) error {
+	b, err := models.Canonical(in)
+	if err != nil {
+		return fmt.Errorf("encoding the record of %s: %w", short(id), err)
+	}
+	if err := tx.Bucket(bucketChanges).Put([]byte(id), b); err != nil {
+		return fmt.Errorf("writing the record of %s: %w", short(id), err)
+	}
+	return nil
+}
+
+// recordVersion derives v's record (unless known) and writes it, in the
+// transaction that writes v.
+func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Version) error {
+	in, err := h.infoOf(tx, get, v)
+	if err != nil {
+		return err
+	}
+	return writeInfo(tx, v.ID, in)
+}
+
+// genItem is a version in the paint-down walk.
+type genItem struct {
+	v   *models.Version
+	gen uint32
+}
+
+type genHeap []genItem
+
+func (q genHeap) Len() int { return len(q) }
+func (q genHeap) Less(i, j int) bool {
+	if q[i].gen != q[j].gen {
+		return q[i].gen > q[j].gen
+	}
+	return q[i].v.ID > q[j].v.ID
+}
+func (q genHeap) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *genHeap) Push(x any)   { *q = append(*q, x.(genItem)) }
+func (q *genHeap) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+// mergeBaseGen is [mergeBaseOf] (the common ancestor greatest by (time,
+// ID), nil for unrelated histories) found by walking down from a and b in
+// generation order until only common ancestors are left: the walk visits
+// the versions since the histories parted, not the whole history.
+func (h *histCache) mergeBaseGen(tx *bolt.Tx, get versionGetter, a, b *models.Version) (*models.Version, error) {
+	const fa, fb = 1, 2
+	flags := map[models.ID]uint8{}
+	done := map[models.ID]uint8{}
+	q := &genHeap{}
+	push := func(v *models.Version, f uint8) error {
+		old := flags[v.ID]
+		if old|f == old {
+			return nil
+		}
+		flags[v.ID] = old | f
+		in, err := h.infoOf(tx, get, v)
+		if err != nil {
+			return err
+		}
+		heap.Push(q, genItem{v, in.Gen})
+		return nil
+	}
+	if err := push(a, fa); err != nil {
+		return nil, err
+	}
+	if err := push(b, fb); err != nil {
+		return nil, err
+	}
+	common := map[models.ID]*models.Version{}
+	for q.Len() > 0 {
+		stale := true
+		for _, it := range *q {
+			if flags[it.v.ID] != fa|fb {
+				stale = false
+				break
+			}
+		}
+		if stale {
+			break
+		}
+		it := heap.Pop(q).(genItem)
+		f := flags[it.v.ID]
+		if done[it.v.ID] == f {
+			continue
+		}
+		done[it.v.ID] = f
+		if f == fa|fb {
+			common[it.v.ID] = it.v
+		}
+		for _, pid := range it.v.Parents {
+			p, err := get(pid)
+			if err != nil {
+				return nil, err
+			}
+			if err := push(p, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, it := range *q {
+		common[it.v.ID] = it.v
+	}
+	// An ancestor of a common ancestor is older, or as old through merge
+	// versions (a merge has its later parent's time): follow those.
+	var best *models.Version
+	seen := map[models.ID]bool{}
+	var stack []*models.Version
+	for _, v := range common {
+		stack = append(stack, v)
+	}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[v.ID] {
+			continue
+		}
+		seen[v.ID] = true
+		if best == nil || compareVersions(best, v) < 0 {
+			best = v
+		}
+		for _, pid := range v.Parents {
+			p, err := get(pid)
+			if err != nil {
+				return nil, err
+			}
+			if p.Time == v.Time {
+				stack = append(stack, p)
+			}
+		}
+	}
+	return best, nil
+}
+
+// isAncestor reports whether x is y or an ancestor of y, walking down from
+// y no further than x's generation.
+func (h *histCache) isAncestor(tx *bolt.Tx, get versionGetter, x, y *models.Version) (bool, error) {
+	if x.ID == y.ID {
+		return true, nil
+	}
+	gx, err := h.infoOf(tx, get, x)
+	if err != nil {
+		return false, err
+	}
+	seen := map[models.ID]bool{y.ID: true}
+	stack := []*models.Version{y}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, pid := range v.Parents {
+			if pid == x.ID {
+				return true, nil
+			}
+			if seen[pid] {
+				continue
+			}
+			seen[pid] = true
+			p, err := get(pid)
+			if err != nil {
+				return false, err
+			}
+			pi, err := h.infoOf(tx, get, p)
+			if err != nil {
+				return false, err
+			}
+			if pi.Gen > gx.Gen {
+				stack = append(stack, p)
+			}
+		}
+	}
+	return false, nil
+}
+
+// changedSince lists (a superset of) the elements whose content differs
+// between base and v: every element that the records of the versions
+// between them list. Any path from base to v runs through versions of a
+// higher generation than base's, so the walk stops there.
+func (h *histCache) changedSince(tx *bolt.Tx, get versionGetter, base, v *models.Version) ([]models.ID, error) {
+	bi, err := h.infoOf(tx, get, base)
+	if err != nil {
+		return nil, err
+	}
+	if v.ID == base.ID || v.Root == base.Root {
+		return nil, nil
+	}
+	set := map[models.ID]struct{}{}
+	seen := map[models.ID]bool{v.ID: true}
+	stack := []*models.Version{v}
+	for len(stack) > 0 {
+		cur := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		in, err := h.infoOf(tx, get, cur)
+		if err != nil {
+			return nil, err
+		}
+		if in.Gen <= bi.Gen {
+			continue
+		}
+		for i, pid := range cur.Parents {
+			for _, id := range in.Changed[i] {
+				set[id] = struct{}{}
+			}
+			if !seen[pid] {
+				seen[pid] = true
+				p, err := get(pid)
+				if err != nil {
+					return nil, err
+				}
+				stack = append(stack, p)
+			}
+		}
+	}
+	out := make([]models.ID, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// putManifest caches a manifest the store just made.
+func (h *histCache) putManifest(root models.Hash, m manifest) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.mans[root]; ok || m == nil {
+		return
+	}
+	h.mans[root] = m
+	h.manFIFO = append(h.manFIFO, root)
+	h.manSize += len(m)
+}
+
+// recordCommit writes the record of v, a commit on head (nil for a first
+// version) with content es, in the commit's transaction.
+func (s *Store) recordCommit(tx *bolt.Tx, txn *memdb.Txn, v, head *models.Version, es *encodedSnapshot) error {
+	in := &verInfo{Gen: 1, Changed: [][]models.ID{}}
+	if head != nil {
+		hi, err := s.hist.infoOf(tx, s.getter(txn, nil), head)
+		if err != nil {
+			return err
+		}
+		mp, err := s.hist.manifest(tx, head.Root)
+		if err != nil {
+			return err
+		}
+		in = &verInfo{Gen: hi.Gen + 1, Changed: [][]models.ID{diffManifests(mp, es.man)}}
+	}
+	if err := writeInfo(tx, v.ID, in); err != nil {
+		return err
+	}
+	s.hist.setInfo(v.ID, in)
+	s.hist.putManifest(es.root, es.man)
+	return nil
+}

@@ -1,0 +1,363 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+
+	"cordwain/models"
+)
+
+// The merge as the store runs it (see history.go): from two stored heads
+// to the merged content and conflicts, reading only the elements the two
+// sides changed since their base.
+
+// mergeResult is a merge made by [pending.mergeChanged].
+type mergeResult struct {
+	root      models.Hash
+	manifest  []byte                 // the merged manifest
+	elements  map[models.Hash][]byte // merged elements that neither side holds
+	conflicts []models.Conflict
+	info      *verInfo // the merge version's record
+}
+
+// mergeChanged merges a and b (a.ID < b.ID) over base (not nil). It
+// returns the same content and conflicts as [mergeContentTx].
+func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error) {
+	h := p.s.hist
+	ca, err := h.changedSince(p.tx, p.get, base, a)
+	if err != nil {
+		return nil, err
+	}
+	cb, err := h.changedSince(p.tx, p.get, base, b)
+	if err != nil {
+		return nil, err
+	}
+	all := slices.Compact(slices.Sorted(func(yield func(models.ID) bool) {
+		for _, id := range ca {
+			if !yield(id) {
+				return
+			}
+		}
+		for _, id := range cb {
+			if !yield(id) {
+				return
+			}
+		}
+	}))
+	// Elements both sides changed: only their properties can conflict,
+	// so only they need stamps.
+	var both []models.ID
+	for _, id := range ca {
+		if _, ok := slices.BinarySearch(cb, id); ok {
+			both = append(both, id)
+		}
+	}
+	m0, err := h.manifest(p.tx, base.Root)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", short(base.ID), err)
+	}
+	ma, err := h.manifest(p.tx, a.Root)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", short(a.ID), err)
+	}
+	mb, err := h.manifest(p.tx, b.Root)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", short(b.ID), err)
+	}
+	// The merge reads base, a and b at the elements b changed (those only
+	// a changed keep a's content without being looked at).
+	partial := func(m manifest) (models.Snapshot, error) {
+		s := make(models.Snapshot, len(cb))
+		for _, id := range cb {
+			if eh, ok := m[id]; ok {
+				e, err := h.element(p.tx, id, eh)
+				if err != nil {
+					return nil, err
+				}
+				s[id] = e
+			}
+		}
+		return s, nil
+	}
+	s0, err := partial(m0)
+	if err != nil {
+		return nil, err
+	}
+	w := newStampWalker(p.tx, p.get, h)
+	sa, err := w.sideOf(m0, s0, a, ma, cb, both)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", short(a.ID), err)
+	}
+	sb, err := w.sideOf(m0, s0, b, mb, cb, both)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", short(b.ID), err)
+	}
+	delta, conflicts := models.MergeStamped(s0, sa, sb, ca, cb)
+
+	// The merged manifest is a's with the delta applied. An element taken
+	// whole from b keeps b's bytes; one merged from both is encoded.
+	res := &mergeResult{elements: map[models.Hash][]byte{}, conflicts: conflicts}
+	put := make(map[models.ID]models.Hash, len(delta.Put))
+	for id, e := range delta.Put {
+		if eb, ok := sb.Snap[id]; ok && eb.Kind == e.Kind && sameMap(eb.Props, e.Props) {
+			put[id] = mb[id]
+			continue
+		}
+		if e.ID == "" {
+			e.ID = id
+		}
+		enc, err := models.EncodeElement(e)
+		if err != nil {
+			return nil, fmt.Errorf("encoding merged element %s: %w", id, err)
+		}
+		eh := models.HashOf(enc)
+		put[id] = eh
+		res.elements[eh] = enc
+	}
+	rawA := p.tx.Bucket(bucketManifests).Get(a.Root[:])
+	patched, ok := patchManifest(rawA, put, delta.Del)
+	if !ok {
+		merged := maps.Clone(ma)
+		for _, id := range delta.Del {
+			delete(merged, id)
+		}
+		maps.Copy(merged, put)
+		if patched, err = models.Canonical(merged); err != nil {
+			return nil, fmt.Errorf("encoding merged manifest: %w", err)
+		}
+	}
+	res.manifest = patched
+	res.root = models.HashOf(patched)
+
+	// The record of the merge version: against a, the delta; against b,
+	// at most what either side changed.
+	toA := slices.Collect(maps.Keys(put))
+	toA = append(toA, delta.Del...)
+	slices.Sort(toA)
+	res.info = &verInfo{Changed: [][]models.ID{slices.Compact(toA), all}}
+	for _, v := range []*models.Version{a, b} {
+		in, err := h.infoOf(p.tx, p.get, v)
+		if err != nil {
+			return nil, err
+		}
+		res.info.Gen = max(res.info.Gen, in.Gen+1)
+	}
+	return res, nil
+}
+
+// sideOf is v as a side of the merge over the base (manifest m0, and
+// content s0 over ids): v's content of ids, and the stamps of the
+// properties of the elements in both that differ from the base.
+func (w *stampWalker) sideOf(m0 manifest, s0 models.Snapshot, v *models.Version, mv manifest, ids, both []models.ID) (models.Side, error) {
+	side := models.Side{Snap: make(models.Snapshot, len(ids)), Stamp: stampOf(v), Stamps: models.PropStamps{}}
+	for _, id := range ids {
+		if h, ok := mv[id]; ok {
+			e, err := w.element(id, h)
+			if err != nil {
+				return side, err
+			}
+			side.Snap[id] = e
+		}
+	}
+	var changed []propKey
+	for _, id := range both {
+		h, in := mv[id]
+		h0, in0 := m0[id]
+		if in == in0 && (!in || h == h0) {
+			continue
+		}
+		e, e0 := side.Snap[id], s0[id]
+		if kindOf(e0, in0) != kindOf(e, in) {
+			changed = append(changed, propKey{id, models.KindProp})
+		}
+		for name, x := range e.Props {
+			if y, ok := e0.Props[name]; !ok || !bytes.Equal(x, y) {
+				changed = append(changed, propKey{id, name})
+			}
+		}
+		for name := range e0.Props {
+			if _, ok := e.Props[name]; !ok {
+				changed = append(changed, propKey{id, name})
+			}
+		}
+	}
+	for _, k := range changed {
+		st, err := w.setter(v, k)
+		if err != nil {
+			return side, err
+		}
+		pm := side.Stamps[k.el]
+		if pm == nil {
+			pm = map[string]models.Stamp{}
+			side.Stamps[k.el] = pm
+		}
+		pm[k.prop] = st
+	}
+	return side, nil
+}
+
+// sameMap reports whether x and y are the very same map.
+func sameMap(x, y models.Props) bool {
+	return len(x) == len(y) && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+}
+
+// keyLess orders manifest keys as canonical CBOR orders text keys:
+// shorter first, then bytewise.
+func keyLess(a, b []byte) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return bytes.Compare(a, b)
+}
+
+// patchManifest returns the canonical manifest raw (the layout the store
+// writes) with put entries set and del entries removed, in one pass over
+// its bytes without decoding it into a map. It reports false if raw is not
+// that layout.
+func patchManifest(raw []byte, put map[models.ID]models.Hash, del []models.ID) ([]byte, bool) {
+	type entry struct {
+		key []byte
+		h   models.Hash
+	}
+	puts := make([]entry, 0, len(put))
+	for id, h := range put {
+		puts = append(puts, entry{[]byte(id), h})
+	}
+	slices.SortFunc(puts, func(x, y entry) int { return keyLess(x.key, y.key) })
+	drops := make([][]byte, 0, len(del))
+	for _, id := range del {
+		drops = append(drops, []byte(id))
+	}
+	slices.SortFunc(drops, keyLess)
+	body := make([]byte, 0, len(raw)+len(put)*(34+3+16))
+	count := 0
+	emit := func(k []byte, h *models.Hash) {
+		if len(k) < 24 {
+			body = append(body, 0x60|byte(len(k)))
+		} else {
+			body = appendCBORHead(body, 3, uint64(len(k)))
+		}
+		body = append(body, k...)
+		body = append(body, 0x58, 32)
+		body = append(body, h[:]...)
+		count++
+	}
+	np, nd := 0, 0
+	ok := manifestRefs(raw, func(id []byte, h models.Hash) bool {
+		for np < len(puts) && keyLess(puts[np].key, id) < 0 {
+			emit(puts[np].key, &puts[np].h)
+			np++
+		}
+		if np < len(puts) && bytes.Equal(puts[np].key, id) {
+			emit(id, &puts[np].h)
+			np++
+			return true
+		}
+		for nd < len(drops) && keyLess(drops[nd], id) < 0 {
+			nd++
+		}
+		if nd < len(drops) && bytes.Equal(drops[nd], id) {
+			nd++
+			return true
+		}
+		emit(id, &h)
+		return true
+	})
+	if !ok {
+		return nil, false
+	}
+	for ; np < len(puts); np++ {
+		emit(puts[np].key, &puts[np].h)
+	}
+	out := appendCBORHead(make([]byte, 0, len(body)+9), 5, uint64(count))
+	return append(out, body...), true
+}
+
+// appendCBORHead writes a CBOR head in the shortest form.
+func appendCBORHead(b []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(b, m|byte(n))
+	case n <= 0xff:
+		return append(b, m|24, byte(n))
+	case n <= 0xffff:
+		return append(b, m|25, byte(n>>8), byte(n))
+	case n <= 0xffffffff:
+		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
+
+// mergeContent writes the merged content of a and b (a.ID < b.ID) over
+// base and returns the merge version (not yet added) and its conflicts.
+// With a base it reads only what the sides changed ([pending.mergeChanged]);
+// unrelated histories (no base) merge whole snapshots.
+func (p *pending) mergeContent(design models.ID, base, a, b *models.Version) (*models.Version, []models.Conflict, error) {
+	if base == nil {
+		merged, conflicts, err := mergeContentTx(p.tx, p.get, p.s.hist, nil, a, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		es, err := encodeSnapshot(merged)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := writeContent(p.tx, es); err != nil {
+			return nil, nil, err
+		}
+		return mergeVersion(design, a, b, es.root), conflicts, nil
+	}
+	res, err := p.mergeChanged(base, a, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	eb := p.tx.Bucket(bucketElements)
+	for _, h := range slices.SortedFunc(maps.Keys(res.elements), compareHash) {
+		if eb.Get(h[:]) == nil {
+			if err := eb.Put(bytesOf(h), res.elements[h]); err != nil {
+				return nil, nil, fmt.Errorf("writing element: %w", err)
+			}
+		}
+	}
+	mb := p.tx.Bucket(bucketManifests)
+	if mb.Get(res.root[:]) == nil {
+		if err := mb.Put(bytesOf(res.root), res.manifest); err != nil {
+			return nil, nil, fmt.Errorf("writing manifest: %w", err)
+		}
+	}
+	mv := mergeVersion(design, a, b, res.root)
+	if p.s.hist.cachedInfo(mv.ID) == nil {
+		p.s.hist.setInfo(mv.ID, res.info)
+	}
+	return mv, res.conflicts, nil
+}
+
+// unreached lists design's heads that no branch or tag reaches, newest
+// first, walking from each ref no further down than the head's generation.
+func (p *pending) unreached(design models.ID) ([]*models.Version, error) {
+	refs := p.designRefs(design)
+	var out []*models.Version
+	for _, h := range p.heads(design) {
+		reached := false
+		for _, r := range refs {
+			rv, err := p.get(r.Version)
+			if err != nil {
+				return nil, err
+			}
+			if reached, err = p.s.hist.isAncestor(p.tx, p.get, h, rv); err != nil {
+				return nil, err
+			}
+			if reached {
+				break
+			}
+		}
+		if !reached {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
