@@ -13,7 +13,7 @@ RUNFLAGS := $(if $(DATA),--data $(DATA),)
 RUN_PKGS  := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_PKGS := $(RUN_PKGS) xvfb xauth xdotool imagemagick x11-utils qpdf \
-             poppler-utils python3-ezdxf librsvg2-bin librecad
+             poppler-utils python3-ezdxf librsvg2-bin librecad zbar-tools
 WIN_PKGS  := gcc-mingw-w64-x86-64
 # Cordwain.exe under Wine (Debian's Wine 8; its binaries are in /usr/lib/wine).
 WINSMOKE_PKGS := $(WIN_PKGS) wine64 xvfb xauth xdotool imagemagick qpdf \

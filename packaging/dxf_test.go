@@ -17,7 +17,7 @@ import (
 func needTool(t *testing.T, path string) {
 	t.Helper()
 	if _, err := exec.LookPath(path); err != nil {
-		t.Fatalf("%s is not installed; `make test` installs it (qpdf, poppler-utils, python3-ezdxf, librsvg2-bin, librecad)", path)
+		t.Fatalf("%s is not installed; `make test` installs it (qpdf, poppler-utils, python3-ezdxf, librsvg2-bin, librecad, zbar-tools)", path)
 	}
 }
 

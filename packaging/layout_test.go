@@ -1,7 +1,11 @@
 package packaging
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -132,6 +136,38 @@ func TestPatternPagesPacked(t *testing.T) {
 		}
 		if n > tc.tiles {
 			t.Errorf("%s: %d 1:1 pages, want at most %d", tc.d.Meta.StyleNo, n, tc.tiles)
+		}
+	}
+}
+
+// Every page carries a QR code naming the style, the exact version and
+// the page, read back by an independent decoder (zbarimg).
+func TestPageQRCodes(t *testing.T) {
+	needTool(t, "zbarimg")
+	d := samples.Pump()
+	o := testOptions()
+	o.VersionID = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+	pages, err := Pages(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, n := range []int{0, len(pages) / 2, len(pages) - 1} {
+		path := filepath.Join(dir, fmt.Sprintf("p%d.png", n))
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := WritePagePNG(f, pages, n, 200); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		out, err := exec.Command("zbarimg", "--raw", "-q", path).Output()
+		if err != nil {
+			t.Fatalf("page %d: zbarimg found no code: %v", n+1, err)
+		}
+		if got, want := strings.TrimSpace(string(out)), pageQRText(d.Meta.StyleNo, o.VersionID, n+1, len(pages)); got != want {
+			t.Errorf("page %d: QR says %q, want %q", n+1, got, want)
 		}
 	}
 }

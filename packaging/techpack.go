@@ -313,12 +313,20 @@ func DrawPage(p canvas.Painter, pages []*Page, n int) error {
 	p.SetFillColor(ink)
 	p.Text(pg.Title, marginL, marginT+6, titleSize, canvas.AlignLeft)
 	m := tp.d.Meta
+	// A QR code in the top right corner names the style, the exact
+	// version and the page, so a printout can be matched to history.
+	right := pg.W - marginR
+	if tp.o.VersionID != "" {
+		if err := drawQR(p, pageQRText(m.StyleNo, tp.o.VersionID, n+1, len(pages)), right-qrSize, marginT-1.5, qrSize); err == nil {
+			right -= qrSize + 3
+		}
+	}
 	p.SetFillColor(grey)
-	p.Text(m.StyleNo+"  "+tp.name(m.Name, m.NameZH), pg.W-marginR, marginT+6, bodySize, canvas.AlignRight)
+	p.Text(m.StyleNo+"  "+tp.name(m.Name, m.NameZH), right, marginT+6, bodySize, canvas.AlignRight)
 	p.SetStrokeColor(ink)
 	p.SetLineWidth(0.4)
 	p.SetDash()
-	p.Stroke(linePath(marginL, marginT+9, pg.W-marginR, marginT+9))
+	p.Stroke(linePath(marginL, marginT+9, right, marginT+9))
 	// Body.
 	p.Push()
 	pg.body(p)
