@@ -11,7 +11,7 @@ import (
 const FileName = "cordwain.db"
 
 // SchemaVersion is the layout of the buckets this program writes.
-const SchemaVersion uint64 = 2
+const SchemaVersion uint64 = 3
 
 // Bucket names.
 var (
@@ -26,7 +26,7 @@ var (
 	bucketChanges   = []byte("changes") // schema 2: version ID → its record (history.go)
 
 	allBuckets = [][]byte{bucketMeta, bucketElements, bucketManifests, bucketVersions,
-		bucketRefs, bucketConflicts, bucketDesigns, bucketPeers, bucketChanges}
+		bucketRefs, bucketConflicts, bucketDesigns, bucketPeers, bucketChanges, bucketIndex}
 
 	keySchema = []byte("schema")
 )
@@ -49,6 +49,16 @@ var upgrades = map[uint64]func(tx *bolt.Tx) error{
 	1: func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(bucketChanges); err != nil {
 			return fmt.Errorf("creating bucket %s: %w", bucketChanges, err)
+		}
+		return nil
+	},
+	// 3: the index bucket (design \x00 version ID → seal, seal.go) and
+	// design records naming their newest version, for lazy opens. The
+	// writable open that upgrades then verifies every version by its
+	// signature and seals it ([Store.reseal]).
+	2: func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketIndex); err != nil {
+			return fmt.Errorf("creating bucket %s: %w", bucketIndex, err)
 		}
 		return nil
 	},

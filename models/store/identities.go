@@ -70,6 +70,7 @@ func (s *Store) Identities() []IdentityRecord {
 // SignedBy reports whether the studio holds a version signed by an author
 // of that display name.
 func (s *Store) SignedBy(name string) bool {
+	_ = s.ensureAll() // rare: only when the key file is gone
 	it, err := s.mem.Txn(false).Get(tableVersions, indexID)
 	if err != nil {
 		return false

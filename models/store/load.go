@@ -17,6 +17,10 @@ import (
 // designRecord is a design as stored in the designs bucket.
 type designRecord struct {
 	Name string `cbor:"name"`
+	// Latest and Time are the design's newest version (schema 3), which a
+	// lazy open lists without loading versions.
+	Latest models.ID   `cbor:"latest,omitempty"`
+	Time   *models.HLC `cbor:"time,omitempty"`
 }
 
 // load reads the whole file into memdb, verifying every version; any

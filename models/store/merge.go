@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
@@ -31,6 +32,12 @@ func (s *Store) Diff(a, b models.ID) ([]models.Change, error) {
 // all their common ancestors, the greatest by (time, ID). It depends only
 // on the DAG, so every peer picks the same one.
 func (s *Store) MergeBase(a, b models.ID) (*models.Version, error) {
+	if err := s.ensureVersion(a); err != nil {
+		return nil, fmt.Errorf("finding merge base: %w", err)
+	}
+	if err := s.ensureVersion(b); err != nil {
+		return nil, fmt.Errorf("finding merge base: %w", err)
+	}
 	txn := s.mem.Txn(false)
 	base, err := s.mergeBase(txn, a, b)
 	if err != nil {
@@ -129,6 +136,9 @@ func (s *Store) MergeHeads(design models.ID, branch string, other models.ID) (*m
 }
 
 func (s *Store) mergeHeads(design models.ID, branch string, other models.ID) (*models.Version, error) {
+	if err := s.ensure(design); err != nil {
+		return nil, err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	txn := s.mem.Txn(false)
@@ -195,6 +205,9 @@ func writeConflict(tx *bolt.Tx, rec *ConflictRecord) error {
 // Conflicts lists a design's recorded conflicts, by merge, element and
 // property.
 func (s *Store) Conflicts(design models.ID) []ConflictRecord {
+	if s.ensure(design) != nil {
+		return nil
+	}
 	it, err := s.mem.Txn(false).Get(tableConflicts, indexDesign, string(design))
 	if err != nil {
 		return nil
@@ -215,6 +228,11 @@ func (s *Store) Conflicts(design models.ID) []ConflictRecord {
 // or the element for an existence conflict), and marks the conflict as
 // flipped by that version.
 func (s *Store) FlipConflict(key string, branch string, author *Identity) (*models.Version, error) {
+	if d, _, ok := strings.Cut(key, "\x00"); ok {
+		if err := s.ensure(models.ID(d)); err != nil {
+			return nil, fmt.Errorf("flipping conflict: %w", err)
+		}
+	}
 	o, err := s.mem.Txn(false).First(tableConflicts, indexID, key)
 	if err != nil || o == nil {
 		return nil, fmt.Errorf("flipping conflict: %w: %q", ErrNotFound, key)

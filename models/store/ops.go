@@ -62,7 +62,8 @@ func writeContent(tx *bolt.Tx, es *encodedSnapshot) error {
 
 func bytesOf(h models.Hash) []byte { return append([]byte(nil), h[:]...) }
 
-func writeVersion(tx *bolt.Tx, v *models.Version) error {
+// writeVersion stores v and indexes it under its design, sealed (seal.go).
+func (s *Store) writeVersion(tx *bolt.Tx, v *models.Version) error {
 	b, err := EncodeVersion(v)
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ func writeVersion(tx *bolt.Tx, v *models.Version) error {
 	if err := tx.Bucket(bucketVersions).Put([]byte(v.ID), b); err != nil {
 		return fmt.Errorf("writing version %s: %w", short(v.ID), err)
 	}
-	return nil
+	return s.writeIndex(tx, v, b)
 }
 
 func writeRef(tx *bolt.Tx, r *Ref) error {
@@ -80,8 +81,9 @@ func writeRef(tx *bolt.Tx, r *Ref) error {
 	return nil
 }
 
-func writeDesign(tx *bolt.Tx, id models.ID, name string) error {
-	b, err := models.Canonical(designRecord{Name: name})
+func writeDesign(tx *bolt.Tx, id models.ID, name string, latest *models.Version) error {
+	t := latest.Time
+	b, err := models.Canonical(designRecord{Name: name, Latest: latest.ID, Time: &t})
 	if err != nil {
 		return fmt.Errorf("encoding design %s: %w", id, err)
 	}
@@ -169,6 +171,9 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	if err != nil {
 		return nil, err
 	}
+	if err := s.ensure(design); err != nil {
+		return nil, err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 
@@ -207,7 +212,7 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		if err := writeContent(tx, es); err != nil {
 			return err
 		}
-		if err := writeVersion(tx, v); err != nil {
+		if err := s.writeVersion(tx, v); err != nil {
 			return err
 		}
 		if err := s.recordCommit(tx, rtxn, v, head, es); err != nil {
@@ -216,7 +221,7 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		if err := writeRef(tx, ref); err != nil {
 			return err
 		}
-		return writeDesign(tx, design, name)
+		return writeDesign(tx, design, name, v)
 	}, func(txn *memdb.Txn) error {
 		if err := txn.Insert(tableVersions, stored); err != nil {
 			return err
@@ -265,6 +270,9 @@ func (s *Store) version(txn *memdb.Txn, id models.ID) (*models.Version, error) {
 
 // Version returns a version by ID.
 func (s *Store) Version(id models.ID) (*models.Version, error) {
+	if err := s.ensureVersion(id); err != nil {
+		return nil, fmt.Errorf("reading version: %w", err)
+	}
 	v, err := s.version(s.mem.Txn(false), id)
 	if err != nil {
 		return nil, fmt.Errorf("reading version: %w", err)
@@ -274,6 +282,9 @@ func (s *Store) Version(id models.ID) (*models.Version, error) {
 
 // HasVersion reports whether the store holds the version.
 func (s *Store) HasVersion(id models.ID) bool {
+	if s.ensureVersion(id) != nil {
+		return false
+	}
 	_, err := s.version(s.mem.Txn(false), id)
 	return err == nil
 }
@@ -281,6 +292,9 @@ func (s *Store) HasVersion(id models.ID) bool {
 // ResolveVersion finds a version of design by full ID or by a unique
 // prefix of at least 4 characters (as shown by short IDs).
 func (s *Store) ResolveVersion(design models.ID, prefix string) (*models.Version, error) {
+	if err := s.ensure(design); err != nil {
+		return nil, fmt.Errorf("resolving version %q: %w", prefix, err)
+	}
 	if v, err := s.Version(models.ID(prefix)); err == nil {
 		return v, nil
 	}
@@ -304,6 +318,9 @@ func (s *Store) ResolveVersion(design models.ID, prefix string) (*models.Version
 
 // Snapshot returns the content of a version.
 func (s *Store) Snapshot(id models.ID) (models.Snapshot, error) {
+	if err := s.ensureVersion(id); err != nil {
+		return nil, fmt.Errorf("reading snapshot: %w", err)
+	}
 	v, err := s.version(s.mem.Txn(false), id)
 	if err != nil {
 		return nil, fmt.Errorf("reading snapshot: %w", err)
@@ -396,6 +413,9 @@ func (s *Store) FindDesign(idOrName string) (DesignInfo, error) {
 
 // History lists every version of a design, newest first by (time, ID).
 func (s *Store) History(design models.ID) []*models.Version {
+	if s.ensure(design) != nil {
+		return nil // a damaged design: LoadDesign says what is wrong
+	}
 	txn := s.mem.Txn(false)
 	it, err := txn.GetReverse(tableVersions, indexDesignTime+"_prefix", string(design))
 	if err != nil {
@@ -411,6 +431,9 @@ func (s *Store) History(design models.ID) []*models.Version {
 // Log lists the versions reachable from a branch head, newest first by
 // (time, ID).
 func (s *Store) Log(design models.ID, branch string) ([]*models.Version, error) {
+	if err := s.ensure(design); err != nil {
+		return nil, fmt.Errorf("reading log: %w", err)
+	}
 	txn := s.mem.Txn(false)
 	head, err := s.refHead(txn, design, RefBranch, branch)
 	if err != nil {
@@ -466,6 +489,9 @@ func (s *Store) ancestors(txn *memdb.Txn, id models.ID) (map[models.ID]*models.V
 // Heads lists a design's versions that no other version has as parent,
 // newest first.
 func (s *Store) Heads(design models.ID) []*models.Version {
+	if s.ensure(design) != nil {
+		return nil
+	}
 	txn := s.mem.Txn(false)
 	it, err := txn.GetReverse(tableVersions, indexDesignTime+"_prefix", string(design))
 	if err != nil {
@@ -498,6 +524,9 @@ func (s *Store) Refs(design models.ID) []Ref {
 
 // Head returns the version a branch points at.
 func (s *Store) Head(design models.ID, branch string) (*models.Version, error) {
+	if err := s.ensure(design); err != nil {
+		return nil, fmt.Errorf("reading head: %w", err)
+	}
 	v, err := s.refHead(s.mem.Txn(false), design, RefBranch, branch)
 	if err != nil {
 		return nil, fmt.Errorf("reading head: %w", err)
@@ -519,6 +548,9 @@ func (s *Store) Tag(design models.ID, name string, version models.ID) error {
 func (s *Store) makeRef(design models.ID, kind RefKind, name string, target models.ID) error {
 	if err := checkName(string(kind), name); err != nil {
 		return fmt.Errorf("creating %s: %w", kind, err)
+	}
+	if err := s.ensure(design); err != nil {
+		return fmt.Errorf("creating %s %q: %w", kind, name, err)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

@@ -38,6 +38,9 @@ type Batch struct {
 // equal to) any version in have, parents first, with every manifest and
 // element they use. Collect(design, nil) is the whole history.
 func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
+	if err := s.ensure(design); err != nil {
+		return nil, fmt.Errorf("collecting %s: %w", design, err)
+	}
 	txn := s.mem.Txn(false)
 	skip := map[models.ID]bool{}
 	for _, h := range have {
@@ -191,6 +194,9 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 		manifests[models.HashOf(m)] = m
 	}
 
+	if err := s.ensureBatch(b); err != nil {
+		return res, err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	txn := s.mem.Txn(false)
@@ -518,7 +524,7 @@ func (p *pending) addVersion(v *models.Version) error {
 	if p.has(v.ID) {
 		return nil
 	}
-	if err := writeVersion(p.tx, v); err != nil {
+	if err := p.s.writeVersion(p.tx, v); err != nil {
 		return err
 	}
 	if err := p.s.hist.recordVersion(p.tx, p.get, v); err != nil {
@@ -624,7 +630,7 @@ func (p *pending) writeDesigns() error {
 		if info, ok := p.s.designInfo(p.txn, d); ok {
 			if cur, err := p.s.version(p.txn, info.Latest); err == nil && compareVersions(newest, cur) < 0 {
 				p.names[d] = info.Name
-				if err := writeDesign(p.tx, d, info.Name); err != nil {
+				if err := writeDesign(p.tx, d, info.Name, cur); err != nil {
 					return err
 				}
 				continue
@@ -635,7 +641,7 @@ func (p *pending) writeDesigns() error {
 			return fmt.Errorf("design %s: %w", d, err)
 		}
 		p.names[d] = name
-		if err := writeDesign(p.tx, d, name); err != nil {
+		if err := writeDesign(p.tx, d, name, newest); err != nil {
 			return err
 		}
 	}
