@@ -33,15 +33,26 @@ func pickDesign(s *store.Store, nameOrID string) (store.DesignInfo, error) {
 	if nameOrID != "" {
 		info, err := s.FindDesign(nameOrID)
 		if errors.Is(err, store.ErrNotFound) {
-			// The style number (款号) is what the workshop calls a design.
+			// The style number (款号) is what the workshop calls a design:
+			// read it off each design's newest meta element, without
+			// loading histories.
+			var damage error
 			for _, d := range s.Designs() {
-				head, herr := s.Head(d.ID, store.DefaultBranch)
-				if herr != nil {
+				meta, ok, merr := s.LatestElement(d.ID, models.MetaID)
+				if merr != nil {
+					if damage == nil {
+						damage = merr
+					}
 					continue
 				}
-				if dd, cerr := s.Checkout(head.ID); cerr == nil && strings.EqualFold(dd.Meta.StyleNo, nameOrID) {
+				var no string
+				if ok && models.DecodeCanonical(meta.Props["style_no"], &no) == nil && strings.EqualFold(no, nameOrID) {
 					return d, nil
 				}
+			}
+			if damage != nil {
+				// The design asked for may be the one that cannot be read.
+				return info, damage
 			}
 		}
 		return info, err

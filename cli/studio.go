@@ -58,6 +58,10 @@ func Options(mode Mode) (store.Options, error) {
 		Validate:    validateSnapshot,
 		ReadOnly:    mode == Read,
 		Seed:        seed,
+		// Open without reading the history; each design is read and
+		// checked against its seals when first used, so a command costs
+		// the same in a studio of 100 versions and one of 100,000.
+		Lazy: true,
 	}, nil
 }
 
@@ -262,8 +266,16 @@ func openDesign(env Env, mode Mode, nameOrID string) (*Studio, store.DesignInfo,
 		return nil, store.DesignInfo{}, err
 	}
 	info, err := pickDesign(s.Store, nameOrID)
+	if err == nil {
+		// Read and check the design's history now, so damage is reported
+		// with what to do (a lazy store reads it on first use).
+		err = s.Store.LoadDesign(info.ID)
+	}
 	if err != nil {
 		s.Close()
+		if errors.Is(err, store.ErrCorrupt) {
+			return nil, store.DesignInfo{}, studioError(s.Dir, err)
+		}
 		return nil, store.DesignInfo{}, err
 	}
 	return s, info, nil

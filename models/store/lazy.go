@@ -259,3 +259,54 @@ func (s *Store) ensureBatch(b *Batch) error {
 	}
 	return nil
 }
+
+// LatestElement reads one element of a design's newest version (see
+// [DesignInfo]) without loading the design's history: the version is
+// checked against its seal (or signature) alone and the element against
+// its hash. Commands use it to find a design by a property of its meta
+// element (the style number) in a large studio.
+func (s *Store) LatestElement(design, element models.ID) (models.Element, bool, error) {
+	info, err := s.Design(design)
+	if err != nil {
+		return models.Element{}, false, err
+	}
+	var el models.Element
+	var found bool
+	err = guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			raw := tx.Bucket(bucketVersions).Get([]byte(info.Latest))
+			seal := tx.Bucket(bucketIndex).Get(indexKey(design, info.Latest))
+			if raw == nil || seal == nil {
+				return fmt.Errorf("%w: version %s missing", ErrCorrupt, short(info.Latest))
+			}
+			var v *models.Version
+			var err error
+			if s.seal != nil {
+				if !hmac.Equal(seal, s.seal.sum(info.Latest, raw)) {
+					return fmt.Errorf("%w: version %s: its bytes are not those verified when it entered (seal mismatch)", ErrCorrupt, short(info.Latest))
+				}
+				v, err = decodeSealed(info.Latest, raw)
+			} else if v, err = DecodeVersion(raw); err == nil && v.ID != info.Latest {
+				err = fmt.Errorf("%w: stored under %s", ErrBadID, short(info.Latest))
+			}
+			if err != nil {
+				return fmt.Errorf("%w: version %s: %w", ErrCorrupt, short(info.Latest), err)
+			}
+			m, err := s.hist.manifest(tx, v.Root)
+			if err != nil {
+				return err
+			}
+			h, ok := m[element]
+			if !ok {
+				return nil
+			}
+			el, err = s.hist.element(tx, element, h)
+			found = err == nil
+			return err
+		})
+	})
+	if err != nil {
+		return models.Element{}, false, fmt.Errorf("reading design %s: %w", design, err)
+	}
+	return el, found, nil
+}
