@@ -32,6 +32,8 @@ const (
 	ExportDXF = packaging.FormatDXF // cut files, every piece at every size
 	ExportCSV = packaging.FormatCSV // bill of materials
 	ExportZip = packaging.FormatZip // the workshop package: all of it and a manifest
+	// ExportSampleRequest is the one-page sample request sheet (PDF).
+	ExportSampleRequest = packaging.FormatRequest
 )
 
 // exportFormats in the dialog's order, with their translation keys.
@@ -41,6 +43,7 @@ var exportFormats = []struct {
 }{
 	{ExportPDF, "export.format.pdf"}, {ExportPNG, "export.format.png"}, {ExportDXF, "export.format.dxf"},
 	{ExportCSV, "export.format.csv"}, {ExportZip, "export.format.zip"},
+	{ExportSampleRequest, "export.format.request"},
 }
 
 // exportLangs in the dialog's order.
@@ -253,6 +256,9 @@ func (e *exportDialog) request() ExportRequest {
 func (e *exportDialog) onFormatChanged(string) {
 	// Keep the chosen folder and name, with the format's extension.
 	ext := "." + string(e.selectedFormat())
+	if e.selectedFormat() == ExportSampleRequest {
+		ext = ".pdf"
+	}
 	p := strings.TrimSpace(e.path.Text)
 	if p == "" {
 		home, _ := os.UserHomeDir()

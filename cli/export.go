@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"cordwain/models"
 	"cordwain/packaging"
@@ -24,7 +25,8 @@ func init() {
 type exportArgs struct {
 	design, version, sizes, lang, format, out, pageSize string
 	dpi                                                 float64
-	unfold                                              bool
+	unfold, request                                     bool
+	due, contact, pairs, notes                          string
 }
 
 func runExport(env Env, args []string) error {
@@ -34,11 +36,16 @@ func runExport(env Env, args []string) error {
 	fs.StringVar(&a.version, "version", "", "version ID or unique prefix (default: the head of main)")
 	fs.StringVar(&a.sizes, "sizes", "", "sizes in mm, comma-separated (default: the design's size run)")
 	fs.StringVar(&a.lang, "lang", "both", "label language: zh, en or both")
-	fs.StringVar(&a.format, "format", "pdf", "pdf, png, dxf, csv or zip")
+	fs.StringVar(&a.format, "format", "pdf", "pdf, png, dxf, csv, zip or request (the sample request sheet)")
 	fs.StringVar(&a.out, "o", "", "output file or existing directory (png: NAME-01.png …, or a name with %d for the page)")
 	fs.StringVar(&a.pageSize, "page", "A4", "paper: A4, A3 or Letter")
 	fs.Float64Var(&a.dpi, "dpi", packaging.PNGDPI, "PNG resolution (png, and the pages in the zip)")
 	fs.BoolVar(&a.unfold, "unfold", false, "cut half patterns as whole pieces (for cutting machines) instead of on the fold")
+	fs.BoolVar(&a.request, "request", false, "put the sample request sheet first in the tech pack (the zip always has it)")
+	fs.StringVar(&a.pairs, "pairs", "", "sample request: SIZE:PAIRS,… (default one pair of the base size)")
+	fs.StringVar(&a.due, "due", "", "sample request: due date, YYYY-MM-DD")
+	fs.StringVar(&a.contact, "contact", "", "sample request: contact name and phone (default the designer)")
+	fs.StringVar(&a.notes, "notes", "", "sample request: notes for the workshop")
 	if err := fs.Parse(args); err != nil {
 		return &UsageError{Msg: err.Error()}
 	}
@@ -57,7 +64,17 @@ func runExport(env Env, args []string) error {
 	}
 	format := packaging.Format(a.format)
 	if !slices.Contains(packaging.Formats, format) {
-		return Usagef("export: --format %q: want pdf, png, dxf, csv or zip", a.format)
+		return Usagef("export: --format %q: want pdf, png, dxf, csv, zip or request", a.format)
+	}
+	req, err := parseRequest(a)
+	if err != nil {
+		return Usagef("export: %v", err)
+	}
+	if req != nil || a.request || format == packaging.FormatRequest || format == packaging.FormatZip {
+		if req == nil {
+			req = &packaging.SampleRequest{}
+		}
+		opts.Request = req
 	}
 	sizes, err := parseSizes(a.sizes)
 	if err != nil {
@@ -85,6 +102,37 @@ func runExport(env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "wrote %s (%d bytes)\n", name, st.Size())
 	}
 	return nil
+}
+
+// parseRequest reads the sample request flags; nil when none is given.
+func parseRequest(a exportArgs) (*packaging.SampleRequest, error) {
+	if a.pairs == "" && a.due == "" && a.contact == "" && a.notes == "" {
+		return nil, nil
+	}
+	r := &packaging.SampleRequest{Contact: strings.TrimSpace(a.contact), Notes: strings.TrimSpace(a.notes)}
+	if a.due != "" {
+		t, err := time.Parse("2006-01-02", strings.TrimSpace(a.due))
+		if err != nil {
+			return nil, fmt.Errorf("--due %q: want YYYY-MM-DD", a.due)
+		}
+		r.Due = t
+	}
+	if a.pairs != "" {
+		r.Pairs = map[float64]int{}
+		for _, f := range strings.Split(a.pairs, ",") {
+			size, n, ok := strings.Cut(strings.TrimSpace(f), ":")
+			s, err1 := strconv.ParseFloat(size, 64)
+			p, err2 := strconv.Atoi(n)
+			if !ok || err1 != nil || err2 != nil || p < 1 {
+				return nil, fmt.Errorf("--pairs: %q is not SIZE:PAIRS", f)
+			}
+			if _, dup := r.Pairs[s]; dup {
+				return nil, fmt.Errorf("--pairs: size %g is listed twice", s)
+			}
+			r.Pairs[s] = p
+		}
+	}
+	return r, nil
 }
 
 // parseSizes reads --sizes: mm, comma-separated, each once.

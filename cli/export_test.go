@@ -116,3 +116,33 @@ func TestExportSizesTwiceAndDirectory(t *testing.T) {
 		t.Errorf("PNG pages in a directory: %v", err)
 	}
 }
+
+// The sample request sheet from the command line: its own PDF with the
+// sizes, pairs, due date and contact given.
+func TestExportSampleRequest(t *testing.T) {
+	c, _ := Lookup("export")
+	dir := t.TempDir()
+	env := Env{DataDir: filepath.Join(dir, "data"), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
+	out := filepath.Join(dir, "req.pdf")
+	if err := c.Run(env, []string{"--design", "CW-S-2603", "--format", "request", "--lang", "en", "--pairs", "260:2,270:1",
+		"--due", "2026-12-20", "--contact", "Zhou Ming", "-o", out}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"Sample Request", "2026-12-20", "Zhou Ming", "Total 3 pairs"} {
+			if !strings.Contains(string(txt), want) {
+				t.Errorf("request sheet lacks %q", want)
+			}
+		}
+	}
+	var ue *UsageError
+	for _, bad := range [][]string{{"--pairs", "260"}, {"--pairs", "260:1,260:2"}, {"--due", "20 Dec"}} {
+		if err := c.Run(env, append([]string{"--design", "CW-S-2603", "--format", "request", "-o", out}, bad...)); !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error", bad, err)
+		}
+	}
+}

@@ -50,12 +50,16 @@ type File struct {
 }
 
 // WorkshopFiles builds every file of the workshop package in memory: the
-// tech pack PDF, one PNG per page, the DXF cut file, the BOM CSV and
-// manifest.json (last) with the SHA-256 of the others.
+// tech pack PDF (the sample request sheet first), the sheet as its own
+// PDF, one PNG per page, the DXF cut file, the BOM CSV and manifest.json
+// (last) with the SHA-256 of the others.
 func WorkshopFiles(d *models.Design, opts Options) ([]File, error) {
 	o, err := opts.normalise(d)
 	if err != nil {
 		return nil, err
+	}
+	if o.Request == nil {
+		o.Request = &SampleRequest{} // one pair of the base size, due as agreed
 	}
 	pages, err := Pages(d, o)
 	if err != nil {
@@ -68,6 +72,11 @@ func WorkshopFiles(d *models.Design, opts Options) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, File{Name: base + "_techpack.pdf", Data: bytes.Clone(buf.Bytes())})
+	req, err := sampleRequestPDF(d, o)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Name: base + "_sample_request.pdf", Data: req})
 	for i := range pages {
 		buf.Reset()
 		if err := WritePagePNG(&buf, pages, i, o.DPI); err != nil {

@@ -30,10 +30,13 @@ const (
 	FormatDXF Format = "dxf" // cut files, every piece at every size
 	FormatCSV Format = "csv" // bill of materials
 	FormatZip Format = "zip" // the workshop package: all of it and a manifest
+	// FormatRequest is the one-page sample request sheet for the shared
+	// workshop, as a PDF.
+	FormatRequest Format = "request"
 )
 
 // Formats lists the export formats in menu order.
-var Formats = []Format{FormatPDF, FormatPNG, FormatDXF, FormatCSV, FormatZip}
+var Formats = []Format{FormatPDF, FormatPNG, FormatDXF, FormatCSV, FormatZip, FormatRequest}
 
 // ExportRequest is one export: the design, the format, the tech pack
 // options and where to write.
@@ -57,6 +60,7 @@ var (
 // suffixes name the file of each format written into a directory.
 var suffixes = map[Format]string{
 	FormatPDF: "_techpack.pdf", FormatDXF: "_cut.dxf", FormatCSV: "_bom.csv", FormatZip: "_workshop.zip",
+	FormatRequest: "_sample_request.pdf",
 }
 
 // Export builds req in memory and writes it, returning the files written
@@ -91,6 +95,7 @@ func Export(req ExportRequest, progress func(float64)) ([]string, error) {
 	var files []file
 	write := map[Format]func(io.Writer, *models.Design, Options) error{
 		FormatPDF: WritePDF, FormatDXF: WriteDXF, FormatCSV: WriteBOMCSV, FormatZip: WriteWorkshopPackage,
+		FormatRequest: WriteSampleRequestPDF,
 	}
 	switch {
 	case write[req.Format] != nil:
@@ -117,7 +122,7 @@ func Export(req ExportRequest, progress func(float64)) ([]string, error) {
 			progress(0.05 + 0.8*float64(i+1)/float64(len(pages)))
 		}
 	default:
-		return nil, fmt.Errorf("export: unknown format %q (want pdf, png, dxf, csv or zip)", req.Format)
+		return nil, fmt.Errorf("export: unknown format %q (want pdf, png, dxf, csv, zip or request)", req.Format)
 	}
 	progress(0.9)
 	var names []string

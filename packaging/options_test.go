@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"cordwain/canvas/samples"
 )
@@ -62,5 +63,61 @@ func TestOptionsRejectBadCuttingAllowance(t *testing.T) {
 	d.Materials[0].Waste = 1.5
 	if _, err := BOM(d, Options{}); !errors.Is(err, ErrBadOptions) {
 		t.Errorf("cutting allowance 150%%: got %v, want ErrBadOptions", err)
+	}
+}
+
+// The workshop zip opens with the sample request sheet (page 1 of its
+// PDF, and as its own one-page PDF): sizes and pairs wanted, due date,
+// contact, and the materials to pull for those pairs, in zh and en.
+func TestSampleRequestSheet(t *testing.T) {
+	d := samples.Derby()
+	due := time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
+	for _, lang := range []Lang{LangEN, LangZH} {
+		o := testOptions()
+		o.Lang = lang
+		o.Request = &SampleRequest{Pairs: map[float64]int{255: 1, 265: 2}, Due: due, Contact: "Chen Wei 138 0000 0000"}
+		var buf bytes.Buffer
+		if err := WriteSampleRequestPDF(&buf, d, o); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		path := filepath.Join(dir, "req.pdf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		info := run(t, "pdfinfo", path)
+		if !strings.Contains(info, "Pages:           1") {
+			t.Errorf("%s: the sheet is not one page:\n%s", lang, info)
+		}
+		text := run(t, "pdftotext", "-layout", path, "-")
+		want := []string{"CW-D-2601", "2026-12-15", "Chen Wei 138 0000 0000", "3 pairs", "Box calf", "Sample Request"}
+		if lang == LangZH {
+			want = []string{"CW-D-2601", "2026-12-15", "Chen Wei 138 0000 0000", "合计 3 双", "牛皮", "打样通知单"}
+		}
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s sheet lacks %q:\n%s", lang, w, text)
+			}
+		}
+	}
+	o := testOptions()
+	o.Request = &SampleRequest{Pairs: map[float64]int{300: 1}}
+	if _, err := Pages(d, o); !errors.Is(err, ErrBadOptions) {
+		t.Errorf("a size outside the run: %v", err)
+	}
+	files, err := WorkshopFiles(d, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range files {
+		names[f.Name] = true
+	}
+	if !names["CW-D-2601_sample_request.pdf"] {
+		t.Errorf("zip lacks the sample request sheet: %v", names)
+	}
+	pages, err := Pages(d, Options{Request: &SampleRequest{}})
+	if err != nil || !strings.Contains(pages[0].Title, "Sample Request") {
+		t.Errorf("page 1 is not the sample request: %v", err)
 	}
 }

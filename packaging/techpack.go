@@ -68,6 +68,9 @@ type Options struct {
 	Colourway models.ID
 	// Date on the cover; default the newest history entry, else none.
 	Date time.Time
+	// Request, when set, puts the sample request sheet for the shared
+	// workshop first (the zip always has it, as its own PDF too).
+	Request *SampleRequest
 	// DPI is the resolution of PNG pages, 10-1200; default [PNGDPI].
 	DPI float64
 	// Unfold draws and cuts half patterns (pieces on the last's centre
@@ -98,6 +101,9 @@ func (o Options) normalise(d *models.Design) (Options, error) {
 	case LangZH, LangEN, LangBoth:
 	default:
 		return o, fmt.Errorf("%w: language %q (want zh, en or both)", ErrBadOptions, string(o.Lang))
+	}
+	if err := checkRequest(d, o.Request); err != nil {
+		return o, err
 	}
 	if o.DPI == 0 {
 		o.DPI = PNGDPI
@@ -204,6 +210,29 @@ func Pages(d *models.Design, opts Options) ([]*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	tp, err := newTechPack(d, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.Request != nil {
+		tp.requestPage()
+	}
+	tp.cover()
+	tp.views()
+	tp.piecePages()
+	tp.patternPages()
+	tp.bomPages()
+	tp.colourwayPages()
+	tp.sizePages()
+	tp.constructionPages()
+	tp.historyPages()
+	return tp.pages, nil
+}
+
+// newTechPack works out what every page needs: the base-size pieces, the
+// colourway, the call-outs.
+func newTechPack(d *models.Design, o Options) (*techPack, error) {
+	var err error
 	tp := &techPack{d: d, o: o}
 	base := d.Meta.BaseSize
 	if !(base > 0) {
@@ -224,16 +253,7 @@ func Pages(d *models.Design, opts Options) ([]*Page, error) {
 	for _, v := range []canvas.View{canvas.ViewLateral, canvas.ViewMedial} {
 		tp.callouts[v] = tp.findCallouts(v)
 	}
-	tp.cover()
-	tp.views()
-	tp.piecePages()
-	tp.patternPages()
-	tp.bomPages()
-	tp.colourwayPages()
-	tp.sizePages()
-	tp.constructionPages()
-	tp.historyPages()
-	return tp.pages, nil
+	return tp, nil
 }
 
 // tr picks the label for the language.
