@@ -52,9 +52,12 @@ func (in *Inspector) Rows() [][2]string {
 func (in *Inspector) Show(d *models.Design) {
 	tr := in.tr
 	in.title.SetText(tr.L("inspector.title"))
-	in.form.Items = nil
+	// A new form each time: a Form keeps the row widgets it drew first
+	// when its Items are replaced, so the previous design's name stayed.
+	in.form = widget.NewForm()
+	in.box.Objects = []fyne.CanvasObject{in.title, in.form}
+	defer in.box.Refresh()
 	if d == nil {
-		in.form.Refresh()
 		return
 	}
 	zh := tr.Language() == LangZH
@@ -104,5 +107,4 @@ func (in *Inspector) Show(d *models.Design) {
 		mats = append(mats, n)
 	}
 	add("field.materials", strings.Join(mats, "\n"))
-	in.form.Refresh()
 }

@@ -1,0 +1,125 @@
+package app
+
+import (
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"cordwain/canvas"
+	"cordwain/canvas/samples"
+	"cordwain/models"
+)
+
+// benchDesign is the sneaker with its pieces duplicated (new IDs, shifted
+// a little) up to n pieces: a busy design.
+func benchDesign(n int) *models.Design {
+	d := samples.Sneaker()
+	base := len(d.Pieces)
+	for i := 0; len(d.Pieces) < n; i++ {
+		pc := d.Pieces[i%base]
+		pc.ID = models.ID(fmt.Sprintf("d0b1%012x", i))
+		pc.Outline.Points = append([]models.Point(nil), pc.Outline.Points...)
+		for k := range pc.Outline.Points {
+			pc.Outline.Points[k].X += 3
+			pc.Outline.Points[k].Y -= 2
+		}
+		pc.Order += 10
+		d.Pieces = append(d.Pieces, pc)
+	}
+	d.Normalize()
+	return d
+}
+
+// benchEditor is the editor as the window runs it at 1920×1080 (scale 1):
+// the 20-piece design on the mean form with grid, allowances, labels, a
+// colourway and a selected piece.
+func benchEditor(b *testing.B) (*Editor, models.Piece) {
+	test.NewTempApp(b)
+	e := NewEditor()
+	w := test.NewTempWindow(b, e)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(1920, 1080))
+	d := benchDesign(20)
+	o := e.Options()
+	o.View, o.Grid, o.ShowAllowances, o.Labels, o.Colourway = canvas.ViewMeanForm, true, true, true, d.Colourways[0].ID
+	e.SetOptions(o)
+	e.SetDesign(d)
+	pc := d.Pieces[0]
+	e.Select(Selection{Elems: []models.ID{pc.ID}})
+	return e, pc
+}
+
+// invalidate forces the next frame to be drawn afresh.
+func (e *Editor) invalidate() {
+	e.mu.Lock()
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+}
+
+// BenchmarkEditorFullRedraw is a whole frame as the window draws it: the
+// design, the selection and the rulers into the reused 1920×1080 buffer.
+// Target ≤ 8 ms.
+func BenchmarkEditorFullRedraw(b *testing.B) {
+	e, _ := benchEditor(b)
+	e.Frame(1920, 1080)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.invalidate()
+		e.Frame(1920, 1080)
+	}
+}
+
+// BenchmarkEditorDragFrame is one pointer move of a piece being dragged:
+// the select tool's command and preview, then the frame — the still part
+// cached at the drag's start, the piece drawn over it. Target ≤ 4 ms.
+func BenchmarkEditorDragFrame(b *testing.B) {
+	e, pc := benchEditor(b)
+	start := e.ToWidget(pc.Outline.Points[0])
+	c := canvas.PathBounds(pc.Outline)
+	start = e.ToWidget(canvas.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2})
+	if id := canvas.HitElement(e.Design(), e.ToModel(start), e.tol(), 0); id == "" {
+		b.Fatal("drag start is on nothing")
+	}
+	press(e, start, 0)
+	e.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: start}, Dragged: fyne.NewDelta(1, 0)})
+	e.Frame(1920, 1080) // the drag's first frame draws the still part
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		dx := float32(1)
+		if i%2 == 1 {
+			dx = -1
+		}
+		i++
+		e.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: start}, Dragged: fyne.NewDelta(dx, 0.5)})
+		e.Frame(1920, 1080)
+	}
+	b.StopTimer()
+	e.DragEnd()
+}
+
+// BenchmarkEditorLastChange is a last measurement changed in the Edit
+// panel to the redrawn frame: validate, regenerate, re-fit every line,
+// piece and mark, apply the command, draw. Target ≤ 16 ms.
+func BenchmarkEditorLastChange(b *testing.B) {
+	e, _ := benchEditor(b)
+	e.Frame(1920, 1080)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d := e.session.Design()
+		l := d.Last
+		l.HeelHeight = 25 + float64(i%2)*5
+		i++
+		c, err := canvas.SetLast(d, l)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := e.session.Do(c); err != nil {
+			b.Fatal(err)
+		}
+		e.Frame(1920, 1080)
+	}
+}
