@@ -1,0 +1,336 @@
+package p2p
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"cordwain/models"
+	"cordwain/models/store"
+)
+
+// designDigest is the state of one design as peers compare it: a hash of
+// its heads and its branches and tags. Two stores holding the same
+// versions and refs of a design have the same digest.
+func designDigest(s *store.Store, d models.ID) [16]byte {
+	h := sha256.New()
+	var ids []string
+	for _, v := range s.Heads(d) {
+		ids = append(ids, string(v.ID))
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte{1})
+	for _, r := range s.Refs(d) { // sorted by kind, then name
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", r.Kind, r.Name, r.Version)
+	}
+	var out [16]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+// summary is every design's digest, sorted by design, and the studio-wide
+// digest over them.
+func summary(s *store.Store) ([]DesignDigest, models.Hash) {
+	var out []DesignDigest
+	for _, d := range s.Designs() {
+		out = append(out, DesignDigest{Design: d.ID, Digest: designDigest(s, d.ID)})
+	}
+	slices.SortFunc(out, func(a, b DesignDigest) int { return bytes.Compare([]byte(a.Design), []byte(b.Design)) })
+	h := sha256.New()
+	for _, d := range out {
+		h.Write([]byte(d.Design))
+		h.Write(d.Digest[:])
+	}
+	var root models.Hash
+	copy(root[:], h.Sum(nil))
+	return out, root
+}
+
+// haveList is what the asker holds of a design: its heads and, along each
+// head's first-parent line, ancestors 1, 2, 4, 8 … back, so the other side
+// can find a recent common point even when it lacks our heads.
+func haveList(s *store.Store, d models.ID) []models.ID {
+	var out []models.ID
+	seen := map[models.ID]bool{}
+	for _, h := range s.Heads(d) {
+		cur, step, next := h, 0, 1
+		for cur != nil && len(out) < maxHave {
+			if step == 0 || step == next {
+				if !seen[cur.ID] {
+					seen[cur.ID] = true
+					out = append(out, cur.ID)
+				}
+				if step > 0 {
+					next *= 2
+				}
+			}
+			if len(cur.Parents) == 0 {
+				break
+			}
+			p, err := s.Version(cur.Parents[0])
+			if err != nil {
+				break
+			}
+			cur = p
+			step++
+		}
+	}
+	return out
+}
+
+// serveSync answers one sync stream: hello, summary, wants, until end.
+func serveSync(rw io.ReadWriter, s *store.Store, name string) error {
+	for {
+		typ, payload, err := readFrame(rw)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch typ {
+		case MsgHello:
+			var h Hello
+			if err := decodePayload(payload, &h); err != nil {
+				return err
+			}
+			_, root := summary(s)
+			if err := writeFrame(rw, MsgHello, Hello{Name: name, Digest: root}); err != nil {
+				return err
+			}
+		case MsgSummary:
+			var theirs Summary
+			if err := decodePayload(payload, &theirs); err != nil {
+				return err
+			}
+			if len(theirs.Designs) > maxSummaryDesigns {
+				return fmt.Errorf("%w: summary of %d designs", ErrProtocol, len(theirs.Designs))
+			}
+			known := make(map[models.ID][16]byte, len(theirs.Designs))
+			for _, d := range theirs.Designs {
+				known[d.Design] = d.Digest
+			}
+			mine, _ := summary(s)
+			var diff Summary
+			for _, d := range mine {
+				if dg, ok := known[d.Design]; !ok || dg != d.Digest {
+					diff.Designs = append(diff.Designs, d)
+				}
+			}
+			if err := writeFrame(rw, MsgSummary, diff); err != nil {
+				return err
+			}
+		case MsgWant:
+			var w Want
+			if err := decodePayload(payload, &w); err != nil {
+				return err
+			}
+			if len(w.Have) > maxHave {
+				return fmt.Errorf("%w: want with %d versions had", ErrProtocol, len(w.Have))
+			}
+			if err := sendDesign(rw, s, w); err != nil {
+				return err
+			}
+		case MsgEnd:
+			return nil
+		default:
+			return fmt.Errorf("%w: unexpected frame type %d", ErrProtocol, typ)
+		}
+	}
+}
+
+// sendDesign streams what the asker lacks of a design in bounded chunks,
+// parents first, refs in the last one, then Done. The stream's flow
+// control holds the sender back while the asker stores each chunk.
+func sendDesign(w io.Writer, s *store.Store, want Want) error {
+	b, err := s.Collect(want.Design, want.Have)
+	if errors.Is(err, store.ErrNotFound) {
+		return writeFrame(w, MsgDone, Done{Design: want.Design})
+	}
+	if err != nil {
+		return err
+	}
+	manifests := map[models.Hash][]byte{}
+	for _, m := range b.Manifests {
+		manifests[models.HashOf(m)] = m
+	}
+	elements := map[models.Hash][]byte{}
+	for _, e := range b.Elements {
+		elements[models.HashOf(e)] = e
+	}
+	sentM := map[models.Hash]bool{}
+	sentE := map[models.Hash]bool{}
+	chunk := BatchWire{Design: want.Design}
+	size := 0
+	flush := func(last bool) error {
+		if last {
+			for _, r := range b.Refs {
+				chunk.Refs = append(chunk.Refs, RefWire{Kind: string(r.Kind), Name: r.Name, Version: r.Version})
+			}
+		}
+		if len(chunk.Versions) == 0 && len(chunk.Refs) == 0 {
+			return nil
+		}
+		if err := writeFrame(w, MsgBatch, chunk); err != nil {
+			return err
+		}
+		chunk, size = BatchWire{Design: want.Design}, 0
+		return nil
+	}
+	for _, v := range b.Versions {
+		vb, err := store.EncodeVersion(v)
+		if err != nil {
+			return err
+		}
+		chunk.Versions = append(chunk.Versions, vb)
+		size += len(vb)
+		if m := manifests[v.Root]; m != nil && !sentM[v.Root] {
+			sentM[v.Root] = true
+			chunk.Manifests = append(chunk.Manifests, m)
+			size += len(m)
+			for _, eh := range manifestHashes(m) {
+				if e := elements[eh]; e != nil && !sentE[eh] {
+					sentE[eh] = true
+					chunk.Elements = append(chunk.Elements, e)
+					size += len(e)
+				}
+			}
+		}
+		if size >= chunkBytes || len(chunk.Versions) >= chunkVersions {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(true); err != nil {
+		return err
+	}
+	return writeFrame(w, MsgDone, Done{Design: want.Design})
+}
+
+// manifestHashes lists the element hashes of a manifest (element ID →
+// hash, canonical CBOR).
+func manifestHashes(m []byte) []models.Hash {
+	var man map[models.ID]models.Hash
+	if models.DecodeCanonical(m, &man) != nil {
+		return nil
+	}
+	out := make([]models.Hash, 0, len(man))
+	for _, h := range man {
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b models.Hash) int { return bytes.Compare(a[:], b[:]) })
+	return out
+}
+
+// PullStats says what a pull brought.
+type PullStats struct {
+	Designs  int // designs asked for
+	Versions int // versions new to this store
+	Known    int // versions received that were already here
+	Merged   int
+	Bytes    int64 // payload bytes received
+}
+
+// pullAll runs the asking side of a full exchange over one stream:
+// hello (done if the studio digests match), summary, then a want per
+// design that differs.
+func pullAll(rw io.ReadWriter, s *store.Store, name string) (PullStats, string, error) {
+	var st PullStats
+	_, root := summary(s)
+	if err := writeFrame(rw, MsgHello, Hello{Name: name, Digest: root}); err != nil {
+		return st, "", err
+	}
+	var h Hello
+	if err := expect(rw, MsgHello, &h); err != nil {
+		return st, "", err
+	}
+	if h.Digest == root {
+		return st, h.Name, writeFrame(rw, MsgEnd, struct{}{})
+	}
+	mine, _ := summary(s)
+	if err := writeFrame(rw, MsgSummary, Summary{Designs: mine}); err != nil {
+		return st, h.Name, err
+	}
+	var diff Summary
+	if err := expect(rw, MsgSummary, &diff); err != nil {
+		return st, h.Name, err
+	}
+	if len(diff.Designs) > maxSummaryDesigns {
+		return st, h.Name, fmt.Errorf("%w: summary of %d designs", ErrProtocol, len(diff.Designs))
+	}
+	for _, d := range diff.Designs {
+		if err := pullDesign(rw, s, d.Design, &st); err != nil {
+			return st, h.Name, err
+		}
+	}
+	return st, h.Name, writeFrame(rw, MsgEnd, struct{}{})
+}
+
+// pullDesign asks for one design and receives its batches, each through
+// the store's receive path (verified, stored and merged atomically).
+func pullDesign(rw io.ReadWriter, s *store.Store, d models.ID, st *PullStats) error {
+	if err := writeFrame(rw, MsgWant, Want{Design: d, Have: haveList(s, d)}); err != nil {
+		return err
+	}
+	st.Designs++
+	for {
+		typ, payload, err := readFrame(rw)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return fmt.Errorf("%w: stream ended inside a transfer", ErrProtocol)
+			}
+			return err
+		}
+		st.Bytes += int64(len(payload))
+		switch typ {
+		case MsgDone:
+			var done Done
+			if err := decodePayload(payload, &done); err != nil {
+				return err
+			}
+			if done.Design != d {
+				return fmt.Errorf("%w: done for %s while receiving %s", ErrProtocol, done.Design, d)
+			}
+			return nil
+		case MsgBatch:
+			var bw BatchWire
+			if err := decodePayload(payload, &bw); err != nil {
+				return err
+			}
+			if bw.Design != d {
+				return fmt.Errorf("%w: batch of %s while receiving %s", ErrProtocol, bw.Design, d)
+			}
+			b, err := bw.toBatch()
+			if err != nil {
+				return &RejectError{Err: err}
+			}
+			res, err := s.Receive(b)
+			if err != nil {
+				if errors.Is(err, store.ErrClosed) {
+					return err
+				}
+				return &RejectError{Err: err}
+			}
+			st.Versions += len(res.Added)
+			st.Known += res.Known
+			st.Merged += res.Merged
+		default:
+			return fmt.Errorf("%w: frame type %d inside a transfer", ErrProtocol, typ)
+		}
+	}
+}
+
+// RejectError: a peer sent versions this store refuses (bad signature,
+// forged merge, invalid content …). The peer is dropped.
+type RejectError struct{ Err error }
+
+func (e *RejectError) Error() string { return "refused what the peer sent: " + e.Err.Error() }
+func (e *RejectError) Unwrap() error { return e.Err }

@@ -1,0 +1,157 @@
+package p2p
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"net"
+	"testing"
+
+	"cordwain/models"
+	"cordwain/models/store"
+)
+
+func testStore(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func testID(seed byte, name string) *store.Identity {
+	b := make([]byte, ed25519.SeedSize)
+	b[0] = seed
+	k := ed25519.NewKeyFromSeed(b)
+	return &store.Identity{Key: k, PeerID: store.PeerIDFor(k.Public().(ed25519.PublicKey)), Name: name}
+}
+
+func cbor(t testing.TB, v any) []byte {
+	b, err := models.Canonical(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func snapOf(t testing.TB, name string, heel float64, extra int) models.Snapshot {
+	s := models.Snapshot{
+		models.MetaID: {ID: models.MetaID, Kind: models.KindMeta, Props: models.Props{"name": cbor(t, name)}},
+		models.LastID: {ID: models.LastID, Kind: models.KindLast, Props: models.Props{"heel_height": cbor(t, heel)}},
+	}
+	for i := range extra {
+		id := models.ID(fmt.Sprintf("%016x", i+1))
+		s[id] = models.Element{ID: id, Kind: models.KindPiece, Props: models.Props{"name": cbor(t, fmt.Sprint("p", i))}}
+	}
+	return s
+}
+
+// exchange runs a full pull of a from b over an in-memory pipe.
+func exchange(t *testing.T, a, b *store.Store) PullStats {
+	t.Helper()
+	c1, c2 := net.Pipe()
+	errc := make(chan error, 1)
+	go func() { errc <- serveSync(c2, b, "B"); c2.Close() }()
+	st, _, err := pullAll(c1, a, "A")
+	c1.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestPullBringsHistoryAndConverges(t *testing.T) {
+	a, b := testStore(t), testStore(t)
+	alice, bob := testID(1, "Alice"), testID(2, "Bob")
+	for i := range 30 {
+		d := models.ID(fmt.Sprintf("d%d", i%3))
+		if _, err := b.Commit(d, store.DefaultBranch, snapOf(t, "Derby", float64(20+i), i), "edit", bob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := exchange(t, a, b)
+	if st.Versions != 30 || st.Designs != 3 {
+		t.Fatalf("first pull: %+v", st)
+	}
+	// Concurrent edits on both sides, then both pull: identical heads.
+	a.Commit("d0", store.DefaultBranch, snapOf(t, "Derby A", 40, 3), "a", alice)
+	b.Commit("d0", store.DefaultBranch, snapOf(t, "Derby", 41, 3), "b", bob)
+	exchange(t, a, b)
+	exchange(t, b, a)
+	exchange(t, a, b)
+	_, ra := summary(a)
+	_, rb := summary(b)
+	if ra != rb {
+		t.Fatal("stores differ after exchanging both ways")
+	}
+	// In step: nothing but hellos.
+	if st := exchange(t, a, b); st.Designs != 0 || st.Bytes != 0 {
+		t.Fatalf("in-step exchange moved data: %+v", st)
+	}
+}
+
+// A peer that sends garbage or forged versions gets an error, and nothing
+// it sent is stored.
+func TestPullRefusesHostileServer(t *testing.T) {
+	cases := map[string]func(c net.Conn){
+		"oversized frame": func(c net.Conn) {
+			readFrame(c)
+			c.Write([]byte{0xff, 0xff, 0xff, 0xff, 1, 1})
+		},
+		"unknown type": func(c net.Conn) {
+			readFrame(c)
+			c.Write([]byte{0, 0, 0, 2, 1, 77})
+		},
+		"wrong version": func(c net.Conn) {
+			readFrame(c)
+			c.Write([]byte{0, 0, 0, 2, 9, MsgHello})
+		},
+		"truncated": func(c net.Conn) {
+			readFrame(c)
+			c.Write([]byte{0, 0, 0, 50, 1, MsgHello, 1, 2})
+			c.Close()
+		},
+		"garbage payload": func(c net.Conn) {
+			readFrame(c)
+			c.Write([]byte{0, 0, 0, 5, 1, MsgHello, 0xff, 0xff, 0xff})
+		},
+		"forged version": func(c net.Conn) {
+			readFrame(c)
+			writeFrame(c, MsgHello, Hello{Name: "M"})
+			readFrame(c)
+			writeFrame(c, MsgSummary, Summary{Designs: []DesignDigest{{Design: "d"}}})
+			readFrame(c)
+			v := &models.Version{Design: "d", Author: testID(1, "A").Author(), Message: "x"}
+			store.Sign(v, testID(2, "M").Key)
+			vb, _ := store.EncodeVersion(v)
+			writeFrame(c, MsgBatch, BatchWire{Design: "d", Versions: [][]byte{vb}})
+		},
+	}
+	for name, serve := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := testStore(t)
+			c1, c2 := net.Pipe()
+			go func() {
+				serve(c2)
+				c2.Close()
+			}()
+			_, _, err := pullAll(c1, a, "A")
+			c1.Close()
+			if err == nil {
+				t.Fatal("a hostile server's stream was accepted")
+			}
+			var rej *RejectError
+			if !errors.Is(err, ErrProtocol) && !errors.As(err, &rej) {
+				t.Fatalf("not reported as a protocol error or a refusal: %v", err)
+			}
+			if len(a.Designs()) != 0 {
+				t.Fatal("something a hostile server sent was stored")
+			}
+		})
+	}
+}
