@@ -89,6 +89,13 @@ func WorkshopFiles(d *models.Design, opts Options) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, File{Name: base + "_cut.dxf", Data: bytes.Clone(buf.Bytes())})
+	if d.Meta.BaseSize > 0 {
+		bdxf, rul, err := baseDXFAndRules(d, o)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: base + "_base.dxf", Data: bdxf}, File{Name: base + ".rul", Data: rul})
+	}
 	buf.Reset()
 	if err := WriteBOMCSV(&buf, d, o); err != nil {
 		return nil, err

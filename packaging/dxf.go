@@ -166,6 +166,13 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 	if err != nil {
 		return err
 	}
+	return writeDXF(w, d, o, nil)
+}
+
+// writeDXF writes the cut file of o's sizes; with rules (a base-size
+// file beside a grade rule table) each turn point carries its rule
+// number as "# n" text on layer 1, the AAMA way.
+func writeDXF(w io.Writer, d *models.Design, o Options, rules *ruleTable) error {
 	type block struct {
 		name string
 		g    pieceGeom
@@ -267,6 +274,9 @@ func WriteDXF(w io.Writer, d *models.Design, opts Options) error {
 		for i, p := range g.cut {
 			if cornerAt(g.cut, i) {
 				dw.point(layerTurn, p, 0, 0, 0, false)
+				if n, ok := rules.number(g.piece.ID, i); ok {
+					dw.text(layerBoundary, p.X, p.Y, 1.5, "# "+strconv.Itoa(n))
+				}
 			} else {
 				dw.point(layerCurve, p, 0, 0, 0, false)
 			}
