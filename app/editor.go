@@ -67,6 +67,8 @@ type Editor struct {
 	snapper *canvas.Snapper
 	snapOn  bool
 	input   inputState
+	// clipboard holds copied elements (values) for Paste.
+	clipboard []models.Elem
 
 	// OnSelection is called when the selection changes; OnStatus with a
 	// line for the status bar (a measurement, a refusal, a hint).

@@ -709,3 +709,32 @@ func findEntry(t *testing.T, w fyne.Window) fyne.Focusable {
 	t.Fatal("no entry focused in the save dialog")
 	return nil
 }
+
+// Copy and paste: Ctrl+C / Ctrl+V put a copy of the selected piece (with
+// its marks) beside it, selected; undo takes it away.
+func TestCopyPaste(t *testing.T) {
+	e, _, _, _ := newTestEditor(t)
+	d0 := e.Design()
+	cap := findPiece(d0, "Toe cap")
+	e.Select(Selection{Elems: []models.ID{cap.ID}})
+	if n := e.Copy(); n < 2 {
+		t.Fatalf("copied %d elements, want the toe cap and its marks", n)
+	}
+	e.Paste()
+	d1 := e.Design()
+	if len(d1.Pieces) != len(d0.Pieces)+1 {
+		t.Fatalf("%d pieces after paste", len(d1.Pieces))
+	}
+	sel := e.Selection().Elems
+	pc, ok := models.FindElem(d1, sel[0]).(models.Piece)
+	if !ok || pc.Name != "Toe cap" || pc.ID == cap.ID {
+		t.Fatalf("selection after paste: %v", sel)
+	}
+	if n := e.session.UndoName(); !strings.HasPrefix(n, "Paste ") {
+		t.Fatalf("undo names %q", n)
+	}
+	e.session.Undo()
+	if designHash(t, e.Design()) != designHash(t, d0) {
+		t.Fatal("undo did not remove the pasted copy")
+	}
+}

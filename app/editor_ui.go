@@ -77,6 +77,9 @@ func (u *UI) setupEditing() {
 		{fyne.KeyZ, fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift, u.redo},
 		{fyne.KeyY, fyne.KeyModifierShortcutDefault, u.redo},
 		{fyne.KeyS, fyne.KeyModifierShortcutDefault, u.askSave},
+		{fyne.KeyC, fyne.KeyModifierShortcutDefault, func() { u.editor.Copy() }},
+		{fyne.KeyV, fyne.KeyModifierShortcutDefault, u.editor.Paste},
+		{fyne.KeyD, fyne.KeyModifierShortcutDefault, u.editor.Duplicate},
 		{fyne.Key0, fyne.KeyModifierShortcutDefault, u.editor.Fit},
 		{fyne.KeyEqual, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(1.25) }},
 		{fyne.KeyPlus, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(1.25) }},
@@ -210,6 +213,12 @@ func (u *UI) editMenu() *fyne.Menu {
 	}
 	redo.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	del := fyne.NewMenuItem(tr.L("menu.delete"), func() { u.editor.TypeKey(fyne.KeyDelete, 0) })
+	cp := fyne.NewMenuItem(tr.L("menu.copy"), func() { u.editor.Copy() })
+	cp.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault}
+	paste := fyne.NewMenuItem(tr.L("menu.paste"), u.editor.Paste)
+	paste.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault}
+	dup := fyne.NewMenuItem(tr.L("menu.duplicate"), u.editor.Duplicate)
+	dup.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: fyne.KeyModifierShortcutDefault}
 	save := fyne.NewMenuItem(tr.L("menu.save"), u.askSave)
 	save.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	newDesign := fyne.NewMenuItem(tr.L("menu.new_design"), u.askNewDesign)
@@ -221,7 +230,7 @@ func (u *UI) editMenu() *fyne.Menu {
 		u.win.SetMainMenu(u.mainMenu())
 	})
 	snap.Checked = u.editor.snapOn
-	return fyne.NewMenu(tr.L("menu.edit"), undo, redo, fyne.NewMenuItemSeparator(), del, snap,
+	return fyne.NewMenu(tr.L("menu.edit"), undo, redo, fyne.NewMenuItemSeparator(), cp, paste, dup, del, snap,
 		fyne.NewMenuItemSeparator(), save, newDesign, fyne.NewMenuItemSeparator(), under, noUnder)
 }
 

@@ -191,3 +191,28 @@ func TestSetLastRefusesInvalid(t *testing.T) {
 		t.Fatalf("error %v does not name heel_height", err)
 	}
 }
+
+// Pasting copies of a piece and its mark gives new elements, offset, the
+// mark on the copied piece; undo removes exactly them.
+func TestPasteElements(t *testing.T) {
+	d := samples.Derby()
+	var mark models.Mark
+	for _, m := range d.Marks {
+		mark = m
+		break
+	}
+	pc := models.FindElem(d, mark.Piece).(models.Piece)
+	c, ids := canvas.PasteElements([]models.Elem{pc, mark}, models.Pt(5, -5))
+	next := roundTrip(t, d, c)
+	np := models.FindElem(next, ids[0]).(models.Piece)
+	nm := models.FindElem(next, ids[1]).(models.Mark)
+	if nm.Piece != np.ID {
+		t.Fatalf("pasted mark is on %s, want the pasted piece %s", nm.Piece, np.ID)
+	}
+	if np.Outline.Points[0] != models.Pt(pc.Outline.Points[0].X+5, pc.Outline.Points[0].Y-5) {
+		t.Fatal("pasted piece not offset")
+	}
+	if len(next.Pieces) != len(d.Pieces)+1 || len(next.Marks) != len(d.Marks)+1 {
+		t.Fatal("paste added the wrong number of elements")
+	}
+}
