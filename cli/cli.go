@@ -24,6 +24,9 @@ type Env struct {
 	// command was handed to: commands use it instead of opening the file
 	// (which that process holds).
 	Studio *Studio
+	// Net, when set, is the running node of the process this command was
+	// handed to.
+	Net Net
 	// Dir, when set, is the directory that relative file names are
 	// resolved against: the caller's working directory when the command
 	// was handed over to another process.

@@ -13,6 +13,7 @@ import (
 
 	"cordwain/models"
 	"cordwain/models/store"
+	"cordwain/p2p"
 )
 
 func init() {
@@ -37,7 +38,7 @@ func pickDesign(s *store.Store, nameOrID string) (store.DesignInfo, error) {
 			// read it off each design's newest meta element, without
 			// loading histories.
 			var damage error
-			for _, d := range s.Designs() {
+			for _, d := range designsOf(s) {
 				meta, ok, merr := s.LatestElement(d.ID, models.MetaID)
 				if merr != nil {
 					if damage == nil {
@@ -57,7 +58,7 @@ func pickDesign(s *store.Store, nameOrID string) (store.DesignInfo, error) {
 		}
 		return info, err
 	}
-	ds := s.Designs()
+	ds := designsOf(s)
 	switch len(ds) {
 	case 0:
 		return store.DesignInfo{}, fmt.Errorf("no designs in %s", s.Dir())
@@ -65,6 +66,18 @@ func pickDesign(s *store.Store, nameOrID string) (store.DesignInfo, error) {
 		return ds[0], nil
 	}
 	return store.DesignInfo{}, Usagef("%d designs: choose one with --design NAME|ID", len(ds))
+}
+
+// designsOf lists the studio's shoe designs (not its own documents, such
+// as the member list).
+func designsOf(s *store.Store) []store.DesignInfo {
+	var out []store.DesignInfo
+	for _, d := range s.Designs() {
+		if !p2p.IsStudioDoc(d.ID) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func runLog(env Env, args []string) error {

@@ -56,8 +56,11 @@ func Options(mode Mode) (store.Options, error) {
 		CheckAuthor: checkAuthor,
 		Roots:       IsSampleRoot,
 		Validate:    validateSnapshot,
-		ReadOnly:    mode == Read,
-		Seed:        seed,
+		// A commit from the editor's typed design checks it as it is
+		// (the same content as its snapshot, without decoding it back).
+		ValidateDesign: models.Validate,
+		ReadOnly:       mode == Read,
+		Seed:           seed,
 		// Open without reading the history; each design is read and
 		// checked against its seals when first used, so a command costs
 		// the same in a studio of 100 versions and one of 100,000.
@@ -68,6 +71,9 @@ func Options(mode Mode) (store.Options, error) {
 // validateSnapshot checks content as a design, as a local commit and a
 // received version must be.
 func validateSnapshot(design models.ID, snap models.Snapshot) error {
+	if p2p.IsStudioDoc(design) {
+		return p2p.ValidateMembers(snap)
+	}
 	d, err := models.DesignFromSnapshot(design, snap)
 	if err != nil {
 		return err

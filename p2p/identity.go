@@ -67,3 +67,5 @@ func CheckAuthor(peerID string, pubKey []byte) error {
 	}
 	return nil
 }
+
+func decodePeer(s string) (peer.ID, error) { return peer.Decode(s) }

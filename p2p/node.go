@@ -48,6 +48,10 @@ type Config struct {
 	// RejectFor is how long a peer that sent something refused is kept
 	// out (default one minute).
 	RejectFor time.Duration
+	// Relay makes this node a circuit relay (v2) for the studio's
+	// machines at other sites; only machines with the studio key can
+	// reach it at all. Every node can use relays and hole punching.
+	Relay bool
 }
 
 // PeerStatus is what the node knows of a peer.
@@ -144,6 +148,10 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	if cfg.Loopback {
 		opts = append(opts, libp2p.AddrsFactory(loopbackOnly))
+	}
+	opts = append(opts, libp2p.EnableRelay(), libp2p.EnableHolePunching())
+	if cfg.Relay {
+		opts = append(opts, libp2p.EnableRelayService(), libp2p.EnableNATService())
 	}
 	h, err := libp2p.New(opts...)
 	if err != nil {
