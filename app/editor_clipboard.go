@@ -58,3 +58,20 @@ func (e *Editor) Duplicate() {
 		e.Paste()
 	}
 }
+
+// MirrorSelection adds the selected style lines' mirror images about the
+// last's centre line, and selects them.
+func (e *Editor) MirrorSelection() {
+	d := e.session.Design()
+	if d == nil {
+		return
+	}
+	c, ids, err := canvas.MirrorLines(d, e.selection().Elems)
+	if err != nil {
+		e.status(err.Error())
+		return
+	}
+	if e.Do(c) == nil {
+		e.Select(Selection{Elems: ids})
+	}
+}

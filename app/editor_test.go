@@ -738,3 +738,24 @@ func TestCopyPaste(t *testing.T) {
 		t.Fatal("undo did not remove the pasted copy")
 	}
 }
+
+// Mirror: the selected style line gets its mirror image about the centre
+// line, selected, as one command.
+func TestMirrorSelection(t *testing.T) {
+	e, _, _, _ := newTestEditor(t)
+	d0 := e.Design()
+	var line models.StyleLine
+	for _, l := range d0.StyleLines {
+		if l.Name == "Toe cap line" {
+			line = l
+		}
+	}
+	e.Select(Selection{Elems: []models.ID{line.ID}})
+	e.MirrorSelection()
+	if got := len(e.Design().StyleLines); got != len(d0.StyleLines)+1 {
+		t.Fatalf("%d style lines after mirroring one", got)
+	}
+	if n := e.session.UndoName(); n != "Mirror Toe cap line" {
+		t.Fatalf("undo names %q", n)
+	}
+}

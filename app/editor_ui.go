@@ -230,7 +230,8 @@ func (u *UI) editMenu() *fyne.Menu {
 		u.win.SetMainMenu(u.mainMenu())
 	})
 	snap.Checked = u.editor.snapOn
-	return fyne.NewMenu(tr.L("menu.edit"), undo, redo, fyne.NewMenuItemSeparator(), cp, paste, dup, del, snap,
+	mirror := fyne.NewMenuItem(tr.L("menu.mirror"), u.editor.MirrorSelection)
+	return fyne.NewMenu(tr.L("menu.edit"), undo, redo, fyne.NewMenuItemSeparator(), cp, paste, dup, del, mirror, snap,
 		fyne.NewMenuItemSeparator(), save, newDesign, fyne.NewMenuItemSeparator(), under, noUnder)
 }
 

@@ -216,3 +216,44 @@ func TestPasteElements(t *testing.T) {
 		t.Fatal("paste added the wrong number of elements")
 	}
 }
+
+// A line mirrored about the centre line crosses to the other side of the
+// top line: a point at height h below it lands h above it, a point on it
+// stays, and mirroring twice gives the line back.
+func TestMirrorLines(t *testing.T) {
+	d := samples.Derby()
+	g, _ := canvas.NewLastGeometry(d.Last)
+	B := d.Last.BottomLength
+	on := g.TopAt(0.7 * B)
+	below := models.Pt(0.6*B, g.TopAt(0.6*B).Y-20)
+	sl := models.StyleLine{ID: "00000000000000c1", Name: "half vamp", Kind: models.LineStyle, Path: canvas.StraightPath(below, on)}
+	d.StyleLines = append(d.StyleLines, sl)
+	c, ids, err := canvas.MirrorLines(d, []models.ID{sl.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := roundTrip(t, d, c)
+	m := models.FindElem(next, ids[0]).(models.StyleLine)
+	pts := m.Path.Points
+	// Reversed: the mirrored line starts where the original ends.
+	if canvas.Dist(pts[0], on) > 0.01 {
+		t.Errorf("the point on the centre line moved to %v", pts[0])
+	}
+	end := pts[len(pts)-1]
+	if end.Y <= g.TopAt(end.X).Y {
+		t.Errorf("mirrored point %v is not above the top line", end)
+	}
+	c2, ids2, err := canvas.MirrorLines(next, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := models.FindElem(roundTrip(t, next, c2), ids2[0]).(models.StyleLine)
+	for i, p := range twice.Path.Points {
+		if canvas.Dist(p, sl.Path.Points[i]) > 0.05 {
+			t.Fatalf("mirrored twice, point %d is %v, was %v", i, p, sl.Path.Points[i])
+		}
+	}
+	if _, _, err := canvas.MirrorLines(d, nil); err == nil {
+		t.Fatal("mirroring nothing succeeded")
+	}
+}
