@@ -105,3 +105,5 @@ func TestWrongKeyGetsNothing(t *testing.T) {
 		t.Fatalf("outsider got %d designs; studio saw %d peers", len(m.st.Designs()), len(a.Peers()))
 	}
 }
+
+func sprintf(f string, a ...any) string { return fmt.Sprintf(f, a...) }
