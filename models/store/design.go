@@ -33,7 +33,7 @@ func (s *Store) CommitDesign(branch string, d *models.Design, msg string, author
 	if err != nil {
 		return nil, fmt.Errorf("committing design %s: %w", d.ID, err)
 	}
-	return s.Commit(d.ID, branch, snap, msg, author)
+	return s.commitChecked(d.ID, branch, snap, msg, author, d)
 }
 
 // Root is one unsigned root version to build with [RootBatch]: a design's

@@ -133,7 +133,14 @@ func refreshDesign(txn *memdb.Txn, id models.ID, name string) error {
 // parent is the branch head. When snap equals the head's content nothing
 // is written and Commit returns the head with ErrNoChange.
 func (s *Store) Commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity) (*models.Version, error) {
-	v, err := s.commit(design, branch, snap, msg, author)
+	return s.commitChecked(design, branch, snap, msg, author, nil)
+}
+
+// commitChecked is Commit; typed, when not nil, is the design snap was
+// made from, validated by Options.ValidateDesign instead of snap by
+// Options.Validate.
+func (s *Store) commitChecked(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design) (*models.Version, error) {
+	v, err := s.commit(design, branch, snap, msg, author, typed)
 	if err != nil && !errors.Is(err, ErrNoChange) {
 		return nil, fmt.Errorf("committing to %s/%s: %w", design, branch, err)
 	}
@@ -143,7 +150,7 @@ func (s *Store) Commit(design models.ID, branch string, snap models.Snapshot, ms
 	return v, nil
 }
 
-func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity) (*models.Version, error) {
+func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design) (*models.Version, error) {
 	if err := checkName("design ID", string(design)); err != nil {
 		return nil, err
 	}
@@ -162,7 +169,11 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	if a := author.Author(); !utf8.ValidString(a.Name) || !utf8.ValidString(a.PeerID) {
 		return nil, fmt.Errorf("%w: the author's name is not valid UTF-8 text: %q", ErrInvalid, a.Name)
 	}
-	if s.opts.Validate != nil {
+	if typed != nil && s.opts.ValidateDesign != nil {
+		if err := s.opts.ValidateDesign(typed); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	} else if s.opts.Validate != nil {
 		if err := s.opts.Validate(design, snap); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 		}

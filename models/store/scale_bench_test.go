@@ -163,52 +163,48 @@ func median(ds []time.Duration) time.Duration {
 // stored head b<i> into branch a<i>, 1,000 elements, 100 edits a side (20
 // conflicting), each pair merged once (so every merge writes its own
 // content, version and conflicts). Inside the timer: finding the merge
-// base, each side's changed elements and per-property stamps, the
-// three-way merge, encoding the merged manifest (its root hash), and the
-// bbolt transaction writing content, version, conflicts and the moved
-// branch, and the memdb index; the store runs without fsync (NoSync), and
-// fsync is measured separately. Reports the median of 120 merges after 20
-// warm-up merges.
+// base, each side's changed elements (from the version records) and the
+// per-property stamps of the elements both changed, the three-way merge,
+// encoding the merged elements and manifest (its root hash), and the
+// bbolt transaction writing content, version, record, conflicts and the
+// moved branch, then the memdb index and watchers. sync=false runs the
+// store without fsync (NoSync: the transaction's pages are written, not
+// flushed); sync=true is the same with fsync, so the difference is the
+// fsync. history=N puts N versions on main before the base. Reports the
+// median after warm-up merges. Run with -benchtime 1x (one round).
 func BenchmarkMergeHeads(b *testing.B) {
-	for _, history := range []int{0, 1000} {
-		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
-			s, err := Open(b.TempDir(), Options{NoSync: true})
+	for _, c := range []struct {
+		sync       bool
+		history    int
+		warm, runs int
+	}{{false, 0, 20, 120}, {false, 1000, 20, 120}, {true, 0, 5, 40}} {
+		b.Run(fmt.Sprintf("sync=%v/history=%d", c.sync, c.history), func(b *testing.B) {
+			s, err := Open(b.TempDir(), Options{NoSync: !c.sync})
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer s.Close()
-			const warm, runs = 20, 120
-			heads := mergePairs(b, s, "big", history, warm+runs)
+			heads := mergePairs(b, s, "big", c.history, c.warm+c.runs)
 			var ds []time.Duration
-			conflicts := 0
 			runtime.GC()
 			b.ResetTimer()
-			for range b.N {
-				ds = ds[:0]
-				for i, hb := range heads {
-					t0 := time.Now()
-					v, err := s.MergeHeads("big", fmt.Sprintf("a%d", i), hb.ID)
-					d := time.Since(t0)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if !IsMerge(v) {
-						b.Fatal("not a merge")
-					}
-					if i >= warm {
-						ds = append(ds, d)
-					}
+			for i, hb := range heads {
+				t0 := time.Now()
+				v, err := s.MergeHeads("big", fmt.Sprintf("a%d", i), hb.ID)
+				d := time.Since(t0)
+				if err != nil {
+					b.Fatal(err)
 				}
-				// next round: fresh branches would be needed; one round is the measurement
-				break
+				if !IsMerge(v) {
+					b.Fatal("not a merge")
+				}
+				if i >= c.warm {
+					ds = append(ds, d)
+				}
 			}
 			b.StopTimer()
-			for _, c := range s.Conflicts("big") {
-				_ = c
-				conflicts++
-			}
 			b.ReportMetric(float64(median(ds).Microseconds())/1000, "median-ms")
-			b.ReportMetric(float64(conflicts)/float64(warm+runs), "conflicts/merge")
+			b.ReportMetric(float64(len(s.Conflicts("big")))/float64(len(heads)), "conflicts/merge")
 		})
 	}
 }

@@ -45,6 +45,10 @@ type Options struct {
 	// (the studio passes models.Validate): local commits and received
 	// versions alike. Merge versions are derived, not checked.
 	Validate func(design models.ID, snap models.Snapshot) error
+	// ValidateDesign, if set, is what [Store.CommitDesign] checks the
+	// typed design with instead of passing its snapshot (made from it, so
+	// the same content) to Validate, which would decode it back first.
+	ValidateDesign func(d *models.Design) error
 	// ReadOnly opens the file for reading only (a shared lock): nothing
 	// is ever written, and writes fail.
 	ReadOnly bool
