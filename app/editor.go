@@ -69,6 +69,8 @@ type Editor struct {
 	input   inputState
 	// clipboard holds copied elements (values) for Paste.
 	clipboard []models.Elem
+	// remote: other members' pointers and selections (editor_remote.go).
+	remote remoteLayer
 
 	// OnSelection is called when the selection changes; OnStatus with a
 	// line for the status bar (a measurement, a refusal, a hint).
@@ -527,6 +529,7 @@ func (e *Editor) drawTop(r *paint.Raster, d *models.Design, vp canvas.Viewport, 
 	if overlay != nil {
 		overlay(r, vp)
 	}
+	e.drawRemote(r, d, vp, e.Remote())
 	if rulers {
 		drawRulers(r, vp)
 	}

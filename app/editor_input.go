@@ -94,6 +94,7 @@ func (e *Editor) Dragged(ev *fyne.DragEvent) {
 	}
 	e.input.dragging = true
 	e.input.cur = e.input.cur.Add(ev.Dragged)
+	e.pointerAt(e.input.cur)
 	if e.input.panning {
 		e.Pan(float64(ev.Dragged.DX)/unitsPerMM, float64(ev.Dragged.DY)/unitsPerMM)
 		return
@@ -160,10 +161,11 @@ func (e *Editor) MouseMoved(ev *desktop.MouseEvent) {
 	if !e.input.pressed {
 		e.activeTool().Hover(e, e.event(ev.Position))
 	}
+	e.pointerAt(ev.Position)
 }
 
 // MouseOut implements desktop.Hoverable.
-func (e *Editor) MouseOut() {}
+func (e *Editor) MouseOut() { e.pointerLeft() }
 
 // KeyDown implements desktop.Keyable: Space held pans with the left
 // button; the modifiers are followed for Shift-clicks and nudges.
