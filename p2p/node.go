@@ -52,6 +52,12 @@ type Config struct {
 	// machines at other sites; only machines with the studio key can
 	// reach it at all. Every node can use relays and hole punching.
 	Relay bool
+	// Relays are relays to use (full multiaddrs, /…/p2p/<peer ID>),
+	// besides the studio machines met that offer relaying (see relay.go).
+	Relays []string
+
+	noDirect   func(peer.ID) bool // tests: reach these peers only through a relay
+	relayEvery time.Duration      // tests: how often relays are checked
 }
 
 // PeerStatus is what the node knows of a peer.
@@ -149,10 +155,11 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.Loopback {
 		opts = append(opts, libp2p.AddrsFactory(loopbackOnly))
 	}
-	opts = append(opts, libp2p.EnableRelay(), libp2p.EnableHolePunching())
-	if cfg.Relay {
-		opts = append(opts, libp2p.EnableRelayService(), libp2p.EnableNATService())
+	relayOpts, startRelays, err := n.relayOptions()
+	if err != nil {
+		return nil, err
 	}
+	opts = append(opts, relayOpts...)
 	h, err := libp2p.New(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("p2p: starting the host: %w", err)
@@ -175,6 +182,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		}
 	}
 	n.redialRemembered()
+	startRelays()
 	return n, nil
 }
 
@@ -339,6 +347,7 @@ func (n *Node) connected(c network.Conn) {
 	p.addr = c.RemoteMultiaddr().String()
 	if p.online {
 		n.mu.Unlock()
+		n.directAfterRelay(p, c)
 		return // a second connection to the same peer
 	}
 	p.online, p.full, p.rejected = true, true, ""
@@ -503,7 +512,7 @@ func (n *Node) handleSync(s network.Stream) {
 // openNotify opens the one-way stream this node announces its changes
 // and presence on.
 func (n *Node) openNotify(ctx context.Context, p *peerState) {
-	s, err := n.host.NewStream(ctx, p.id, protocol.ID(ProtocolPresence))
+	s, err := n.host.NewStream(network.WithAllowLimitedConn(ctx, "notify"), p.id, protocol.ID(ProtocolPresence))
 	if err != nil {
 		n.cfg.Logf("notify stream to %s: %v", short(p.id), err)
 		return
@@ -763,10 +772,12 @@ func (m mdnsNotifee) HandlePeerFound(pi peer.AddrInfo) {
 // gater keeps rejected peers out for a while.
 type gater struct{ n *Node }
 
-func (g gater) InterceptPeerDial(p peer.ID) bool                 { return !g.n.isBlocked(p) }
-func (g gater) InterceptAddrDial(p peer.ID, _ ma.Multiaddr) bool { return !g.n.isBlocked(p) }
-func (g gater) InterceptAccept(network.ConnMultiaddrs) bool      { return true }
-func (g gater) InterceptSecured(_ network.Direction, p peer.ID, _ network.ConnMultiaddrs) bool {
-	return !g.n.isBlocked(p)
+func (g gater) InterceptPeerDial(p peer.ID) bool { return !g.n.isBlocked(p) }
+func (g gater) InterceptAddrDial(p peer.ID, a ma.Multiaddr) bool {
+	return !g.n.isBlocked(p) && g.n.directAllowed(p, a)
+}
+func (g gater) InterceptAccept(network.ConnMultiaddrs) bool { return true }
+func (g gater) InterceptSecured(_ network.Direction, p peer.ID, c network.ConnMultiaddrs) bool {
+	return !g.n.isBlocked(p) && g.n.directAllowed(p, c.RemoteMultiaddr())
 }
 func (g gater) InterceptUpgraded(network.Conn) (bool, control.DisconnectReason) { return true, 0 }
