@@ -759,3 +759,34 @@ func TestMirrorSelection(t *testing.T) {
 		t.Fatalf("undo names %q", n)
 	}
 }
+
+// On a HiDPI screen the raster has more pixels per unit: the drawing is
+// painted at that resolution, in the same place under the pointer.
+func TestHiDPIFrameIsSharpAndAligned(t *testing.T) {
+	e, _, _, _ := newTestEditor(t)
+	vamp := findPiece(e.Design(), "Vamp")
+	e.Select(Selection{Elems: []models.ID{vamp.ID}})
+	lo := e.Frame(1000, 700).(*image.RGBA)
+	loPix := bytes.Clone(lo.Pix)
+	hi := e.Frame(2000, 1400).(*image.RGBA)
+	if hi.Bounds().Dx() != 2000 {
+		t.Fatalf("frame %v", hi.Bounds())
+	}
+	// The same knot, at twice the pixel position.
+	k := e.ToWidget(vamp.Outline.Points[6])
+	x, y := int(math.Round(float64(k.X))), int(math.Round(float64(k.Y)))
+	blueNear := func(img *image.RGBA, pix []byte, x, y, r int) bool {
+		for dy := -r; dy <= r; dy++ {
+			for dx := -r; dx <= r; dx++ {
+				i := img.PixOffset(x+dx, y+dy)
+				if pix[i+2] > 0xc0 && pix[i] < 0x80 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !blueNear(lo, loPix, x, y, 4) || !blueNear(hi, hi.Pix, 2*x, 2*y, 8) {
+		t.Fatal("the knot is not drawn at the same place at both resolutions")
+	}
+}
