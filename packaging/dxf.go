@@ -43,6 +43,7 @@ const (
 	layerMirror   = "6"
 	layerGrain    = "7"
 	layerInternal = "8"
+	layerCutout   = "11"
 	layerDrill    = "13"
 	layerSew      = "14"
 	layerAnnot    = "15"
@@ -228,7 +229,7 @@ func writeDXF(w io.Writer, d *models.Design, o Options, rules *ruleTable) error 
 	dw.pair(73, "0")
 	dw.num(40, 0)
 	dw.pair(0, "ENDTAB")
-	layers := []string{"0", layerBoundary, layerTurn, layerCurve, layerNotch, layerMirror, layerGrain, layerInternal, layerDrill, layerSew, layerAnnot}
+	layers := []string{"0", layerBoundary, layerTurn, layerCurve, layerNotch, layerMirror, layerGrain, layerInternal, layerCutout, layerDrill, layerSew, layerAnnot}
 	dw.pair(0, "TABLE")
 	dw.pair(2, "LAYER")
 	dw.pair(70, strconv.Itoa(len(layers)))
@@ -306,7 +307,12 @@ func writeDXF(w io.Writer, d *models.Design, o Options, rules *ruleTable) error 
 				}
 				dw.point(layerNotch, at, depth, width, ang, true)
 			case models.MarkPunch, models.MarkEyelet:
-				dw.point(layerDrill, m.At, 0, 0, 0, false)
+				if m.Kind == models.MarkPunch && m.Size >= cutoutMin {
+					// Too big for a punch: the knife cuts it out.
+					dw.polyline(layerCutout, circlePoints(m.At, m.Size/2), true)
+				} else {
+					dw.point(layerDrill, m.At, 0, 0, 0, false)
+				}
 			case models.MarkText:
 				dw.text(layerAnnot, m.At.X, m.At.Y, 3, m.Text)
 			}
@@ -375,4 +381,21 @@ func writeDXF(w io.Writer, d *models.Design, o Options, rules *ruleTable) error 
 func cornerAt(ring []models.Point, i int) bool {
 	n := len(ring)
 	return turnDeg(ring[(i+n-1)%n], ring[i], ring[(i+1)%n]) > 20
+}
+
+// cutoutMin is the hole diameter (mm) from which a punch mark is an
+// internal cut-out (AAMA layer 11, cut by the knife) rather than a drill
+// hole (layer 13): punches in a workshop's set stop at about 6 mm.
+const cutoutMin = 6.0
+
+// circlePoints is a circle of radius r about c as a closed polyline,
+// within 0.05 mm of the true circle.
+func circlePoints(c models.Point, r float64) []models.Point {
+	n := max(12, int(math.Ceil(math.Pi/math.Acos(1-flatTol/math.Max(r, flatTol*2)))))
+	pts := make([]models.Point, n)
+	for i := range pts {
+		sn, cs := math.Sincos(2 * math.Pi * float64(i) / float64(n))
+		pts[i] = models.Pt(c.X+r*cs, c.Y+r*sn)
+	}
+	return pts
 }

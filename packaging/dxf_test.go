@@ -254,3 +254,30 @@ func TestDXFOddInputs(t *testing.T) {
 		t.Error("size 9999 accepted")
 	}
 }
+
+// A punch mark too big for a punch (8 mm) is an internal cut-out on AAMA
+// layer 11, a closed outline; small punches stay drill points on 13.
+func TestDXFCutouts(t *testing.T) {
+	d := samples.Sneaker()
+	n := 0
+	for i := range d.Marks {
+		if d.Marks[i].Kind == models.MarkPunch && n < 2 {
+			d.Marks[i].Size = 8
+			n++
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteDXF(&buf, d, Options{Sizes: []float64{260}}); err != nil {
+		t.Fatal(err)
+	}
+	out := readDXF(t, buf.Bytes())
+	var toeCap string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "BLOCK TOE_CAP_260 ") {
+			toeCap = l
+		}
+	}
+	if !strings.Contains(toeCap, "11:2") || !strings.Contains(toeCap, "13:8") {
+		t.Errorf("toe cap: want 2 cut-outs on layer 11 and 8 drill holes on 13: %s", toeCap)
+	}
+}
