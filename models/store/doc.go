@@ -19,15 +19,30 @@
 //	versions   version ID → canonical signed version bytes
 //	refs       design \x00 kind \x00 name → version ID (branches and tags)
 //	conflicts  design \x00 merge \x00 element \x00 prop → conflict record
-//	designs    design ID → design record (name, last change)
+//	designs    design ID → design record (name, newest version and its time)
 //	peers      peer ID → remembered peer
+//	changes    version ID → its record: generation, elements changed from each parent (history.go)
+//	index      design \x00 version ID → seal of the stored version (seal.go)
 //
 // Snapshots are content-addressed per element, so a version stores only
 // the elements that changed; an unchanged element is shared by hash.
 //
 // # Start-up
 //
-// [Open] loads every version, ref, conflict, design and peer into go-memdb,
+// A version is verified in full when it enters (commit, receive); in the
+// same transaction it is sealed: an HMAC-SHA256 of its ID and stored bytes
+// under a secret in [SealFile] next to the store. With [Options.Lazy] (what
+// the studio uses) [Open] reads only designs, branches, tags and peers, and
+// a design's versions and conflicts are read, checked against their seals
+// and indexed when a caller first asks about that design
+// ([Store.LoadDesign] says what is wrong with a damaged one); element and
+// manifest bodies are checked against their hashes whenever they are read.
+// So opening and a command cost the same whatever the history's length,
+// and changing a byte of the file is still detected. Without the secret
+// (lost, or the file copied alone) versions are verified by signature as
+// before, and a writable open seals them again.
+//
+// Without Lazy, [Open] loads every version, ref, conflict, design and peer into go-memdb,
 // verifying each version (ID matches content, signature, author bound to
 // its key, unsigned roots known through [Options.Roots], parents present,
 // manifest and elements present and matching their hashes). A corrupted,
@@ -54,7 +69,13 @@
 // (stamps.go), so merges converge whatever the order in which stores
 // receive and merge them; the merge version has sorted parents, no author,
 // the later parent's time and the fixed [MergeMessage], so every peer that
-// merges the same heads writes the same version. Conflicts are recorded
+// merges the same heads writes the same version. The merge costs what the
+// edits cost (history.go): each version's record, written with it, gives
+// its generation and the elements it changed from each parent; the base is
+// found walking down from both heads in generation order, each side's
+// changed elements are the union of the records since the base, stamps are
+// derived only for elements both sides changed, and the merged manifest is
+// a patch of one side's. Conflicts are recorded
 // with both values ([Store.Conflicts]); [Store.FlipConflict] commits the
 // loser's value. docs/merge.md says when a decision can change.
 //
