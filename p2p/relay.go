@@ -324,8 +324,8 @@ func (n *Node) directAfterRelay(p *peerState, c network.Conn) {
 	n.mu.Lock()
 	old := p.notify
 	n.mu.Unlock()
-	if old != nil && !old.Conn().Stat().Limited && !isCircuit(old.Conn().RemoteMultiaddr()) {
-		return
+	if old == nil || !old.Conn().Stat().Limited && !isCircuit(old.Conn().RemoteMultiaddr()) {
+		return // not on a relay (or not open yet: openNotify takes the best connection)
 	}
 	n.cfg.Logf("peer %s: direct connection from %s, the relay is left", short(p.id), c.RemoteMultiaddr())
 	n.wg.Add(1)
