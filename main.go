@@ -17,6 +17,7 @@ import (
 
 	"cordwain/app"
 	"cordwain/cli"
+	"cordwain/internal/control"
 	_ "cordwain/internal/locale" // before Fyne reads the locale
 )
 
@@ -58,26 +59,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		usage(stdout, fs)
 		return 0
 	}
-	cmd, ok := cli.Lookup(rest[0])
-	if !ok {
+	if _, ok := cli.Lookup(rest[0]); !ok {
 		fmt.Fprintf(stderr, "cordwain: unknown command %q\n\n", rest[0])
 		usage(stderr, fs)
 		return 2
 	}
-	env := cli.Env{DataDir: dataDir, Stdin: stdin, Stdout: stdout, Stderr: stderr}
-	if err := cmd.Run(env, rest[1:]); err != nil {
-		var ue *cli.UsageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "cordwain %s: %s\n", cmd.Name, ue.Msg)
-			return 2
-		}
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		fmt.Fprintf(stderr, "cordwain %s: %v\n", cmd.Name, err)
-		return 1
+	// A running Cordwain holds the studio: the command runs there, on
+	// the store it has open, and its output comes back here.
+	if status, handed := cli.HandOver(dataDir, rest, stdout, stderr); handed {
+		return status
 	}
-	return 0
+	return cli.Execute(cli.Env{DataDir: dataDir, Stdin: stdin, Stdout: stdout, Stderr: stderr}, rest)
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {
@@ -94,33 +86,45 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 }
 
 func runGUI(dataDir string, stderr io.Writer) int {
+	// A Cordwain already runs on this studio: bring its window forward.
+	switch err := control.Show(dataDir); {
+	case err == nil:
+		return 0
+	case !errors.Is(err, control.ErrNoServer):
+		// It did not answer as it should: open a window anyway, which
+		// says the studio is in use and tries again.
+		fmt.Fprintln(stderr, "cordwain: asking the running Cordwain to show its window:", err)
+	}
 	a := fyneapp.NewWithID("studio.cordwain.app")
 	w := a.NewWindow("Cordwain")
 	w.Resize(app.DefaultWindowSize)
-	var studio *app.StoreStudio
-	st, identity, err := cli.OpenStudio(dataDir)
+	app.Version = version
+	var srv *control.Server
+	u, err := app.Start(a, w, app.StartOptions{DataDir: dataDir, OnOpen: func(s *app.StoreStudio) {
+		var err error
+		srv, err = cli.Serve(dataDir, s.Store(), func() {
+			fyne.Do(func() {
+				w.Show()
+				w.RequestFocus()
+			})
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "cordwain: commands on this studio cannot be handed to this window:", err)
+		}
+	}})
 	if err != nil {
 		fmt.Fprintln(stderr, "cordwain:", err)
-	} else {
-		studio = app.NewStoreStudio(st, identity)
-	}
-	app.Version = version
-	var ui app.Studio
-	if studio != nil {
-		ui = studio
-	}
-	if _, uerr := app.New(a, w, ui, err); uerr != nil {
-		fmt.Fprintln(stderr, "cordwain:", uerr)
 		return 1
 	}
 	w.SetMaster()
 	quitOnSignal(a)
 	w.ShowAndRun()
-	if studio != nil {
-		if cerr := studio.Close(); cerr != nil {
-			fmt.Fprintln(stderr, "cordwain: closing the studio:", cerr)
-			return 1
-		}
+	if srv != nil {
+		srv.Close() // before the store: commands still running finish first
+	}
+	if err := u.CloseStudio(); err != nil {
+		fmt.Fprintln(stderr, "cordwain: closing the studio:", err)
+		return 1
 	}
 	return 0
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -51,8 +52,26 @@ func NewStoreStudio(st *store.Store, identity *store.Identity) *StoreStudio {
 // Store is the underlying store.
 func (s *StoreStudio) Store() *store.Store { return s.st }
 
-// Identity signs this machine's versions.
+// Identity signs this machine's versions; nil while the studio has
+// versions by this machine but its key file is gone (cli.ErrIdentityLost).
 func (s *StoreStudio) Identity() *store.Identity { return s.identity }
+
+// SetIdentity gives the studio the key to sign with (File → New
+// identity…, or a key file that came back). UI goroutine only.
+func (s *StoreStudio) SetIdentity(id *store.Identity) { s.identity = id }
+
+// ErrNoIdentity: a commit was asked for while this machine has no key to
+// sign it with.
+var ErrNoIdentity = errors.New("nothing was committed: this machine's signing key (identity.pem) is missing. " +
+	"Restore it from a backup, or start a new identity with File → New identity…")
+
+// signer is the identity to commit with, or ErrNoIdentity.
+func (s *StoreStudio) signer() (*store.Identity, error) {
+	if s.identity == nil {
+		return nil, ErrNoIdentity
+	}
+	return s.identity, nil
+}
 
 // Designs lists the studio's designs by name.
 func (s *StoreStudio) Designs() ([]DesignSummary, error) {
@@ -138,7 +157,11 @@ func (s *StoreStudio) Diff(a, b models.ID) ([]models.Change, error) { return s.s
 // Restore commits on main, as this machine's designer, a new version with
 // the content of version.
 func (s *StoreStudio) Restore(design, version models.ID) (*models.Version, error) {
-	return s.st.Restore(design, store.DefaultBranch, version, s.identity)
+	id, err := s.signer()
+	if err != nil {
+		return nil, err
+	}
+	return s.st.Restore(design, store.DefaultBranch, version, id)
 }
 
 // Branch creates a branch at version.
@@ -159,5 +182,9 @@ func (s *StoreStudio) Conflicts(design models.ID) []store.ConflictRecord {
 // FlipConflict makes a conflict's loser win on main, as this machine's
 // designer.
 func (s *StoreStudio) FlipConflict(key string) (*models.Version, error) {
-	return s.st.FlipConflict(key, store.DefaultBranch, s.identity)
+	id, err := s.signer()
+	if err != nil {
+		return nil, err
+	}
+	return s.st.FlipConflict(key, store.DefaultBranch, id)
 }

@@ -64,6 +64,8 @@ type UI struct {
 	legend   *fyne.Container
 	backBtn  *widget.Button
 
+	start *startup // opening the studio (Start) and whether it can sign
+
 	edit *editing // the editor's tool bar and panels (editor_ui.go)
 }
 
@@ -94,7 +96,7 @@ func New(a fyne.App, w fyne.Window, studio Studio, startErr error) (*UI, error) 
 	u.build()
 	if startErr != nil {
 		u.showError(tr.L("error.data_dir"), startErr)
-	} else {
+	} else if studio != nil {
 		u.reload()
 		u.watch()
 	}
@@ -133,7 +135,7 @@ func (u *UI) build() {
 
 	left := container.NewBorder(u.libTitle, nil, nil, nil, u.list)
 	toolbar := container.NewHBox(u.viewSelect, u.sizeSelect, u.cwSelect)
-	centre := container.NewBorder(container.NewVBox(u.banner, u.viewBar, toolbar), u.status, nil, nil, u.editor)
+	centre := container.NewBorder(container.NewVBox(u.noticeObject(), u.banner, u.viewBar, toolbar), u.status, nil, nil, u.editor)
 	inner := container.NewHSplit(centre, u.tabs)
 	inner.Offset = 0.66
 	split := container.NewHSplit(left, inner)
@@ -203,7 +205,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	export := fyne.NewMenuItem(tr.L("menu.export"), u.showExportDialog)
 	u.shortcut(export, fyne.KeyE)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(tr.L("menu.file"), export), // Fyne adds Quit (Ctrl+Q / Cmd+Q) here
+		fyne.NewMenu(tr.L("menu.file"), u.fileItems(export)...), // Fyne adds Quit (Ctrl+Q / Cmd+Q) here
 		u.editMenu(),
 		fyne.NewMenu(tr.L("menu.view"), viewItems...),
 		fyne.NewMenu(tr.L("menu.settings"), language),
@@ -395,6 +397,10 @@ func (u *UI) updateTitle() {
 }
 
 func (u *UI) updateStatus() {
+	if u.studio == nil { // not open: the window says why, nothing else
+		u.status.SetText("")
+		return
+	}
 	if len(u.designs) == 0 {
 		u.status.SetText(u.tr.L("library.empty"))
 		return
