@@ -108,11 +108,13 @@ func versionsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: tableVersions,
 		Indexes: map[string]*memdb.IndexSchema{
-			indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+			// Typed indexers (not memdb's reflective field indexes, with
+			// the same keys): loading a design indexes every version.
+			indexID: {Name: indexID, Unique: true, Indexer: versionIDIndex{}},
 			// design_time orders a design's versions by (time, ID), a
 			// total order: newest first is a reverse walk of the prefix.
 			indexDesignTime: {Name: indexDesignTime, Unique: true, Indexer: designTimeIndex{}},
-			indexParents:    {Name: indexParents, AllowMissing: true, Indexer: &memdb.StringSliceFieldIndex{Field: "Parents"}},
+			indexParents:    {Name: indexParents, AllowMissing: true, Indexer: versionParentsIndex{}},
 		},
 	}
 }
@@ -191,4 +193,52 @@ func designTimeKey(design models.ID, t models.HLC, id models.ID) []byte {
 	k = binary.BigEndian.AppendUint64(k, uint64(t.Wall)^(1<<63))
 	k = binary.BigEndian.AppendUint32(k, t.Logical)
 	return append(k, id...)
+}
+
+// versionIDIndex indexes versions by ID, as memdb.StringFieldIndex would
+// (the value and a NUL).
+type versionIDIndex struct{}
+
+func (versionIDIndex) FromObject(obj any) (bool, []byte, error) {
+	v, ok := obj.(*models.Version)
+	if !ok {
+		return false, nil, fmt.Errorf("id index: %T is not a *models.Version", obj)
+	}
+	if v.ID == "" {
+		return false, nil, nil
+	}
+	return true, append([]byte(v.ID), 0), nil
+}
+
+func (versionIDIndex) FromArgs(args ...any) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("id index: want 1 argument, got %d", len(args))
+	}
+	s, err := idArg(args[0])
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(s), 0), nil
+}
+
+// versionParentsIndex indexes versions by each parent, as
+// memdb.StringSliceFieldIndex would.
+type versionParentsIndex struct{}
+
+func (versionParentsIndex) FromObject(obj any) (bool, [][]byte, error) {
+	v, ok := obj.(*models.Version)
+	if !ok {
+		return false, nil, fmt.Errorf("parents index: %T is not a *models.Version", obj)
+	}
+	var out [][]byte
+	for _, p := range v.Parents {
+		if p != "" {
+			out = append(out, append([]byte(p), 0))
+		}
+	}
+	return len(out) > 0, out, nil
+}
+
+func (versionParentsIndex) FromArgs(args ...any) ([]byte, error) {
+	return versionIDIndex{}.FromArgs(args...)
 }
