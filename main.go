@@ -99,8 +99,15 @@ func runGUI(dataDir string, stderr io.Writer) int {
 	w := a.NewWindow("Cordwain")
 	w.Resize(app.DefaultWindowSize)
 	app.Version = version
+	var lastErr string
+	onFail := func(err error) { // shown in the window; logged once
+		if err.Error() != lastErr {
+			lastErr = err.Error()
+			fmt.Fprintln(stderr, "cordwain:", err)
+		}
+	}
 	var srv *control.Server
-	u, err := app.Start(a, w, app.StartOptions{DataDir: dataDir, OnOpen: func(s *app.StoreStudio) {
+	u, err := app.Start(a, w, app.StartOptions{DataDir: dataDir, OnFail: onFail, OnOpen: func(s *app.StoreStudio) {
 		var err error
 		srv, err = cli.Serve(dataDir, s.Store(), func() {
 			fyne.Do(func() {

@@ -26,6 +26,9 @@ type StartOptions struct {
 	// OnOpen, if set, runs on the UI goroutine once the studio is open
 	// (main starts the control channel there).
 	OnOpen func(*StoreStudio)
+	// OnFail, if set, runs on the UI goroutine after each attempt that
+	// could not open the studio (main logs the error).
+	OnFail func(error)
 	// Open opens the studio; nil means cli.OpenStudio. It returns the
 	// open store with a nil identity and an error wrapping
 	// cli.ErrIdentityLost when this machine's key is gone.
@@ -220,6 +223,9 @@ func (u *UI) opened(st *store.Store, id *store.Identity, err error) (done bool) 
 		}
 		u.showNotice(text, widget.DangerImportance, true)
 		u.updateStatus()
+		if s.opts.OnFail != nil {
+			s.opts.OnFail(err)
+		}
 		u.after()
 		return false
 	}

@@ -234,3 +234,30 @@ func cborHead(b []byte, major byte) (uint64, []byte, bool) {
 	}
 	return n, b[size:], true
 }
+
+// manifestEntry finds one element's hash in manifest bytes checked against
+// want, without decoding the whole manifest (the fixed IDs "meta" and
+// "last" are short, so they come first in canonical order).
+func manifestEntry(raw []byte, want models.Hash, id models.ID) (models.Hash, bool, error) {
+	if models.HashOf(raw) != want {
+		_, err := decodeManifest(raw, want) // reports the mismatch
+		return models.Hash{}, false, err
+	}
+	var h models.Hash
+	found := false
+	ok := manifestRefs(raw, func(k []byte, eh models.Hash) bool {
+		if string(k) == string(id) {
+			h, found = eh, true
+			return false
+		}
+		return true
+	})
+	if !ok {
+		m, err := decodeManifest(raw, want)
+		if err != nil {
+			return h, false, err
+		}
+		h, found = m[id]
+	}
+	return h, found, nil
+}

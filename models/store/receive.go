@@ -651,11 +651,11 @@ func (p *pending) writeDesigns() error {
 // nameAt reads the design name from the meta element of the snapshot at
 // root, through tx.
 func nameAt(tx *bolt.Tx, root models.Hash) (string, error) {
-	m, err := decodeManifest(tx.Bucket(bucketManifests).Get(root[:]), root)
+	raw := tx.Bucket(bucketManifests).Get(root[:])
+	h, ok, err := manifestEntry(raw, root, models.MetaID)
 	if err != nil {
 		return "", err
 	}
-	h, ok := m[models.MetaID]
 	if !ok {
 		return "", nil
 	}
