@@ -83,12 +83,17 @@ type Editor struct {
 }
 
 type frameCache struct {
-	img    *image.RGBA // the last frame, reused while the size holds
-	bg     *image.RGBA // a drag's still part
-	bgRev  uint64
-	rev    uint64
-	w, h   int
-	bgMove map[models.ID]bool
+	img *image.RGBA // the last frame, reused while the size holds
+	// base is the design drawn without what lies on top (selection,
+	// tool overlay, dimensions, rulers), reused while only those change:
+	// a hover or a rubber band redraws the top alone.
+	base    *image.RGBA
+	baseRev uint64
+	bg      *image.RGBA // a drag's still part
+	bgRev   uint64
+	rev     uint64
+	w, h    int
+	bgMove  map[models.ID]bool
 }
 
 var (
@@ -401,10 +406,11 @@ func (e *Editor) skipLayers() canvas.Layers {
 func (e *Editor) Editable() bool { return e.Options().View == canvas.ViewMeanForm }
 
 // setOverlay installs what the tool draws over the design (nil: none).
+// Only the top of the frame changes: the design underneath is reused.
 func (e *Editor) setOverlay(f func(p canvas.Painter, vp canvas.Viewport)) {
 	e.mu.Lock()
 	e.overlay = f
-	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.rev++
 	e.mu.Unlock()
 	e.Refresh()
 }
@@ -478,14 +484,40 @@ func (e *Editor) generate(w, h int) image.Image {
 			o.Viewport, o.Only, o.Exclude = &vp, moving, nil
 			canvas.DrawDesign(r, d, o)
 		}
+	} else if base := e.cachedBase(w, h, stillRev); base != nil {
+		copy(buf.Pix, base.Pix)
 	} else {
 		e.drawStill(r, d, opt, vp, under, nil)
+		e.keepBase(buf, stillRev)
 	}
 	e.drawTop(r, d, vp, overlay, dims, rulers)
 	e.mu.Lock()
 	e.cache.img, e.cache.w, e.cache.h, e.cache.rev = buf, w, h, rev
 	e.mu.Unlock()
 	return buf
+}
+
+// cachedBase is the design layer drawn for stillRev at w×h, or nil.
+func (e *Editor) cachedBase(w, h int, stillRev uint64) *image.RGBA {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := &e.cache
+	if c.base != nil && c.baseRev == stillRev && c.base.Rect.Dx() == w && c.base.Rect.Dy() == h {
+		return c.base
+	}
+	return nil
+}
+
+// keepBase keeps a copy of the design layer just drawn into buf.
+func (e *Editor) keepBase(buf *image.RGBA, stillRev uint64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := &e.cache
+	if c.base == nil || c.base.Rect != buf.Rect {
+		c.base = image.NewRGBA(buf.Rect)
+	}
+	copy(c.base.Pix, buf.Pix)
+	c.baseRev = stillRev
 }
 
 func sameSet(a, b map[models.ID]bool) bool {

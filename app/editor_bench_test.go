@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"cordwain/canvas"
@@ -120,6 +121,23 @@ func BenchmarkEditorLastChange(b *testing.B) {
 		if err := e.session.Do(c); err != nil {
 			b.Fatal(err)
 		}
+		e.Frame(1920, 1080)
+	}
+}
+
+// BenchmarkEditorHoverFrame is one pointer move with the pen tool: the
+// next segment and the snap hint follow the pointer over the cached design
+// layer (snapping included).
+func BenchmarkEditorHoverFrame(b *testing.B) {
+	e, _ := benchEditor(b)
+	e.SetTool(ToolPen)
+	click(e, fyne.NewPos(700, 600))
+	e.Frame(1920, 1080)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		e.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(900+float32(i%50), 500)}})
 		e.Frame(1920, 1080)
 	}
 }

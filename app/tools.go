@@ -100,7 +100,7 @@ func (e *Editor) selection() Selection {
 func (e *Editor) Select(s Selection) {
 	e.mu.Lock()
 	e.sel = s
-	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.rev++ // the selection is drawn on top of the cached design
 	e.mu.Unlock()
 	e.fireSelection()
 	e.Refresh()

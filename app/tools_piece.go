@@ -341,7 +341,7 @@ func (t *MeasureTool) show(e *Editor) {
 func (e *Editor) AddDimension(d Dimension) {
 	e.mu.Lock()
 	e.dims = append(e.dims, d)
-	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.rev++ // dimensions are drawn on top of the cached design
 	e.mu.Unlock()
 	e.Refresh()
 }
