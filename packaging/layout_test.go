@@ -2,6 +2,7 @@ package packaging
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"os/exec"
@@ -168,6 +169,58 @@ func TestPageQRCodes(t *testing.T) {
 		}
 		if got, want := strings.TrimSpace(string(out)), pageQRText(d.Meta.StyleNo, o.VersionID, n+1, len(pages)); got != want {
 			t.Errorf("page %d: QR says %q, want %q", n+1, got, want)
+		}
+	}
+}
+
+// On the 1:1 pages every grain arrow lies inside its piece (the runner's
+// half vamp had its arrow pushed across the fold, beside the label).
+func TestGrainArrowsInsidePieces(t *testing.T) {
+	for _, d := range samples.All() {
+		pages, err := Pages(d, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, pg := range pages {
+			if !strings.Contains(pg.Title, "1:1") {
+				continue
+			}
+			rec := canvas.NewRecorder(pg.W, pg.H)
+			if err := DrawPage(rec, pages, n); err != nil {
+				t.Fatal(err)
+			}
+			// Cut lines (ink, 0.3 mm) and grain arrows (accent) as drawn.
+			var cuts [][]models.Point
+			var arrows [][]models.Point
+			var stroke color.Color
+			width := 0.0
+			for _, op := range rec.Ops {
+				switch op.Kind {
+				case canvas.RecStrokeColor:
+					stroke = op.Color
+				case canvas.RecLineWidth:
+					width = op.Nums[0]
+				case canvas.RecStroke:
+					pts := pathPoints(op.Path)
+					switch {
+					case stroke == ink && width == 0.3 && len(pts) > 2:
+						cuts = append(cuts, pts)
+					case stroke == accent && width == 0.25 && len(pts) == 2:
+						arrows = append(arrows, pts)
+					}
+				}
+			}
+			for _, a := range arrows {
+				inSome := false
+				for _, c := range cuts {
+					if canvas.PointInPolygon(c, a[0]) && canvas.PointInPolygon(c, a[1]) {
+						inSome = true
+					}
+				}
+				if !inSome && len(cuts) > 0 {
+					t.Errorf("%s page %d: grain arrow %v leaves its piece", d.Meta.StyleNo, n+1, a)
+				}
+			}
 		}
 	}
 }

@@ -331,10 +331,27 @@ func (tp *techPack) drawPlaced(p canvas.Painter, pp placedPiece, tile canvas.Rec
 		g0 := pp.toSheet(models.Pt(spot.X-co*gl, spot.Y-sn*gl))
 		g1 := pp.toSheet(models.Pt(spot.X+co*gl, spot.Y+sn*gl))
 		if inside && math.Abs(g1.Y-g0.Y) > math.Abs(g1.X-g0.X) {
-			// An upright grain line goes beside the text, not through it.
+			// An upright grain line goes beside the text, not through
+			// it: on the left, or the right, whichever keeps it inside
+			// the piece, shortened if neither does.
+			net := make([]models.Point, len(pp.g.net))
+			for i, q := range pp.g.net {
+				net[i] = pp.toSheet(q)
+			}
 			off := math.Min(tw/2+4, room-1)
-			g0.X -= off
-			g1.X -= off
+			mid := models.Pt((g0.X+g1.X)/2, (g0.Y+g1.Y)/2)
+			half := models.Pt((g1.X-g0.X)/2, (g1.Y-g0.Y)/2)
+		search:
+			for _, k := range []float64{1, 0.8, 0.6, 0.4} {
+				for _, dx := range []float64{-off, off} {
+					a := models.Pt(mid.X+dx-half.X*k, mid.Y-half.Y*k)
+					b := models.Pt(mid.X+dx+half.X*k, mid.Y+half.Y*k)
+					if canvas.PointInPolygon(net, a) && canvas.PointInPolygon(net, b) {
+						g0, g1 = a, b
+						break search
+					}
+				}
+			}
 		}
 		p.SetStrokeColor(accent)
 		p.SetLineWidth(0.25)
