@@ -126,8 +126,10 @@ func (p *EditPanel) Show(d *models.Design, sel Selection) {
 	if len(sel.Elems) == 1 {
 		if pc, ok := models.FindElem(d, sel.Elems[0]).(models.Piece); ok {
 			p.showPiece(d, pc)
+			p.showPieceColour(d, pc)
 		}
 	}
+	p.showMaterials(d)
 	p.box.Refresh()
 }
 

@@ -790,3 +790,42 @@ func TestHiDPIFrameIsSharpAndAligned(t *testing.T) {
 		t.Fatal("the knot is not drawn at the same place at both resolutions")
 	}
 }
+
+// Materials and colourways: a new material line, renamed; a piece given a
+// colour in the colourway shown; each one undoable command. A colour that
+// is not #RRGGBB is refused.
+func TestMaterialsAndColours(t *testing.T) {
+	e, _, _, _ := newTestEditor(t)
+	d0 := e.Design()
+	if err := e.Do(AddMaterial(d0)); err != nil {
+		t.Fatal(err)
+	}
+	d1 := e.Design()
+	if len(d1.Materials) != len(d0.Materials)+1 {
+		t.Fatal("no material added")
+	}
+	cap := findPiece(d1, "Toe cap")
+	cw := d1.Colourways[0]
+	c, err := SetPieceColour(d1, cw.ID, cap.ID, "Oxblood", "#4a0f14", cap.Material)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Do(c); err != nil {
+		t.Fatal(err)
+	}
+	got := models.FindElem(e.Design(), cw.ID).(models.Colourway).Parts[cap.ID]
+	if got.Hex != "#4A0F14" || got.Colour != "Oxblood" {
+		t.Fatalf("toe cap in %s: %+v", cw.Name, got)
+	}
+	if err := models.Validate(e.Design()); err != nil {
+		t.Fatalf("design after colouring: %v", err)
+	}
+	if _, err := SetPieceColour(d1, cw.ID, cap.ID, "x", "red", cap.Material); err == nil {
+		t.Fatal("a colour that is not #RRGGBB was taken")
+	}
+	e.session.Undo()
+	e.session.Undo()
+	if designHash(t, e.Design()) != designHash(t, d0) {
+		t.Fatal("undo did not return the design")
+	}
+}
