@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image/color"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cordwain/canvas"
+	"cordwain/canvas/paint"
 	"cordwain/canvas/samples"
 	"cordwain/models"
 )
@@ -139,5 +141,22 @@ func BenchmarkEditorHoverFrame(b *testing.B) {
 		i++
 		e.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(900+float32(i%50), 500)}})
 		e.Frame(1920, 1080)
+	}
+}
+
+// BenchmarkEditorBaselineDrawDesign is canvas.DrawDesign alone of the same
+// design and options into a 1920×1080 Raster (what the editor drew before
+// it had tools): the yardstick the editor's frames are compared with in
+// the same run, as this machine's timings drift with its load.
+func BenchmarkEditorBaselineDrawDesign(b *testing.B) {
+	e, _ := benchEditor(b)
+	d, opt := e.Design(), e.Options()
+	r := paint.NewRaster(1920, 1080, unitsPerMM)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Clear(color.White)
+		if _, err := canvas.DrawDesign(r, d, opt); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
