@@ -22,8 +22,8 @@ const (
 	// foldTol is how close (mm) an outline segment's ends must be to the
 	// top line, and foldBow how far its middle may bow away, for the
 	// segment to count as lying on it.
-	foldTol = 0.5
-	foldBow = 4.0
+	foldTol = 1.2
+	foldBow = 5.0
 	// foldMinLen is the shortest centre-line run (mm) that makes a piece
 	// a half pattern.
 	foldMinLen = 10.0

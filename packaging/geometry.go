@@ -53,10 +53,12 @@ func piecesAt(d *models.Design, size float64, unfold bool) ([]pieceGeom, error) 
 	if err != nil {
 		return nil, err
 	}
-	top := topLine(g)
+	// Half patterns are found once, on the base design, so every size
+	// cuts the same pieces on the fold.
+	folds := designFolds(d)
 	var out []pieceGeom
 	for _, pc := range sortedPieces(g) {
-		pg, err := pieceGeometry(g, pc, size, top, unfold)
+		pg, err := pieceGeometry(g, pc, size, folds[pc.ID], unfold)
 		if err != nil {
 			return nil, err
 		}
@@ -65,16 +67,39 @@ func piecesAt(d *models.Design, size float64, unfold bool) ([]pieceGeom, error) 
 	return out, nil
 }
 
-// pieceGeometry works out pc of the (already graded) design g; top is the
-// last's centre line, for finding half patterns.
-func pieceGeometry(g *models.Design, pc *models.Piece, size float64, top []models.Point, unfold bool) (pieceGeom, error) {
+// designFolds finds the half patterns of d: the centre-line run of each
+// piece that has one.
+func designFolds(d *models.Design) map[models.ID]*foldRun {
+	top := topLine(d)
+	out := map[models.ID]*foldRun{}
+	for i := range d.Pieces {
+		if f, ok := findFold(top, &d.Pieces[i]); ok {
+			out[d.Pieces[i].ID] = &f
+		}
+	}
+	return out
+}
+
+// pieceGeometry works out pc of the (already graded) design g; fold (may
+// be nil) is its centre-line run, found on the base design.
+func pieceGeometry(g *models.Design, pc *models.Piece, size float64, fold *foldRun, unfold bool) (pieceGeom, error) {
 	var marks []models.Mark
 	for _, m := range g.Marks {
 		if m.Piece == pc.ID {
 			marks = append(marks, m)
 		}
 	}
-	f, half := findFold(top, pc)
+	var f foldRun
+	half := fold != nil
+	if half {
+		// The same run of segments, at this size's positions.
+		cs := canvas.Cubics(pc.Outline)
+		if fold.first >= len(cs) || fold.last >= len(cs) {
+			half = false
+		} else {
+			f = foldRun{first: fold.first, last: fold.last, a: cs[fold.first][0], b: cs[fold.last][3]}
+		}
+	}
 	work := pc
 	var full models.Piece
 	if half {
