@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -49,10 +51,7 @@ func encodeSnapshot(snap models.Snapshot) (*encodedSnapshot, error) {
 		es.elements[h] = b
 		man[id] = h
 	}
-	mb, err := models.Canonical(man)
-	if err != nil {
-		return nil, fmt.Errorf("encoding manifest: %w", err)
-	}
+	mb := encodeManifest(man)
 	es.manifest = mb
 	es.root = models.HashOf(mb)
 	es.man = man
@@ -260,4 +259,29 @@ func manifestEntry(raw []byte, want models.Hash, id models.ID) (models.Hash, boo
 		h, found = m[id]
 	}
 	return h, found, nil
+}
+
+// encodeManifest is the canonical CBOR of m (what models.Canonical makes
+// of it: a map of text keys in canonical order to 32-byte strings),
+// written directly.
+func encodeManifest(m manifest) []byte {
+	keys := make([]string, 0, len(m))
+	for id := range m {
+		keys = append(keys, string(id))
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(a) - len(b)
+		}
+		return strings.Compare(a, b)
+	})
+	b := appendCBORHead(make([]byte, 0, 9+len(m)*(3+16+34)), 5, uint64(len(m)))
+	for _, k := range keys {
+		h := m[models.ID(k)]
+		b = appendCBORHead(b, 3, uint64(len(k)))
+		b = append(b, k...)
+		b = append(b, 0x58, 32)
+		b = append(b, h[:]...)
+	}
+	return b
 }

@@ -198,3 +198,20 @@ func TestPatchManifest(t *testing.T) {
 		}
 	}
 }
+
+func TestEncodeManifestIsCanonical(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		m := manifest{models.MetaID: models.HashOf([]byte("m")), models.LastID: models.HashOf([]byte("l"))}
+		for range r.IntN(300) {
+			m[models.ID(fmt.Sprintf("%016x", r.Uint64()))] = models.HashOf([]byte{byte(r.IntN(256))})
+		}
+		want, err := models.Canonical(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := encodeManifest(m); string(got) != string(want) {
+			t.Fatal("encodeManifest differs from models.Canonical")
+		}
+	}
+}
