@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -25,7 +24,7 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(killChildEnv); spec != "" {
 		args := strings.Split(spec, "\x1f")
 		cmd, _ := Lookup(args[1])
-		if err := cmd.Run(Env{DataDir: args[0], Stdout: io.Discard, Stderr: os.Stderr}, args[2:]); err != nil {
+		if err := cmd.Run(Env{DataDir: args[0], Stdout: os.Stdout, Stderr: os.Stderr}, args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "CHILD-ERROR", err)
 			os.Exit(3)
 		}
