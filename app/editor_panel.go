@@ -122,11 +122,16 @@ func (p *EditPanel) Show(d *models.Design, sel Selection) {
 	p.box.Add(form)
 	p.box.Add(widget.NewButton(tr.L("inspector.apply"), p.applyLast))
 
-	// The selected piece.
+	// The selected piece, or text mark.
 	if len(sel.Elems) == 1 {
-		if pc, ok := models.FindElem(d, sel.Elems[0]).(models.Piece); ok {
-			p.showPiece(d, pc)
-			p.showPieceColour(d, pc)
+		switch el := models.FindElem(d, sel.Elems[0]).(type) {
+		case models.Piece:
+			p.showPiece(d, el)
+			p.showPieceColour(d, el)
+		case models.Mark:
+			if el.Kind == models.MarkText {
+				p.showTextMark(el)
+			}
 		}
 	}
 	p.showMaterials(d)
@@ -283,5 +288,25 @@ func (p *EditPanel) showPiece(d *models.Design, pc models.Piece) {
 		widget.NewFormItem("Mirror", mirror),
 		widget.NewFormItem(tr.L("field.edges"), edges),
 	))
+	p.box.Add(widget.NewButton(tr.L("inspector.apply"), apply))
+}
+
+// showTextMark edits a text note's text.
+func (p *EditPanel) showTextMark(m models.Mark) {
+	tr := p.u.tr
+	text := widget.NewEntry()
+	text.SetText(m.Text)
+	apply := func() {
+		cur, ok := models.FindElem(p.u.editor.session.Design(), m.ID).(models.Mark)
+		if !ok || strings.TrimSpace(text.Text) == "" {
+			return
+		}
+		after := cur
+		after.Text = strings.TrimSpace(text.Text)
+		p.u.editor.Do(models.SetElem("Edit text", p.u.editor.session.Design(), after))
+	}
+	text.OnSubmitted = func(string) { apply() }
+	p.box.Add(widget.NewLabelWithStyle(tr.L("mark.text"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	p.box.Add(text)
 	p.box.Add(widget.NewButton(tr.L("inspector.apply"), apply))
 }

@@ -829,3 +829,30 @@ func TestMaterialsAndColours(t *testing.T) {
 		t.Fatal("undo did not return the design")
 	}
 }
+
+// Duplicate design: a copy of the open design, edits included, saved under
+// a new ID and name and opened; the original is left as it was.
+func TestDuplicateDesign(t *testing.T) {
+	f := newStoreFixture(t, t.TempDir())
+	u, _ := newStoreUI(t, f)
+	d := u.editor.Session().Design()
+	if err := u.editor.Do(canvas.Rename(d, "Edited before copying", "")); err != nil {
+		t.Fatal(err)
+	}
+	cur := u.editor.Session().Design()
+	if err := u.CreateDesign(cur, "The copy", "COPY-1", cur.Meta.Gender, cur.Meta.BaseSize); err != nil {
+		t.Fatal(err)
+	}
+	cp := u.editor.Session().Design()
+	if cp.ID == d.ID || cp.Meta.Name != "The copy" || cp.Meta.StyleNo != "COPY-1" || len(cp.Pieces) != len(d.Pieces) {
+		t.Fatalf("open after duplicating: %s %q %q, %d pieces", cp.ID, cp.Meta.Name, cp.Meta.StyleNo, len(cp.Pieces))
+	}
+	orig, err := f.studio.Design(d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Leaving the original saved its edit first.
+	if orig.Meta.Name != "Edited before copying" {
+		t.Fatalf("original is named %q", orig.Meta.Name)
+	}
+}

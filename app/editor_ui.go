@@ -222,6 +222,8 @@ func (u *UI) editMenu() *fyne.Menu {
 	save := fyne.NewMenuItem(tr.L("menu.save"), u.askSave)
 	save.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	newDesign := fyne.NewMenuItem(tr.L("menu.new_design"), u.askNewDesign)
+	dupDesign := fyne.NewMenuItem(tr.L("menu.duplicate_design"), u.askDuplicateDesign)
+	dupDesign.Disabled = u.editor.session.Design() == nil
 	under := fyne.NewMenuItem(tr.L("menu.import_underlay"), u.askUnderlay)
 	noUnder := fyne.NewMenuItem(tr.L("menu.remove_underlay"), func() { u.editor.SetUnderlay(nil) })
 	noUnder.Disabled = u.editor.Underlay() == nil
@@ -232,7 +234,7 @@ func (u *UI) editMenu() *fyne.Menu {
 	snap.Checked = u.editor.snapOn
 	mirror := fyne.NewMenuItem(tr.L("menu.mirror"), u.editor.MirrorSelection)
 	return fyne.NewMenu(tr.L("menu.edit"), undo, redo, fyne.NewMenuItemSeparator(), cp, paste, dup, del, mirror, snap,
-		fyne.NewMenuItemSeparator(), save, newDesign, fyne.NewMenuItemSeparator(), under, noUnder)
+		fyne.NewMenuItemSeparator(), save, newDesign, dupDesign, fyne.NewMenuItemSeparator(), under, noUnder)
 }
 
 // zoomItems are the View menu's zoom entries.
@@ -427,4 +429,31 @@ func (u *UI) CreateDesign(base *models.Design, name, styleNo string, g models.Ge
 	u.reload()
 	u.SelectDesign(d.ID)
 	return nil
+}
+
+// askDuplicateDesign saves a copy of the open design, as it is now, under
+// a new name, and opens it.
+func (u *UI) askDuplicateDesign() {
+	d := u.editor.session.Design()
+	if d == nil {
+		return
+	}
+	tr := u.tr
+	name := widget.NewEntry()
+	name.SetText(d.Meta.Name + " (2)")
+	style := widget.NewEntry()
+	style.SetText(d.Meta.StyleNo + "-2")
+	dlg := dialog.NewForm(tr.L("menu.duplicate_design"), tr.L("new.create"), tr.L("dialog.cancel"), []*widget.FormItem{
+		widget.NewFormItem(tr.L("new.name"), name),
+		widget.NewFormItem(tr.L("new.style_no"), style),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := u.CreateDesign(d, name.Text, style.Text, d.Meta.Gender, d.Meta.BaseSize); err != nil {
+			dialog.ShowError(errors.New(tr.L("new.failed", map[string]any{"Error": err.Error()})), u.win)
+		}
+	}, u.win)
+	name.OnSubmitted = func(string) { dlg.Submit() }
+	dlg.Show()
 }
