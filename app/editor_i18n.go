@@ -28,3 +28,17 @@ func addEditorTranslations(lang string, into map[string]string) error {
 	}
 	return nil
 }
+
+// Term translates a word of the trade stored in a design (a gender, a
+// construction, a category, a toe shape) by its table key "kind.value",
+// and shows the stored word itself when the table has none.
+func (t *Translator) Term(kind, value string) string {
+	if value == "" {
+		return ""
+	}
+	key := kind + "." + value
+	if s := t.L(key); s != key {
+		return s
+	}
+	return value
+}

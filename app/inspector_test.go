@@ -41,3 +41,27 @@ func isOtherName(f *fakeStudio, text, current string) bool {
 	}
 	return false
 }
+
+// In 中文 the inspector shows the trade words (gender, construction,
+// category) in Chinese, not the stored English words.
+func TestInspectorTermsInChinese(t *testing.T) {
+	studio := newFakeStudio()
+	u, done := newTestUI(t, studio, nil)
+	defer done()
+	u.SetLanguage(LangZH)
+	for _, id := range studio.order {
+		u.SelectDesign(id)
+		d := studio.designs[id]
+		rows := map[string]string{}
+		for _, r := range u.inspector.Rows() {
+			rows[r[0]] = r[1]
+		}
+		for _, stored := range []string{string(d.Meta.Gender), string(d.Meta.Construction), d.Meta.Category} {
+			for label, v := range rows {
+				if v == stored {
+					t.Errorf("%s: row %s shows the stored word %q", d.Meta.Name, label, stored)
+				}
+			}
+		}
+	}
+}
