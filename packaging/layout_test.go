@@ -52,7 +52,7 @@ func TestPDFTextInsidePrintableArea(t *testing.T) {
 func TestPDFFoldAndQuantities(t *testing.T) {
 	path := writeDesignPDF(t, samples.Derby(), Options{Lang: LangEN})
 	text := run(t, "pdftotext", "-layout", path, "-")
-	for _, want := range []string{"Half pattern: cut on the fold", "fold", "×2 per shoe (4 per pair)", "×1 per shoe (2 per pair)", "Quantities per shoe"} {
+	for _, want := range []string{"Half pattern: cut on the fold", "fold", "×2/shoe (4/pair)", "×1/shoe (2/pair)", "Quantities per shoe"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("tech pack lacks %q", want)
 		}

@@ -496,7 +496,13 @@ func (tp *techPack) pieceLabel(g pieceGeom) []string {
 // rule the tech pack and the cut file state.
 func (tp *techPack) qtyLabel(g pieceGeom) string {
 	n := perShoe(g.piece)
-	return fmt.Sprintf("×%d %s (%d %s)", n, tp.tr("/只", "per shoe"), 2*n, tp.tr("/双", "per pair"))
+	switch tp.o.Lang {
+	case LangZH:
+		return fmt.Sprintf("×%d/只 (%d/双)", n, 2*n)
+	case LangEN:
+		return fmt.Sprintf("×%d/shoe (%d/pair)", n, 2*n)
+	}
+	return fmt.Sprintf("×%d 只/shoe (%d 双/pair)", n, 2*n)
 }
 
 // drawFold draws a half pattern's fold (mirror) line: dashed, with
