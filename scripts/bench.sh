@@ -20,7 +20,7 @@ mkdir -p "$out"
 # The merge benchmarks of models/store run once (-benchtime 1x): each
 # reports the median of its own 120 merges.
 go test -run '^$' -bench . -benchmem -count "${BENCH_COUNT:-5}" $(go list ./... | grep -v '/models/store$') | tee "$out/go.txt"
-go test -run '^$' -bench . -benchmem -benchtime 1x ./models/store/ | tee -a "$out/go.txt"
+go test -run '^$' -bench . -benchmem -benchtime 1x -timeout 60m ./models/store/ | tee -a "$out/go.txt"
 for s in bench/*/run.sh; do
   [ -x "$s" ] || continue
   echo "== $s"

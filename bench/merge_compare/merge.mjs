@@ -158,7 +158,7 @@ function benchAutomerge (els, ea, eb) {
 function benchGo () {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
   const go = (args) => {
-    const res = spawnSync('go', ['test', '-run', '^$', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 })
+    const res = spawnSync('go', ['test', '-run', '^$', '-timeout', '60m', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 })
     if (res.status !== 0) throw new Error(`go test failed: ${res.stderr || res.stdout}`)
     return res.stdout
   }
