@@ -56,6 +56,8 @@ func Options(mode Mode) (store.Options, error) {
 		CheckAuthor: checkAuthor,
 		Roots:       IsSampleRoot,
 		Validate:    validateSnapshot,
+		// Received histories: each element decoded once, by hash.
+		ValidateHashed: validateReceived,
 		// A commit from the editor's typed design checks it as it is
 		// (the same content as its snapshot, without decoding it back).
 		ValidateDesign: models.Validate,
@@ -75,6 +77,23 @@ func validateSnapshot(design models.ID, snap models.Snapshot) error {
 		return p2p.ValidateMembers(snap)
 	}
 	d, err := models.DesignFromSnapshot(design, snap)
+	if err != nil {
+		return err
+	}
+	return models.Validate(d)
+}
+
+// decoded keeps received elements in their typed form across batches: a
+// history's versions share most of their elements.
+var decoded = models.NewElementCache(20000)
+
+// validateReceived is validateSnapshot for received content, with the
+// elements' hashes as keys into decoded.
+func validateReceived(design models.ID, snap models.Snapshot, hashes map[models.ID]models.Hash) error {
+	if p2p.IsStudioDoc(design) {
+		return p2p.ValidateMembers(snap)
+	}
+	d, err := decoded.DesignFromSnapshot(design, snap, hashes)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
@@ -258,6 +259,59 @@ func (d *Design) Snapshot() (Snapshot, error) {
 // may legitimately leave, say, a mark on a deleted piece, which [Validate]
 // reports.
 func DesignFromSnapshot(id ID, s Snapshot) (*Design, error) {
+	return designFromSnapshot(id, s, func(ki *kindInfo, e Element, _ ID) (reflect.Value, error) {
+		v := reflect.New(ki.typ).Elem()
+		return v, decodeProps(ki, e.Props, v)
+	})
+}
+
+// ElementCache keeps elements decoded into their typed form, by element
+// hash, so that assembling many versions that share most of their
+// elements (a history received by sync) decodes each element once. It is
+// safe for concurrent use; it holds at most its limit and then starts
+// over.
+type ElementCache struct {
+	mu    sync.Mutex
+	m     map[Hash]reflect.Value
+	limit int
+}
+
+// NewElementCache makes a cache of at most limit decoded elements.
+func NewElementCache(limit int) *ElementCache {
+	return &ElementCache{m: map[Hash]reflect.Value{}, limit: limit}
+}
+
+// DesignFromSnapshot is [DesignFromSnapshot] with the elements' hashes
+// (from the snapshot's manifest) as cache keys; an element without a
+// hash is decoded without the cache.
+func (c *ElementCache) DesignFromSnapshot(id ID, s Snapshot, hashes map[ID]Hash) (*Design, error) {
+	return designFromSnapshot(id, s, func(ki *kindInfo, e Element, eid ID) (reflect.Value, error) {
+		h, ok := hashes[eid]
+		if ok {
+			c.mu.Lock()
+			v, hit := c.m[h]
+			c.mu.Unlock()
+			if hit && v.Type() == ki.typ {
+				return v, nil
+			}
+		}
+		v := reflect.New(ki.typ).Elem()
+		if err := decodeProps(ki, e.Props, v); err != nil {
+			return v, err
+		}
+		if ok {
+			c.mu.Lock()
+			if len(c.m) >= c.limit {
+				clear(c.m)
+			}
+			c.m[h] = v
+			c.mu.Unlock()
+		}
+		return v, nil
+	})
+}
+
+func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, eid ID) (reflect.Value, error)) (*Design, error) {
 	d := &Design{ID: id}
 	var haveMeta, haveLast bool
 	for _, eid := range sortedIDs(s) {
@@ -276,10 +330,13 @@ func DesignFromSnapshot(id ID, s Snapshot) (*Design, error) {
 		case e.Kind != KindMeta && e.Kind != KindLast && !ValidID(eid):
 			return nil, fmt.Errorf("design %s: element ID %q is not valid: %w", id, eid, ErrMalformed)
 		}
-		v := reflect.New(ki.typ).Elem()
-		if err := decodeProps(ki, e.Props, v); err != nil {
+		dec, err := decode(ki, e, eid)
+		if err != nil {
 			return nil, fmt.Errorf("design %s: element %s (%s): %w", id, eid, e.Kind, err)
 		}
+		// A copy: decoded values may be shared through a cache.
+		v := reflect.New(ki.typ).Elem()
+		v.Set(dec)
 		if f := v.FieldByName("ID"); f.IsValid() && f.Type() == reflect.TypeFor[ID]() {
 			f.Set(reflect.ValueOf(eid))
 		}

@@ -300,6 +300,7 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 	usedM := map[models.Hash][]byte{}
 	usedE := map[models.Hash][]byte{}
 	validated := map[models.Hash]bool{}
+	decodedE := map[models.Hash]models.Element{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
 		for _, v := range order {
@@ -317,7 +318,7 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 			if inBatch {
 				usedM[v.Root] = raw
 			}
-			check := s.opts.Validate != nil && !IsMerge(v) && !validated[v.Root]
+			check := (s.opts.Validate != nil || s.opts.ValidateHashed != nil) && !IsMerge(v) && !validated[v.Root]
 			var snap models.Snapshot
 			if check {
 				snap = make(models.Snapshot, len(m))
@@ -332,16 +333,23 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 				} else {
 					decode = decodeStored // checked when it entered
 				}
-				el, err := decode(id, eraw, h)
-				if err != nil {
-					return fmt.Errorf("version %s: %w", short(v.ID), err)
+				el, seen := decodedE[h] // versions share most elements
+				if !seen {
+					if el, err = decode(id, eraw, h); err != nil {
+						return fmt.Errorf("version %s: %w", short(v.ID), err)
+					}
+					decodedE[h] = el
 				}
 				if check {
 					snap[id] = el
 				}
 			}
 			if check {
-				if err := s.opts.Validate(v.Design, snap); err != nil {
+				validate := func() error { return s.opts.Validate(v.Design, snap) }
+				if s.opts.ValidateHashed != nil {
+					validate = func() error { return s.opts.ValidateHashed(v.Design, snap, m) }
+				}
+				if err := validate(); err != nil {
 					return fmt.Errorf("version %s by %s: %w: %w", short(v.ID), authorName(v), ErrInvalid, err)
 				}
 				validated[v.Root] = true

@@ -45,6 +45,11 @@ type Options struct {
 	// (the studio passes models.Validate): local commits and received
 	// versions alike. Merge versions are derived, not checked.
 	Validate func(design models.ID, snap models.Snapshot) error
+	// ValidateHashed, if set, is what [Store.Receive] validates received
+	// content with instead of Validate: the same check, given each
+	// element's hash so that a history whose versions share most elements
+	// can decode each element once (see models.ElementCache).
+	ValidateHashed func(design models.ID, snap models.Snapshot, hashes map[models.ID]models.Hash) error
 	// ValidateDesign, if set, is what [Store.CommitDesign] checks the
 	// typed design with instead of passing its snapshot (made from it, so
 	// the same content) to Validate, which would decode it back first.
