@@ -11,5 +11,9 @@ var _ CommitStudio = (*StoreStudio)(nil)
 // machine's designer. The editor saves work in progress, so d is not
 // validated here (see store.Store.CommitDesign).
 func (s *StoreStudio) Commit(d *models.Design, message string) (*models.Version, error) {
-	return s.st.CommitDesign(store.DefaultBranch, d, message, s.identity)
+	id, err := s.signer() // ErrNoIdentity while this machine's key is lost
+	if err != nil {
+		return nil, err
+	}
+	return s.st.CommitDesign(store.DefaultBranch, d, message, id)
 }

@@ -199,6 +199,14 @@ func TestLostKeyOpensWithSigningOffUntilANewIdentity(t *testing.T) {
 		t.Fatalf("restore without a key: %v", err)
 	}
 	u.history.Restore(head.ID) // through the panel: a message, no panic
+	d0, err := studio.Design(u.designs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d0.Meta.Season = "SS39"
+	if _, err := studio.Commit(d0, "edited"); !errors.Is(err, ErrNoIdentity) { // the editor's save
+		t.Fatalf("editor commit without a key: %v", err)
+	}
 	if !hasMenuItem(w, "File", "New identity…") {
 		t.Fatal("no File → New identity…")
 	}
