@@ -514,7 +514,7 @@ func TestMeasureTool(t *testing.T) {
 }
 
 // pngBytes is a w×h PNG.
-func pngBytes(t *testing.T, w, h int) []byte {
+func pngBytes(t testing.TB, w, h int) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
 		img.Pix[i] = 0x80

@@ -17,9 +17,9 @@ import (
 // is not a PNG or JPEG image it can read.
 var ErrBadImage = errors.New("not a PNG or JPEG image")
 
-// maxUnderlayPixels bounds an underlay: a 60-megapixel photo is plenty to
+// maxUnderlayPixels bounds an underlay: a 30-megapixel photo is plenty to
 // trace, and a hostile file cannot make us allocate gigabytes.
-const maxUnderlayPixels = 60_000_000
+const maxUnderlayPixels = 30_000_000
 
 // Underlay is a photo or scan of a sketch under the drawing, to trace. It
 // is placed on the mean form with its top-left corner at Origin and
