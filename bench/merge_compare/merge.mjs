@@ -6,6 +6,13 @@
 //   npm install && node merge.mjs          # Yjs and Automerge
 //   node merge.mjs --go                    # also runs the Go benchmarks and prints ratios
 //
+// Times are wall clock (performance.now, time.Now) and CPU time of the
+// timed call (Node: process.cpuUsage, the whole process, so V8's helper
+// threads count against Yjs and Automerge; Go: getrusage of the calling
+// thread, which the goroutine is locked to). On a loaded machine wall
+// time is mostly waiting for a core, and a side that makes system calls
+// (the Go side writes its transaction) waits once per call.
+//
 // Every side is warmed (WARM runs, default 20, not counted) and then run
 // RUNS times (default 120); medians of the counted runs. Each side
 // computes its own diff inside the timer:
@@ -121,15 +128,18 @@ function benchYjs (els, ea, eb) {
     }
   })
   const times = []
+  const cpu = []
   for (let run = 0; run < WARM + RUNS; run++) {
     const a = new Y.Doc(); Y.applyUpdate(a, baseUpdate); apply(a, ea)
     const b = new Y.Doc(); Y.applyUpdate(b, baseUpdate); apply(b, eb)
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)))
     const t = performance.now() - t0
-    if (run >= WARM) times.push(t)
+    const c = process.cpuUsage(c0)
+    if (run >= WARM) { times.push(t); cpu.push((c.user + c.system) / 1000) }
   }
-  return median(times)
+  return { wall: median(times), cpu: median(cpu) }
 }
 
 function benchAutomerge (els, ea, eb) {
@@ -144,15 +154,18 @@ function benchAutomerge (els, ea, eb) {
     }
   })
   const times = []
+  const cpu = []
   for (let run = 0; run < WARM + RUNS; run++) {
     const a = apply(A.load(bin, { actor: 'aa'.repeat(16) }), ea)
     const b = apply(A.load(bin, { actor: 'bb'.repeat(16) }), eb)
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     A.merge(a, b)
     const t = performance.now() - t0
-    if (run >= WARM) times.push(t)
+    const c = process.cpuUsage(c0)
+    if (run >= WARM) { times.push(t); cpu.push((c.user + c.system) / 1000) }
   }
-  return median(times)
+  return { wall: median(times), cpu: median(cpu) }
 }
 
 function benchGo () {
@@ -172,9 +185,12 @@ function benchGo () {
   const microMs = [...micro.matchAll(/^BenchmarkMerge3-\d+\s+\d+\s+([\d.]+) ns\/op/gm)].map((m) => Number(m[1]) / 1e6)
   return {
     heads: metric(store, 'BenchmarkMergeHeads/sync=false/history=0', 'median-ms'),
+    headsCPU: metric(store, 'BenchmarkMergeHeads/sync=false/history=0', 'median-cpu-ms'),
     headsHistory: metric(store, 'BenchmarkMergeHeads/sync=false/history=1000', 'median-ms'),
+    headsHistoryCPU: metric(store, 'BenchmarkMergeHeads/sync=false/history=1000', 'median-cpu-ms'),
     fsync: metric(store, 'BenchmarkMergeHeads/sync=true/history=0', 'median-ms'),
     compute: metric(store, 'BenchmarkMergeCompute', 'median-ms'),
+    computeCPU: metric(store, 'BenchmarkMergeCompute', 'median-cpu-ms'),
     micro: median(microMs)
   }
 }
@@ -183,19 +199,30 @@ const els = design()
 const ea = edits(els, 1, 'a')
 const eb = edits(els, 2, 'b')
 const out = { elements: Object.keys(els).length, edits_per_side: EDITS, shared_edits: SHARED, warm: WARM, runs: RUNS }
-out.yjs_ms = +benchYjs(els, ea, eb).toFixed(3)
-out.automerge_ms = +benchAutomerge(els, ea, eb).toFixed(3)
+const yjs = benchYjs(els, ea, eb)
+const am = benchAutomerge(els, ea, eb)
+out.yjs_ms = +yjs.wall.toFixed(3)
+out.yjs_cpu_ms = +yjs.cpu.toFixed(3)
+out.automerge_ms = +am.wall.toFixed(3)
+out.automerge_cpu_ms = +am.cpu.toFixed(3)
 if (process.argv.includes('--go')) {
   const go = benchGo()
   out.go_ms = go.heads
+  out.go_cpu_ms = go.headsCPU
   out.go_history1000_ms = go.headsHistory
+  out.go_history1000_cpu_ms = go.headsHistoryCPU
   out.go_fsync_ms = go.fsync
   out.go_compute_ms = go.compute
+  out.go_compute_cpu_ms = go.computeCPU
   out.go_micro_ms = +go.micro.toFixed(4)
   out.yjs_over_go = +(out.yjs_ms / go.heads).toFixed(2)
   out.automerge_over_go = +(out.automerge_ms / go.heads).toFixed(2)
   out.yjs_over_go_compute = +(out.yjs_ms / go.compute).toFixed(2)
   out.automerge_over_go_compute = +(out.automerge_ms / go.compute).toFixed(2)
+  out.yjs_over_go_cpu = +(out.yjs_cpu_ms / go.headsCPU).toFixed(2)
+  out.automerge_over_go_cpu = +(out.automerge_cpu_ms / go.headsCPU).toFixed(2)
+  out.yjs_over_go_compute_cpu = +(out.yjs_cpu_ms / go.computeCPU).toFixed(2)
+  out.automerge_over_go_compute_cpu = +(out.automerge_cpu_ms / go.computeCPU).toFixed(2)
   out.yjs_over_go_micro = +(out.yjs_ms / go.micro).toFixed(1)
   out.automerge_over_go_micro = +(out.automerge_ms / go.micro).toFixed(1)
   out.targets = { yjs_over_go: 20, automerge_over_go: 100 }
