@@ -48,6 +48,7 @@ type bench struct {
 	self, cordwain string
 	work, logs     string
 	env            []string
+	prof           string
 }
 
 var loopEnv = []string{"CORDWAIN_LOOPBACK=1"}
@@ -72,7 +73,7 @@ func runAll(args []string) error {
 	if err != nil {
 		return err
 	}
-	b := &bench{self: self, cordwain: *bin, work: *work, env: loopEnv}
+	b := &bench{self: self, cordwain: *bin, work: *work, env: loopEnv, prof: *prof}
 	if b.work == "" {
 		if b.work, err = os.MkdirTemp("", "cordwain-syncbench-"); err != nil {
 			return err
@@ -249,7 +250,15 @@ func (b *bench) latency(edits int) (*latencies, error) {
 		return nil, err
 	}
 	var lat, commit []time.Duration
+	if b.prof != "" {
+		A.do(time.Minute, "ok", "profile %s", filepath.Join(b.prof, "latency-committing.prof"))
+		B.do(time.Minute, "ok", "profile %s", filepath.Join(b.prof, "latency-receiving.prof"))
+	}
+	var cpuA0, cpuB0 time.Duration
 	for i := range 20 + edits {
+		if i == 20 {
+			cpuA0, cpuB0 = procCPU(A.pid()), procCPU(B.pid())
+		}
 		drain(B)
 		r, err := A.do(time.Minute, "commit", "commit %s %d", design, i)
 		if err != nil {
@@ -267,11 +276,18 @@ func (b *bench) latency(edits int) (*latencies, error) {
 			commit = append(commit, time.Duration(t1-t0))
 		}
 	}
+	cpuA, cpuB := procCPU(A.pid())-cpuA0, procCPU(B.pid())-cpuB0
+	if b.prof != "" {
+		A.do(time.Minute, "ok", "profile stop")
+		B.do(time.Minute, "ok", "profile stop")
+	}
 	A.stop(true)
 	fmt.Printf("== edit on A → durable in B's store, two processes on 127.0.0.1, %d edits of one design (%s)\n", edits, design)
 	fmt.Printf("A = bench node committing in-process (clock from the CommitDesign call); B = bench node, clock stops at its store's watch event\n")
 	fmt.Printf("  commit→present in B: %s\n", stats(lat))
 	fmt.Printf("  of which A's durable commit: %s\n", stats(commit))
+	fmt.Printf("  CPU time per edit (user+system over the timed edits): A %.2f ms, B %.2f ms\n",
+		float64(cpuA)/1e6/float64(edits), float64(cpuB)/1e6/float64(edits))
 	res := &latencies{design: design, dirA: dirA, dirB: dirB, p50: pct(lat, 50), samples: lat}
 
 	// Round 2: the real `cordwain serve` on A; edits handed over.

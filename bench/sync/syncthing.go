@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -237,9 +238,15 @@ func (s *stInstance) foreignSockets() (seen int, bad []string) {
 	if err != nil {
 		return 0, []string{"ss failed: " + err.Error()}
 	}
-	tag := fmt.Sprintf("pid=%d,", s.cmd.Process.Pid)
+	// syncthing serve runs its work in a child of the process started.
+	tags := []string{fmt.Sprintf("pid=%d,", s.cmd.Process.Pid)}
+	if kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", s.cmd.Process.Pid, s.cmd.Process.Pid)); err == nil {
+		for _, k := range strings.Fields(string(kids)) {
+			tags = append(tags, "pid="+k+",")
+		}
+	}
 	for _, l := range strings.Split(string(out), "\n") {
-		if !strings.Contains(l, tag) {
+		if !slices.ContainsFunc(tags, func(t string) bool { return strings.Contains(l, t) }) {
 			continue
 		}
 		f := strings.Fields(l)
