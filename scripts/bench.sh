@@ -47,6 +47,8 @@ for n in ${SCALE_SIZES:-1000 10000 100000}; do
     scripts/cmdtime.py log 11 -- "$out/cordwain" --data "$work" log --design "Scale 0000"
     scripts/cmdtime.py edit 11 -- "$out/cordwain" --data "$work" edit --design "Scale 0000" --set "meta.notes=bench edit {i}"
     scripts/cmdtime.py log_small 11 -- "$out/cordwain" --data "$work" log --design "Scale 0001"
+    scripts/cmdtime.py edit_small 11 -- "$out/cordwain" --data "$work" edit --design "Scale 0001" --set "meta.notes=bench edit {i}"
+    echo "{\"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
   } | python3 -c 'import json,sys; r={}; [r.update(json.loads(l)) for l in sys.stdin if l.strip()]; print(json.dumps(r))' | tee -a "$out/scale.json"
   rm -rf "$work"
 done
