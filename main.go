@@ -106,8 +106,11 @@ func runGUI(dataDir string, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "cordwain:", err)
 		}
 	}
+	// Another Cordwain got the studio first (two windows started at
+	// once): raise it and close this one.
+	elsewhere := func() bool { return control.Show(dataDir) == nil }
 	var srv *control.Server
-	u, err := app.Start(a, w, app.StartOptions{DataDir: dataDir, OnFail: onFail, OnOpen: func(s *app.StoreStudio) {
+	u, err := app.Start(a, w, app.StartOptions{DataDir: dataDir, OnFail: onFail, Elsewhere: elsewhere, OnOpen: func(s *app.StoreStudio) {
 		var err error
 		srv, err = cli.Serve(dataDir, s.Store(), func() {
 			fyne.Do(func() {

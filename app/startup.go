@@ -29,6 +29,11 @@ type StartOptions struct {
 	// OnFail, if set, runs on the UI goroutine after each attempt that
 	// could not open the studio (main logs the error).
 	OnFail func(error)
+	// Elsewhere, if set, is asked off the UI goroutine after each attempt
+	// that found the studio in use: true means a running Cordwain holds it
+	// and has raised its window (main asks over the control channel), and
+	// this window closes.
+	Elsewhere func() bool
 	// Open opens the studio; nil means cli.OpenStudio. It returns the
 	// open store with a nil identity and an error wrapping
 	// cli.ErrIdentityLost when this machine's key is gone.
@@ -178,6 +183,10 @@ func (u *UI) openLoop() {
 				return
 			}
 		case <-s.quit:
+			return
+		}
+		if errors.Is(err, store.ErrInUse) && s.opts.Elsewhere != nil && s.opts.Elsewhere() {
+			fyne.Do(u.win.Close)
 			return
 		}
 		var tick <-chan time.Time

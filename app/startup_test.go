@@ -138,6 +138,30 @@ func TestRetryButtonOpensTheStudio(t *testing.T) {
 	}
 }
 
+func TestWindowStartedBesideARunningCordwainCloses(t *testing.T) {
+	dir := t.TempDir()
+	held := holdStudio(t, dir)
+	defer held.Close()
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Cordwain")
+	closed := make(chan struct{})
+	w.SetOnClosed(func() { close(closed) })
+	asked := make(chan struct{}, 8)
+	u, err := Start(a, w, StartOptions{DataDir: dir, RetryEvery: time.Hour, quiet: true,
+		Elsewhere: func() bool { asked <- struct{}{}; return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the window stayed although a running Cordwain holds the studio")
+	}
+	if len(asked) != 1 || u.StoreStudio() != nil {
+		t.Fatalf("asked %d times, studio %v", len(asked), u.StoreStudio())
+	}
+}
+
 func TestDamagedStudioShowsOnlyTheError(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, store.FileName), []byte(strings.Repeat("not a store ", 500)), 0o600); err != nil {
