@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"cordwain/canvas/samples"
+	"cordwain/models"
 	"cordwain/models/store"
 )
 
@@ -166,6 +167,20 @@ func TestStudioSyncAcrossProcesses(t *testing.T) {
 	}
 	s.Close()
 	pa := startServe(t, a)
+	// C had a design of its own before it joined: joining keeps it, and
+	// the samples (the same roots everywhere) are not duplicated.
+	out, _ := run(t, c, "json", "export", "--design", derby)
+	own, err := models.DecodeJSON([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.ID, own.Meta.Name, own.Meta.StyleNo = "0123456789abcdef", "Ouhai Loafer", "CW-L-9001"
+	ownJSON, _ := models.EncodeJSON(own)
+	ownFile := filepath.Join(t.TempDir(), "loafer.json")
+	os.WriteFile(ownFile, ownJSON, 0o600)
+	if out, err := run(t, c, "json", "import", ownFile); err != nil {
+		t.Fatalf("import: %v %s", err, out)
+	}
 	joinStudio(t, pa, b)
 	joinStudio(t, pa, c)
 
@@ -209,6 +224,10 @@ func TestStudioSyncAcrossProcesses(t *testing.T) {
 		return ha == hb && hb == hc
 	}
 	waitUntil(t, "convergence after concurrent edits", 30*time.Second, converged)
+	waitUntil(t, "C's own design reaches A", 30*time.Second, func() bool {
+		return strings.Contains(handed(t, a, "log", "--design", "CW-L-9001"), "Imported from")
+	})
+
 	ja := handed(t, a, "json", "export", "--design", derby)
 	if jc := handed(t, c, "json", "export", "--design", derby); ja != jc {
 		t.Fatal("same head, different content")
@@ -251,6 +270,9 @@ func TestStudioSyncAcrossProcesses(t *testing.T) {
 		s := openStore(t, dir)
 		if h := s.Heads(samples.DerbyID); len(h) != 1 {
 			t.Fatalf("%s: %d heads", filepath.Base(dir), len(h))
+		}
+		if n := len(designsOf(s)); n != len(samples.All())+1 {
+			t.Fatalf("%s: %d designs, want the %d samples once and C's own", filepath.Base(dir), n, len(samples.All()))
 		}
 		s.Close()
 	}
