@@ -40,7 +40,10 @@ type Session struct {
 	names []string
 
 	studio CommitStudio
-	idle   time.Duration
+	// studioOf, when set, is asked for the studio at each save: the window
+	// opens its studio in the background, after the editor exists.
+	studioOf func() CommitStudio
+	idle     time.Duration
 	// schedule runs f after d on Fyne's thread and returns a cancel;
 	// tests replace it to fire autosave by hand.
 	schedule func(d time.Duration, f func()) (cancel func())
@@ -166,9 +169,19 @@ func (s *Session) SetBusy(busy bool) {
 	}
 }
 
+// commitStudio is where saves go now (nil: nowhere yet).
+func (s *Session) commitStudio() CommitStudio {
+	if s.studioOf != nil {
+		if cs := s.studioOf(); cs != nil {
+			return cs
+		}
+	}
+	return s.studio
+}
+
 func (s *Session) startTimer() {
 	s.stopTimer()
-	if s.schedule == nil || s.studio == nil {
+	if s.schedule == nil || s.commitStudio() == nil {
 		return
 	}
 	s.cancel = s.schedule(s.idle, s.autosave)
@@ -203,14 +216,15 @@ func (s *Session) Save(message string) (*models.Version, error) {
 		s.saved, s.names = s.design, nil
 		return nil, nil
 	}
-	if s.studio == nil {
-		return nil, errors.New("saving: this studio is read-only")
+	studio := s.commitStudio()
+	if studio == nil {
+		return nil, errors.New("saving: no studio is open")
 	}
 	if strings.TrimSpace(message) == "" {
 		message = summarise(s.names)
 	}
 	d := s.design
-	v, err := s.studio.Commit(d, message)
+	v, err := studio.Commit(d, message)
 	if errors.Is(err, store.ErrNoChange) {
 		err = nil // the head already holds it (a peer made the same change)
 	}

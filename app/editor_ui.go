@@ -38,8 +38,12 @@ func (u *UI) setupEditing() {
 	u.edit = &editing{toolBtns: map[string]*widget.Button{}}
 	e := u.editor
 	e.SetTranslator(u.tr)
-	if cs, ok := u.studio.(CommitStudio); ok {
-		e.session.studio = cs
+	e.session.studioOf = func() CommitStudio {
+		cs, _ := u.studio.(CommitStudio)
+		if ss, ok := cs.(*StoreStudio); ok && ss == nil {
+			return nil
+		}
+		return cs
 	}
 	e.session.schedule = func(d time.Duration, f func()) func() {
 		t := time.AfterFunc(d, func() { fyne.Do(f) })
