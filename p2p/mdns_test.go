@@ -13,8 +13,8 @@ import (
 	"cordwain/models/store"
 )
 
-// inNetnsEnv marks the test binary re-run inside the network namespace
-// TestMDNSFindsStudioMachines makes.
+// inNetnsEnv names the test the test binary re-runs inside a network
+// namespace (see inNetns).
 const inNetnsEnv = "CORDWAIN_TEST_IN_NETNS"
 
 // mDNS multicasts, so it is tested only inside a network namespace the
@@ -22,66 +22,75 @@ const inNetnsEnv = "CORDWAIN_TEST_IN_NETNS"
 // test binary re-runs itself there under `unshare -n`. Two nodes find each
 // other by the Cordwain service name and sync.
 func TestMDNSFindsStudioMachines(t *testing.T) {
-	if os.Getenv(inNetnsEnv) == "1" {
+	if inNetns(t, "TestMDNSFindsStudioMachines", "ip link set lo multicast on") {
 		mdnsInNamespace(t)
-		return
+	}
+}
+
+// inNetns reports whether this is the re-run of test name inside a
+// network namespace; otherwise it makes one (loopback up, then setup, a
+// shell script), re-runs the test binary there for that test alone,
+// reports the outcome and returns false. Without a way to make a
+// namespace the test is skipped with the reason.
+func inNetns(t *testing.T, name, setup string) bool {
+	t.Helper()
+	if os.Getenv(inNetnsEnv) == name {
+		// Refuse to go on anywhere but in a namespace holding only the
+		// loopback interface.
+		ifs, err := net.Interfaces()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range ifs {
+			if i.Flags&net.FlagLoopback == 0 {
+				t.Fatalf("interface %s present: not in an isolated network namespace", i.Name)
+			}
+		}
+		return true
 	}
 	if testing.Short() {
 		t.Skip("skipped with -short: re-runs the test binary in a network namespace")
 	}
 	if runtime.GOOS != "linux" {
-		t.Skip("mDNS test skipped: network namespaces are Linux only")
+		t.Skip("skipped: network namespaces are Linux only")
 	}
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
-		t.Skip("mDNS test skipped: no unshare(1) to make a network namespace")
+		t.Skip("skipped: no unshare(1) to make a network namespace")
 	}
 	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("mDNS test skipped: no ip(8) to set up the namespace's loopback")
+		t.Skip("skipped: no ip(8) to set up the namespace's loopback")
 	}
 	// Can this process make a network namespace at all (root, or
 	// unprivileged user namespaces)?
 	args := []string{"-n"}
 	if out, err := exec.Command(unshare, "-n", "true").CombinedOutput(); err != nil {
 		if out, err = exec.Command(unshare, "-r", "-n", "true").CombinedOutput(); err != nil {
-			t.Skipf("mDNS test skipped: cannot make a network namespace (needs root or user namespaces): %v: %s", err, bytes.TrimSpace(out))
+			t.Skipf("skipped: cannot make a network namespace (needs root or user namespaces): %v: %s", err, bytes.TrimSpace(out))
 		}
 		args = []string{"-r", "-n"}
 	}
 	self, err := os.Executable()
 	if err != nil {
-		t.Skipf("mDNS test skipped: %v", err)
+		t.Skipf("skipped: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	script := `set -e
-ip link set lo up
-ip link set lo multicast on
-exec "$0" -test.run '^TestMDNSFindsStudioMachines$' -test.v -test.count=1`
+	script := "set -e\nip link set lo up\n" + setup + "\nexec \"$0\" -test.run '^" + name + "$' -test.v -test.count=1"
 	cmd := exec.CommandContext(ctx, unshare, append(args, "sh", "-c", script, self)...)
-	cmd.Env = append(os.Environ(), inNetnsEnv+"=1")
+	cmd.Env = append(os.Environ(), inNetnsEnv+"="+name)
 	out, err := cmd.CombinedOutput()
 	t.Logf("in the namespace:\n%s", out)
 	if err != nil {
-		t.Fatalf("mDNS test in the namespace: %v", err)
+		t.Fatalf("%s in the namespace: %v", name, err)
 	}
-	if !bytes.Contains(out, []byte("--- PASS: TestMDNSFindsStudioMachines")) {
+	if !bytes.Contains(out, []byte("--- PASS: "+name)) {
 		t.Fatal("the namespaced run did not pass")
 	}
+	return false
 }
 
 func mdnsInNamespace(t *testing.T) {
-	// Refuse to multicast anywhere but in a namespace holding only the
-	// loopback interface.
-	ifs, err := net.Interfaces()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, i := range ifs {
-		if i.Flags&net.FlagLoopback == 0 {
-			t.Fatalf("interface %s present: not in an isolated network namespace, no mDNS here", i.Name)
-		}
-	}
 	studio, _ := NewStudio("Lucheng")
 	aID, bID := netID(t, 51, "Laptop A"), netID(t, 52, "Laptop B")
 	aSt, bSt := testStore(t), testStore(t)

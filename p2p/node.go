@@ -367,6 +367,7 @@ func (n *Node) disconnected(c network.Conn) {
 	}
 	n.mu.Lock()
 	p := n.peers[id]
+	var name string
 	if p != nil && p.online {
 		p.online = false
 		p.presence = nil
@@ -374,9 +375,12 @@ func (n *Node) disconnected(c network.Conn) {
 			p.stop()
 		}
 	}
+	if p != nil {
+		name = p.name
+	}
 	n.mu.Unlock()
 	if p != nil {
-		n.cfg.Logf("peer %s (%s) disconnected", short(id), p.name)
+		n.cfg.Logf("peer %s (%s) disconnected", short(id), name)
 		n.signal()
 		n.redial(id)
 	}
@@ -461,11 +465,12 @@ func (n *Node) pull(ctx context.Context, p *peerState, full bool, designs map[mo
 	}
 	p.lastSync = time.Now()
 	p.versions += st.Versions
+	name, addr := p.name, p.addr // connected and handleNotify change them
 	n.mu.Unlock()
 	if st.Versions > 0 {
-		n.cfg.Logf("synced %d versions of %d designs from %s (%s)", st.Versions, st.Designs, short(p.id), p.name)
+		n.cfg.Logf("synced %d versions of %d designs from %s (%s)", st.Versions, st.Designs, short(p.id), name)
 	}
-	_ = n.cfg.Store.RememberPeer(store.Peer{ID: p.id.String(), Name: p.name, Addrs: []string{p.addr}, LastSeen: time.Now().UnixMilli()})
+	_ = n.cfg.Store.RememberPeer(store.Peer{ID: p.id.String(), Name: name, Addrs: []string{addr}, LastSeen: time.Now().UnixMilli()})
 	n.signal()
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/client"
+	"github.com/libp2p/go-libp2p/p2p/protocol/holepunch"
 	pbv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/pb"
 	relayv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
@@ -162,14 +164,17 @@ func TestRelayBrokersAcrossSites(t *testing.T) {
 	}
 	cancel()
 
-	waitFor(t, "the sites to meet through the relay and sync", 20*time.Second, func() bool {
-		return onlyRelayed(b.Host(), aPeer) && onlyRelayed(a.Host(), bPeer) && inStep(aSt, bSt)
-	})
-	for _, p := range b.Peers() {
-		if p.ID == aPeer.String() && p.Versions == 0 {
-			t.Fatalf("B is in step but received nothing from A: %+v", p)
+	fromA := func() int {
+		for _, p := range b.Peers() {
+			if p.ID == aPeer.String() {
+				return p.Versions
+			}
 		}
+		return 0
 	}
+	waitFor(t, "the sites to meet through the relay and sync", 20*time.Second, func() bool {
+		return onlyRelayed(b.Host(), aPeer) && onlyRelayed(a.Host(), bPeer) && inStep(aSt, bSt) && fromA() > 0
+	})
 
 	// Hole punching's outcome: a direct connection beside the relayed
 	// one. Then the relay goes; the sites stay in touch directly.
@@ -267,4 +272,81 @@ func TestRelayOnlyForMembers(t *testing.T) {
 	if err := m.Connect(ctx, raddr+"/p2p-circuit/p2p/"+aPeer.String()); err == nil {
 		t.Fatal("the relay relayed a non-member")
 	}
+}
+
+// Hole punching needs public addresses, so this runs in a network
+// namespace the test makes, with three public-looking addresses on its
+// loopback (nothing leaves the namespace). Site B knows site A only by
+// its address through the relay; when B reaches A there, A's hole-punching
+// service makes the direct connection by itself, and the next version
+// flows over it after the relay is gone.
+func TestHolePunchGoesDirect(t *testing.T) {
+	if !inNetns(t, "TestHolePunchGoesDirect", "ip addr add 7.7.7.1/32 dev lo\nip addr add 7.7.7.2/32 dev lo\nip addr add 7.7.7.3/32 dev lo") {
+		return
+	}
+	studio, _ := NewStudio("Lucheng")
+	aID, bID := netID(t, 61, "Site A"), netID(t, 62, "Site B")
+	aSt, bSt, rSt := testStore(t), testStore(t), testStore(t)
+	setMembers(t, aSt, aID, aID, bID)
+	setMembers(t, bSt, bID, aID, bID)
+	setMembers(t, rSt, aID, aID, bID)
+	if _, err := aSt.Commit("d1", store.DefaultBranch, snapOf(t, "Monk", 20, 2), "a", aID); err != nil {
+		t.Fatal(err)
+	}
+	// The relay is a bare one here, so nothing reaches B but through A.
+	relay, err := libp2p.New(
+		libp2p.PrivateNetwork(studio.PSK()),
+		libp2p.NoTransports,
+		libp2p.Transport(tcp.NewTCPTransport),
+		libp2p.ListenAddrStrings("/ip4/7.7.7.3/tcp/0"),
+		libp2p.EnableRelayService(relayv2.WithACL(memberACL{store: rSt, logf: t.Logf})),
+		libp2p.ForceReachabilityPublic(),
+		libp2p.DisableMetrics(),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer relay.Close()
+	raddr := relayAddr(t, relay)
+	site := func(ip string) func(*Config) {
+		return func(c *Config) {
+			c.Loopback = false
+			c.Listen = []string{"/ip4/" + ip + "/tcp/0"}
+			c.Relays = []string{raddr}
+		}
+	}
+	a := siteNode(t, studio, aSt, aID, site("7.7.7.1"))
+	// A's hole-punching service starts once A has a public address (it
+	// looks every 250 ms at first); a relayed connection that comes
+	// before it is not punched (the relay's two-minute limit ends it,
+	// and the next one is).
+	waitFor(t, "A's hole-punching service", 10*time.Second, func() bool {
+		return slices.Contains(a.Host().Mux().Protocols(), holepunch.Protocol)
+	})
+	b := siteNode(t, studio, bSt, bID, site("7.7.7.2"))
+	aPeer, bPeer := a.Host().ID(), b.Host().ID()
+	waitFor(t, "B and A to meet through the relay and sync", 20*time.Second, func() bool {
+		return b.Host().Network().Connectedness(aPeer) != network.NotConnected && inStep(aSt, bSt)
+	})
+	waitFor(t, "the hole-punching service to connect A to B directly", 20*time.Second, func() bool {
+		for _, c := range a.Host().Network().ConnsToPeer(bPeer) {
+			if !isCircuit(c.RemoteMultiaddr()) && c.Stat().Direction == network.DirOutbound {
+				return true
+			}
+		}
+		return false
+	})
+	relay.Close()
+	waitFor(t, "the relayed connections to end", 10*time.Second, func() bool {
+		for _, c := range b.Host().Network().ConnsToPeer(aPeer) {
+			if isCircuit(c.RemoteMultiaddr()) {
+				return false
+			}
+		}
+		return hasDirect(b.Host(), aPeer)
+	})
+	if _, err := aSt.Commit("d1", store.DefaultBranch, snapOf(t, "Monk", 22, 3), "higher heel", aID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the next version, direct", 10*time.Second, func() bool { return inStep(aSt, bSt) })
 }
