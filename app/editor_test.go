@@ -901,3 +901,31 @@ func pointOn(e *Editor, id models.ID) (fyne.Position, bool) {
 	}
 	return fyne.Position{}, false
 }
+
+// The library search finds designs by name, Chinese name or style number,
+// whatever the case, and Enter opens the first found.
+func TestDesignSearch(t *testing.T) {
+	studio := newFakeStudio()
+	u, done := newTestUI(t, studio, nil)
+	defer done()
+	s := u.edit.search
+	for q, want := range map[string]string{"runner": "Oujiang Runner", "CW-P": "Lucheng Pump 75", "d-2601": "Wenzhou Derby"} {
+		found := s.Find(q)
+		if len(found) != 1 || found[0].Name != want {
+			t.Errorf("find %q: %+v, want %s", q, found, want)
+		}
+	}
+	if zh := studio.designs[samples.PumpID].Meta.NameZH; zh != "" {
+		if found := s.Find(zh); len(found) != 1 || found[0].ID != samples.PumpID {
+			t.Errorf("find %q: %+v", zh, found)
+		}
+	}
+	if found := s.Find("no such shoe"); len(found) != 0 {
+		t.Errorf("found %+v for nonsense", found)
+	}
+	test.Type(s.entry, "runner")
+	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if d := u.Current(); d == nil || d.ID != samples.SneakerID {
+		t.Fatalf("Enter opened %v", d)
+	}
+}

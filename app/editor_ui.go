@@ -29,6 +29,7 @@ type editing struct {
 	editTab   *container.TabItem
 	layers    *fyne.Container
 	panel     *EditPanel
+	search    *DesignSearch
 }
 
 // setupEditing connects the editor's session to the studio and the
@@ -61,6 +62,7 @@ func (u *UI) setupEditing() {
 	e.OnSelection = func(Selection) { u.edit.panel.Show(e.session.Design(), e.Selection()) }
 	e.OnCalibrate = u.askCalibration
 
+	u.edit.search = newDesignSearch(u)
 	u.edit.bar = container.NewHBox()
 	for _, name := range []string{ToolSelect, ToolPen, ToolLine, ToolPiece, ToolNotch, ToolPunch, ToolEyelets, ToolText, ToolMeasure, ToolCalibrate} {
 		name := name
@@ -74,7 +76,9 @@ func (u *UI) setupEditing() {
 	u.edit.layersTab = container.NewTabItemWithIcon("", theme.ListIcon(), container.NewVScroll(u.edit.layers))
 	u.tabs.Append(u.edit.editTab)
 	u.tabs.Append(u.edit.layersTab)
-	u.win.SetContent(container.NewBorder(container.NewPadded(u.edit.bar), nil, nil, nil, u.win.Content()))
+	searchBox := container.NewGridWrap(fyne.NewSize(240, u.edit.search.entry.MinSize().Height), u.edit.search.entry)
+	top := container.NewBorder(nil, nil, nil, searchBox, u.edit.bar)
+	u.win.SetContent(container.NewBorder(container.NewPadded(top), nil, nil, nil, u.win.Content()))
 	for _, sc := range []struct {
 		key  fyne.KeyName
 		mods fyne.KeyModifier
@@ -110,6 +114,7 @@ func (u *UI) applyEditingLanguage() {
 	}
 	u.highlightTool()
 	u.edit.editTab.Text = tr.L("menu.edit")
+	u.edit.search.entry.SetPlaceHolder(tr.L("search.placeholder"))
 	u.edit.layersTab.Text = tr.L("layers.title")
 	u.buildLayers()
 	u.edit.panel.Show(u.editor.session.Design(), u.editor.Selection())
