@@ -19,6 +19,7 @@ import (
 	"cordwain/cli"
 	"cordwain/internal/control"
 	_ "cordwain/internal/locale" // before Fyne reads the locale
+	"cordwain/p2p"
 )
 
 // version is stamped by the build (-ldflags "-X main.version=...").
@@ -30,12 +31,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("cordwain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "studio data `directory` (default: the user's data directory)")
+	loopback := fs.Bool("loopback", false, "keep the studio network on 127.0.0.1: listen and discover there only (two windows on one machine, tests); the same as CORDWAIN_LOOPBACK=1")
 	fs.Usage = func() { usage(stderr, fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if *loopback {
+		os.Setenv("CORDWAIN_LOOPBACK", "1") // read by the node's configuration (cli.NodeConfig)
 	}
 	dataDir := *data
 	if dataDir == "" {
@@ -73,7 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintln(w, "Usage: cordwain [--data DIR] [command [arguments]]")
+	fmt.Fprintln(w, "Usage: cordwain [--data DIR] [--loopback] [command [arguments]]")
 	fmt.Fprintln(w, "\nWithout a command, Cordwain opens its window.")
 	fmt.Fprintln(w, "\nCommands:")
 	fmt.Fprintf(w, "  %-10s %s\n", "help", "show this help")
@@ -110,14 +115,21 @@ func runGUI(dataDir string, stderr io.Writer) int {
 	// once): raise it and close this one.
 	elsewhere := func() bool { return control.Show(dataDir) == nil }
 	var srv *control.Server
+	var u *app.UI
 	u, err := app.Start(a, w, app.StartOptions{DataDir: dataDir, OnFail: onFail, Elsewhere: elsewhere, OnOpen: func(s *app.StoreStudio) {
+		// The studio's node, when this data directory belongs to a
+		// studio (or as soon as it joins one); commands handed to the
+		// window see it.
+		if err := u.StartNetwork(dataDir); err != nil && !errors.Is(err, p2p.ErrNoStudio) {
+			fmt.Fprintln(stderr, "cordwain: the studio network is off:", err)
+		}
 		var err error
-		srv, err = cli.Serve(dataDir, s.Store(), func() {
+		srv, err = cli.ServeNet(dataDir, s.Store(), func() {
 			fyne.Do(func() {
 				w.Show()
 				w.RequestFocus()
 			})
-		})
+		}, u.CommandNet())
 		if err != nil {
 			fmt.Fprintln(stderr, "cordwain: commands on this studio cannot be handed to this window:", err)
 		}
@@ -131,6 +143,9 @@ func runGUI(dataDir string, stderr io.Writer) int {
 	w.ShowAndRun()
 	if srv != nil {
 		srv.Close() // before the store: commands still running finish first
+	}
+	if err := u.CloseNetwork(); err != nil { // before the store too
+		fmt.Fprintln(stderr, "cordwain: closing the studio network:", err)
 	}
 	if err := u.CloseStudio(); err != nil {
 		fmt.Fprintln(stderr, "cordwain: closing the studio:", err)

@@ -17,6 +17,7 @@ import (
 
 	"cordwain/models"
 	"cordwain/models/store"
+	"cordwain/p2p"
 )
 
 // Visual diff colours: added green, removed red, changed amber.
@@ -47,6 +48,7 @@ type HistoryPanel struct {
 	rows     []graphRow
 	lanes    int
 	refs     map[models.ID][]store.Ref
+	members  p2p.MemberSet // current studio members (nil: no list, everyone is)
 	selected models.ID
 	picking  models.ID // compare: the first version, waiting for the second
 
@@ -147,6 +149,10 @@ func (h *HistoryPanel) SetDesign(design models.ID) {
 // Refresh re-reads the history from the studio, keeping the selection.
 func (h *HistoryPanel) Refresh() {
 	h.versions, h.rows, h.refs = nil, nil, map[models.ID][]store.Ref{}
+	h.members = nil
+	if ss, ok := h.studio.(interface{ Store() *store.Store }); ok {
+		h.members = p2p.CurrentMembers(ss.Store())
+	}
 	if h.studio != nil && h.design != "" {
 		vs, err := h.studio.History(h.design)
 		if err != nil {
@@ -261,6 +267,11 @@ func (h *HistoryPanel) rowUpdate(i widget.ListItemID, o fyne.CanvasObject) {
 	if merge {
 		author = h.tr.L("history.merge_author")
 	}
+	meta.Importance = widget.MediumImportance
+	if h.NotMember(v) {
+		author += " · " + h.tr.L("history.not_member")
+		meta.Importance = widget.WarningImportance
+	}
 	meta.SetText(author + " · " + formatTime(v.Time))
 
 	chips.Objects = chips.Objects[:0]
@@ -288,6 +299,12 @@ func newChip(text string, bg color.Color) fyne.CanvasObject {
 	r := fynecanvas.NewRectangle(bg)
 	r.CornerRadius = 4
 	return container.NewCenter(container.NewStack(r, container.New(layout.NewCustomPaddedLayout(1, 1, 5, 5), t)))
+}
+
+// NotMember reports whether v was made by a peer that is not a current
+// member of the studio (merges and the samples' roots are nobody's).
+func (h *HistoryPanel) NotMember(v *models.Version) bool {
+	return !store.IsMerge(v) && !store.IsRoot(v) && !h.members.Has(v.Author.PeerID)
 }
 
 // authorName is the designer's display name, or the start of their key
@@ -344,6 +361,9 @@ func (h *HistoryPanel) showDetail() {
 	} else {
 		b.WriteString(v.Message)
 		b.WriteString("\n" + tr.L("history.by", map[string]any{"Author": authorName(v.Author)}))
+		if h.NotMember(v) {
+			b.WriteString(" (" + tr.L("history.not_member") + ")")
+		}
 	}
 	b.WriteString("\n" + formatTime(v.Time))
 	if len(v.Parents) > 0 {

@@ -9,6 +9,7 @@ import (
 
 	"cordwain/models"
 	"cordwain/models/store"
+	"cordwain/p2p"
 )
 
 // StoreStudio serves the window from the studio's store: the library from
@@ -78,6 +79,9 @@ func (s *StoreStudio) Designs() ([]DesignSummary, error) {
 	infos := s.st.Designs()
 	out := make([]DesignSummary, 0, len(infos))
 	for _, info := range infos {
+		if p2p.IsStudioDoc(info.ID) {
+			continue // the member list, not a design
+		}
 		head, err := s.st.Head(info.ID, "main")
 		if err != nil {
 			// A design without a main branch (only other branches) still

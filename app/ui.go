@@ -67,6 +67,8 @@ type UI struct {
 	start *startup // opening the studio (Start) and whether it can sign
 
 	edit *editing // the editor's tool bar and panels (editor_ui.go)
+
+	net *studioNet // studio sync: node, indicator, presence (net.go)
 }
 
 // views in menu order, with their translation keys.
@@ -135,13 +137,16 @@ func (u *UI) build() {
 
 	left := container.NewBorder(u.libTitle, nil, nil, nil, u.list)
 	toolbar := container.NewHBox(u.viewSelect, u.sizeSelect, u.cwSelect)
-	centre := container.NewBorder(container.NewVBox(u.noticeObject(), u.banner, u.viewBar, toolbar), u.status, nil, nil, u.editor)
+	u.setupNet()
+	statusBar := container.NewBorder(nil, nil, nil, u.syncObject(), u.status)
+	centre := container.NewBorder(container.NewVBox(u.noticeObject(), u.banner, u.viewBar, toolbar), statusBar, nil, nil, u.editor)
 	inner := container.NewHSplit(centre, u.tabs)
 	inner.Offset = 0.66
 	split := container.NewHSplit(left, inner)
 	split.Offset = 0.18
 	u.win.SetContent(split)
 	u.setupEditing()
+	u.hookNet()
 	u.applyLanguage()
 }
 
@@ -178,6 +183,7 @@ func (u *UI) applyLanguage() {
 	u.updateStatus()
 	u.list.Refresh()
 	u.applyEditingLanguage()
+	u.applyNetLanguage()
 	u.win.SetMainMenu(u.mainMenu())
 }
 

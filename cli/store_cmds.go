@@ -105,21 +105,24 @@ func runLog(env Env, args []string) error {
 	for _, r := range s.Refs(d.ID) {
 		labels[r.Version] = append(labels[r.Version], string(r.Kind)+":"+r.Name)
 	}
+	members := p2p.CurrentMembers(s)
 	rows := [][]string{{"VERSION", "TIME", "AUTHOR", "MESSAGE", "PARENTS", "REFS"}}
 	for _, v := range vs {
-		author := v.Author.Name
+		author := clip(v.Author.Name, 24)
 		switch {
 		case store.IsMerge(v):
 			author = "(merge)"
 		case store.IsRoot(v):
 			author = "(sample)"
+		case !members.Has(v.Author.PeerID):
+			author += " (not a studio member)"
 		}
 		var parents []string
 		for _, p := range v.Parents {
 			parents = append(parents, store.Short(p))
 		}
 		when := time.UnixMilli(v.Time.Wall).Local().Format("2006-01-02 15:04:05")
-		rows = append(rows, []string{store.Short(v.ID), when, clip(author, 24), oneLine(v.Message),
+		rows = append(rows, []string{store.Short(v.ID), when, author, oneLine(v.Message),
 			strings.Join(parents, " "), strings.Join(labels[v.ID], " ")})
 	}
 	_, err = io.WriteString(env.Stdout, table(rows))
