@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"unsafe"
 	"time"
 
 	"cordwain/canvas/samples"
@@ -137,11 +138,14 @@ func splitLines(s string) func(func(string) bool) {
 // goroutine to the thread): on a loaded machine wall time is mostly
 // waiting for a core.
 func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+	// clock_gettime(CLOCK_THREAD_CPUTIME_ID): the thread's run time in
+	// nanoseconds (getrusage's per-thread figures are adjusted from ticks
+	// and can lag by milliseconds).
+	var ts syscall.Timespec
+	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3 /* CLOCK_THREAD_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
 		return 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ts.Nano())
 }
 
 func medianMS(ds []time.Duration) float64 {

@@ -23,7 +23,7 @@ SERIES = [
 def main():
     rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
     rows.sort(key=lambda r: r["versions"])
-    W, H, L, R, T, B = 560, 320, 60, 190, 20, 40
+    W, H, L, R, T, B = 620, 320, 60, 230, 20, 40
     xs = [r["versions"] for r in rows]
     ys = [r[k] for r in rows for k, _, _ in SERIES if r.get(k)]
     x0, x1 = math.log10(min(xs)), math.log10(max(xs))

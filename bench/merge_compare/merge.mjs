@@ -8,7 +8,7 @@
 //
 // Times are wall clock (performance.now, time.Now) and CPU time of the
 // timed call (Node: process.cpuUsage, the whole process, so V8's helper
-// threads count against Yjs and Automerge; Go: getrusage of the calling
+// threads count against Yjs and Automerge; Go: clock_gettime(CLOCK_THREAD_CPUTIME_ID) of the calling
 // thread, which the goroutine is locked to). On a loaded machine wall
 // time is mostly waiting for a core, and a side that makes system calls
 // (the Go side writes its transaction) waits once per call.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"syscall"
 	"testing"
+	"unsafe"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -158,11 +159,14 @@ func mergePairs(tb testing.TB, s *Store, design models.ID, history, n int) []*mo
 // a loaded machine, wall time is mostly waiting for a core, so the
 // benchmarks report both (with the goroutine locked to its thread).
 func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+	// clock_gettime(CLOCK_THREAD_CPUTIME_ID): the thread's run time in
+	// nanoseconds (getrusage's per-thread figures are adjusted from ticks
+	// and can lag by milliseconds).
+	var ts syscall.Timespec
+	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3 /* CLOCK_THREAD_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
 		return 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ts.Nano())
 }
 
 func median(ds []time.Duration) time.Duration {
