@@ -214,6 +214,7 @@ func (n *Node) keepRelays(static []peer.AddrInfo) {
 		defer n.wg.Done()
 		reserved := map[peer.ID]time.Time{} // reservation expiry per relay
 		failing := map[peer.ID]bool{}
+		quick := 0
 		var dialing sync.Map
 		t := time.NewTimer(0)
 		defer t.Stop()
@@ -253,7 +254,17 @@ func (n *Node) keepRelays(static []peer.AddrInfo) {
 			if len(usable) > 0 {
 				n.dialThroughRelays(usable, &dialing)
 			}
-			t.Reset(every)
+			// A relay that refused may not have the member list with this
+			// machine on it yet (a new member): ask again soon, for a
+			// minute.
+			next := every
+			if len(failing) > 0 && quick < 12 {
+				quick++
+				next = min(every, 5*time.Second)
+			} else if len(failing) == 0 {
+				quick = 0
+			}
+			t.Reset(next)
 		}
 	}()
 }
