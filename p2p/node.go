@@ -125,6 +125,9 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 			cfg.Listen = []string{"/ip4/127.0.0.1/tcp/0"}
 		}
 	}
+	if err := portsFree(cfg.Listen); err != nil {
+		return nil, err
+	}
 	key, err := HostKey(cfg.Identity.Key)
 	if err != nil {
 		return nil, err
