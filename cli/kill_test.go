@@ -101,7 +101,7 @@ func TestKilledImportIsAllOrNothing(t *testing.T) {
 	}
 	head, _ := s.Head(samples.DerbyID, store.DefaultBranch)
 	d, _ := s.Checkout(head.ID)
-	for i := range 300 {
+	for i := range 200 {
 		d.Meta.Notes = fmt.Sprintf("revision %d", i)
 		if _, err := s.CommitDesign(store.DefaultBranch, d, "rev", id); err != nil {
 			t.Fatal(err)
@@ -122,7 +122,8 @@ func TestKilledImportIsAllOrNothing(t *testing.T) {
 	full := time.Since(start)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 4))
 	whole, partial := 0, 0
-	for round := range 12 {
+	const rounds = 8
+	for round := range rounds {
 		dir := filepath.Join(t.TempDir(), fmt.Sprint(round))
 		copyDir(t, base, dir)
 		before := len(openStoreHistory(t, dir))
@@ -150,7 +151,7 @@ func TestKilledImportIsAllOrNothing(t *testing.T) {
 		}
 		s.Close()
 	}
-	t.Logf("an import takes %v in a child; %d kills landed after it committed, %d before", full.Round(time.Millisecond), whole, 12-whole-partial)
+	t.Logf("an import takes %v in a child; %d kills landed after it committed, %d before", full.Round(time.Millisecond), whole, rounds-whole-partial)
 }
 
 func openStoreHistory(t *testing.T, dir string) []string {

@@ -158,7 +158,7 @@ func TestStudioSyncAcrossProcesses(t *testing.T) {
 	id, _ := st.Identity(false)
 	head, _ := s.Head(samples.DerbyID, store.DefaultBranch)
 	d, _ := s.Checkout(head.ID)
-	const history = 2500
+	const history = 1200
 	for i := range history {
 		d.Meta.Notes = fmt.Sprintf("revision %d", i)
 		if _, err := s.CommitDesign(store.DefaultBranch, d, "rev", id); err != nil {
