@@ -38,9 +38,8 @@ func (s *Store) loadLazy() error {
 			if rec.Latest == "" || rec.Time == nil {
 				return fmt.Errorf("%w: design %s: record without its newest version", ErrCorrupt, k)
 			}
-			if tx.Bucket(bucketIndex).Get(indexKey(models.ID(k), rec.Latest)) == nil {
-				return fmt.Errorf("%w: design %s: newest version %s missing", ErrCorrupt, k, short(rec.Latest))
-			}
+			// That the newest version exists is checked with the rest of
+			// the design when it is loaded (ensure): no lookups here.
 			s.clock.Observe(*rec.Time)
 			return txn.Insert(tableDesigns, &DesignInfo{ID: models.ID(k), Name: rec.Name, Latest: rec.Latest, Time: *rec.Time})
 		})
@@ -53,10 +52,7 @@ func (s *Store) loadLazy() error {
 				return fmt.Errorf("%w: malformed ref key %q", ErrCorrupt, k)
 			}
 			ref := &Ref{Key: string(k), Design: models.ID(parts[0]), Kind: RefKind(parts[1]), Name: parts[2], Version: models.ID(v)}
-			if tx.Bucket(bucketIndex).Get(indexKey(ref.Design, ref.Version)) == nil {
-				return fmt.Errorf("%w: %s %q of design %s points at missing version %s", ErrCorrupt, ref.Kind, ref.Name, ref.Design, short(ref.Version))
-			}
-			return txn.Insert(tableRefs, ref)
+			return txn.Insert(tableRefs, ref) // its target is checked when the design is loaded
 		})
 		if err != nil {
 			return err
@@ -111,6 +107,27 @@ func (s *Store) ensure(design models.ID) error {
 		err = fmt.Errorf("loading design %s: %w", design, err)
 		s.loadErr[design] = err
 		return err
+	}
+	// What open listed without looking: the design's newest version and
+	// its branches and tags must be among the versions just checked.
+	have := make(map[models.ID]bool, len(vs))
+	for _, v := range vs {
+		have[v.ID] = true
+	}
+	rtxn := s.mem.Txn(false)
+	if info, ok := s.designInfo(rtxn, design); ok && !have[info.Latest] {
+		err := fmt.Errorf("loading design %s: %w: its newest version %s is missing", design, ErrCorrupt, short(info.Latest))
+		s.loadErr[design] = err
+		return err
+	}
+	if it, err := rtxn.Get(tableRefs, indexDesign, string(design)); err == nil {
+		for o := it.Next(); o != nil; o = it.Next() {
+			if r := o.(*Ref); !have[r.Version] {
+				err := fmt.Errorf("loading design %s: %w: %s %q points at missing version %s", design, ErrCorrupt, r.Kind, r.Name, short(r.Version))
+				s.loadErr[design] = err
+				return err
+			}
+		}
 	}
 	txn := s.mem.Txn(true)
 	defer txn.Abort()

@@ -245,3 +245,25 @@ func TestUpgradeSealsOldFile(t *testing.T) {
 	}
 	s.Close()
 }
+
+// A branch pointing at a version that is gone is reported when its
+// design is loaded (a lazy open lists refs without looking them up).
+func TestLazyRefToMissingVersion(t *testing.T) {
+	dir, vs := lazyStore(t, 5)
+	rewrite(t, dir, func(tx *bolt.Tx) error {
+		last := vs[len(vs)-1]
+		tx.Bucket(bucketIndex).Delete(indexKey("d", last.ID))
+		return tx.Bucket(bucketVersions).Delete([]byte(last.ID))
+	})
+	s, err := Open(dir, Options{Lazy: true, ReadOnly: true})
+	if err != nil {
+		t.Fatalf("lazy open: %v", err)
+	}
+	defer s.Close()
+	if err := s.LoadDesign("d"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("load: %v", err)
+	}
+	if err := s.LoadDesign("other"); err != nil {
+		t.Fatalf("the intact design: %v", err)
+	}
+}
