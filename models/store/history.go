@@ -73,8 +73,8 @@ type histCache struct {
 }
 
 const (
-	maxCachedManifestEntries = 400_000
-	maxCachedElements        = 100_000
+	maxCachedManifestEntries = 200_000 // about 200 manifests of a 1,000-element design
+	maxCachedElements        = 50_000
 )
 
 func newHistCache() *histCache {
