@@ -522,6 +522,12 @@ func (h *histCache) putManifest(root models.Hash, m manifest) {
 	h.mans[root] = m
 	h.manFIFO = append(h.manFIFO, root)
 	h.manSize += len(m)
+	for h.manSize > maxCachedManifestEntries && len(h.manFIFO) > 1 {
+		old := h.manFIFO[0]
+		h.manFIFO = h.manFIFO[1:]
+		h.manSize -= len(h.mans[old])
+		delete(h.mans, old)
+	}
 }
 
 // recordCommit writes the record of v, a commit on head (nil for a first

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"syscall"
 	"testing"
-	"unsafe"
 	"time"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 
