@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	fynecanvas "fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -58,6 +59,7 @@ type studioNet struct {
 	sync      *widget.Label // the status bar's indicator
 	dot       *fynecanvas.Circle
 	notice    *widget.Label // who changed the open design
+	noticeBox *fyne.Container
 	noticeGen int
 	panel     *StudioPanel
 	tab       *container.TabItem
@@ -107,7 +109,6 @@ func (u *UI) setupNet() {
 	n.notice = widget.NewLabel("")
 	n.notice.Importance = widget.HighImportance
 	n.notice.Truncation = fyne.TextTruncateEllipsis
-	n.notice.Hide()
 	n.panel = newStudioPanel(u)
 	n.tab = container.NewTabItemWithIcon("", studioIcon(), n.panel.Object())
 }
@@ -130,11 +131,20 @@ func (u *UI) hookNet() {
 	}
 }
 
-// syncObject is the status bar's sync indicator and the change notice.
-func (u *UI) syncObject() fyne.CanvasObject {
+// statusBar is the line under the drawing: the status text (covered by
+// a peer's change notice while it shows) and the sync indicator.
+func (u *UI) statusBar() fyne.CanvasObject {
 	n := u.net
 	dot := container.NewGridWrap(fyne.NewSize(10, 10), n.dot)
-	return container.NewHBox(n.notice, container.NewCenter(dot), n.sync)
+	// The indicator keeps its width (a long reason is cut, the whole of
+	// it is in the Studio tab and on stderr), so the window's minimum
+	// width does not follow the text.
+	text := container.NewGridWrap(fyne.NewSize(165, n.sync.MinSize().Height), n.sync)
+	bg := fynecanvas.NewRectangle(theme.Color(theme.ColorNameBackground))
+	n.noticeBox = container.NewStack(bg, n.notice)
+	n.noticeBox.Hide()
+	return container.NewBorder(nil, nil, nil, container.NewHBox(container.NewCenter(dot), text),
+		container.NewStack(u.status, n.noticeBox))
 }
 
 func (u *UI) applyNetLanguage() {
@@ -396,11 +406,15 @@ func (n *studioNet) showNotice(text string) {
 	n.noticeGen++
 	gen := n.noticeGen
 	n.notice.SetText(text)
-	n.notice.Show()
+	if bg, ok := n.noticeBox.Objects[0].(*fynecanvas.Rectangle); ok {
+		bg.FillColor = theme.Color(theme.ColorNameBackground) // light or dark
+		bg.Refresh()
+	}
+	n.noticeBox.Show()
 	time.AfterFunc(6*time.Second, func() {
 		n.do(func() {
 			if n.noticeGen == gen {
-				n.notice.Hide()
+				n.noticeBox.Hide()
 			}
 		})
 	})
@@ -408,7 +422,7 @@ func (n *studioNet) showNotice(text string) {
 
 // Notice is the last change notice ("" when none is shown).
 func (u *UI) StudioNotice() string {
-	if !u.net.notice.Visible() {
+	if !u.net.noticeBox.Visible() {
 		return ""
 	}
 	return u.net.notice.Text
@@ -479,6 +493,9 @@ func (n *studioNet) state() (state, text string) {
 
 func (n *studioNet) updateIndicator() {
 	state, text := n.state()
+	if text != n.sync.Text && n.studio != nil {
+		n.logf("sync: %s", text)
+	}
 	n.sync.SetText(text)
 	c := colOffline
 	switch state {

@@ -138,8 +138,7 @@ func (u *UI) build() {
 	left := container.NewBorder(u.libTitle, nil, nil, nil, u.list)
 	toolbar := container.NewHBox(u.viewSelect, u.sizeSelect, u.cwSelect)
 	u.setupNet()
-	statusBar := container.NewBorder(nil, nil, nil, u.syncObject(), u.status)
-	centre := container.NewBorder(container.NewVBox(u.noticeObject(), u.banner, u.viewBar, toolbar), statusBar, nil, nil, u.editor)
+	centre := container.NewBorder(container.NewVBox(u.noticeObject(), u.banner, u.viewBar, toolbar), u.statusBar(), nil, nil, u.editor)
 	inner := container.NewHSplit(centre, u.tabs)
 	inner.Offset = 0.66
 	split := container.NewHSplit(left, inner)
