@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
-	"unsafe"
 	"time"
+	"unsafe"
 
 	"cordwain/canvas/samples"
 	"cordwain/models"
