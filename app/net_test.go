@@ -6,13 +6,18 @@ import (
 
 	"image"
 	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	fynecanvas "fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"cordwain/canvas"
 	"cordwain/models"
@@ -140,15 +145,29 @@ func TestTwoWindowsInOneStudio(t *testing.T) {
 		}
 	}
 
-	// Create and invite on A, join on B.
-	await(t, a, "create", func(done func(error)) { a.u.StudioPanel().Create("Test studio", false, done) })
+	// Create and invite on A, join on B, through the dialogs.
+	await(t, a, "create", func(done func(error)) {
+		a.u.StudioPanel().afterDialog = done
+		a.u.StudioPanel().createBtn.OnTapped()
+		test.Type(entryIn(t, a.w), "Test studio")
+		tapButton(t, a.w, "Create studio…")
+	})
 	if a.u.Node() == nil {
 		t.Fatal("no node after creating the studio")
 	}
-	code, err := a.u.StudioPanel().InviteCode()
-	if err != nil {
-		t.Fatal(err)
+	a.u.StudioPanel().inviteBtn.OnTapped()
+	code := labelIn(t, a.w, "CW1-")
+	tapButton(t, a.w, "Copy")
+	if got := a.u.app.Clipboard().Content(); got != code {
+		t.Fatalf("copied %q, the dialog shows %q", got, code)
 	}
+	if !hasImage(a.w.Canvas().Overlays().Top()) {
+		t.Fatal("no QR image in the invite dialog")
+	}
+	if dir := os.Getenv("CORDWAIN_TEST_SHOTS"); dir != "" {
+		savePNG(t, filepath.Join(dir, "invite-dialog.png"), a.w.Canvas().Capture())
+	}
+	tapButton(t, a.w, "Close")
 	inv, err := p2p.DecodeInvite(code)
 	if err != nil || len(inv.Addrs) == 0 || !strings.Contains(inv.Addrs[0].String(), "/ip4/127.0.0.1/tcp/") ||
 		!strings.HasSuffix(inv.Addrs[0].String(), a.u.Node().ID()) {
@@ -157,7 +176,12 @@ func TestTwoWindowsInOneStudio(t *testing.T) {
 	if _, err := inviteQR(code); err != nil {
 		t.Fatalf("QR of the invite: %v", err)
 	}
-	await(t, b, "join", func(done func(error)) { b.u.StudioPanel().Join(code, false, done) })
+	await(t, b, "join", func(done func(error)) {
+		b.u.StudioPanel().afterDialog = done
+		b.u.StudioPanel().joinBtn.OnTapped()
+		test.Type(entryIn(t, b.w), code)
+		tapButton(t, b.w, "Join…")
+	})
 	if b.u.Node() == nil {
 		t.Fatal("no node after joining")
 	}
@@ -166,6 +190,11 @@ func TestTwoWindowsInOneStudio(t *testing.T) {
 		sb, _ := b.u.SyncState()
 		return sa == SyncInStep && sb == SyncInStep && len(a.u.net.members) == 2 && len(b.u.net.members) == 2
 	}, a, b)
+	if dir := os.Getenv("CORDWAIN_TEST_SHOTS"); dir != "" {
+		b.u.tabs.Select(b.u.net.tab)
+		b.pump()
+		savePNG(t, filepath.Join(dir, "studio-tab.png"), b.w.Canvas().Capture())
+	}
 	rows := a.u.StudioPanel().Rows()
 	if len(rows) != 2 || !rows[0].Me || rows[0].Name != "Ana" || rows[1].Name != "Bo" || !rows[1].Online || !rows[1].Member {
 		t.Fatalf("A's members: %+v", rows)
@@ -281,6 +310,93 @@ func TestTwoWindowsInOneStudio(t *testing.T) {
 			}
 		}
 	}
+}
+
+// walk visits o and everything in it.
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	f(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, f)
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(x) // the one the window uses, not a temporary one
+		for _, c := range r.Objects() {
+			walk(c, f)
+		}
+	}
+}
+
+// overlayObjects lists what the top dialog shows.
+func overlayObjects(t *testing.T, w fyne.Window) []fyne.CanvasObject {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog shown")
+	}
+	var out []fyne.CanvasObject
+	walk(top, func(o fyne.CanvasObject) { out = append(out, o) })
+	return out
+}
+
+func tapButton(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	for _, o := range overlayObjects(t, w) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no button %q in the dialog", text)
+}
+
+func entryIn(t *testing.T, w fyne.Window) *widget.Entry {
+	t.Helper()
+	for _, o := range overlayObjects(t, w) {
+		if e, ok := o.(*widget.Entry); ok {
+			return e
+		}
+	}
+	t.Fatal("no entry in the dialog")
+	return nil
+}
+
+func labelIn(t *testing.T, w fyne.Window, prefix string) string {
+	t.Helper()
+	for _, o := range overlayObjects(t, w) {
+		if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, prefix) {
+			return l.Text
+		}
+	}
+	t.Fatalf("no label %q… in the dialog", prefix)
+	return ""
+}
+
+func hasImage(o fyne.CanvasObject) bool {
+	found := false
+	walk(o, func(o fyne.CanvasObject) {
+		if img, ok := o.(*fynecanvas.Image); ok && img.Image != nil {
+			found = true
+		}
+	})
+	return found
+}
+
+func savePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", path)
 }
 
 func abs(v float64) float64 {

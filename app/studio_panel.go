@@ -35,6 +35,10 @@ type StudioPanel struct {
 
 	inviteBtn, joinBtn, createBtn, addBtn *widget.Button
 	box                                   fyne.CanvasObject
+
+	// afterDialog, when set (tests), runs when what a dialog started is
+	// done.
+	afterDialog func(error)
 }
 
 // MemberRow is one line of the members list, as shown.
@@ -420,7 +424,7 @@ func (p *StudioPanel) showJoin() {
 	}
 	d := dialog.NewForm(tr.L("studio.join_title"), tr.L("studio.join"), tr.L("studio.cancel"), items, func(ok bool) {
 		if ok {
-			p.Join(code.Text, leave.Checked, nil)
+			p.Join(code.Text, leave.Checked, p.afterDialog)
 		}
 	}, p.u.win)
 	d.Resize(fyne.NewSize(520, 320))
@@ -437,7 +441,7 @@ func (p *StudioPanel) showCreate() {
 	}
 	d := dialog.NewForm(tr.L("studio.create_title"), tr.L("studio.create"), tr.L("studio.cancel"), items, func(ok bool) {
 		if ok && strings.TrimSpace(name.Text) != "" {
-			p.Create(strings.TrimSpace(name.Text), leave.Checked, nil)
+			p.Create(strings.TrimSpace(name.Text), leave.Checked, p.afterDialog)
 		}
 	}, p.u.win)
 	d.Resize(fyne.NewSize(420, 200))
@@ -451,7 +455,7 @@ func (p *StudioPanel) showAddPeer() {
 	d := dialog.NewForm(tr.L("studio.add_peer_title"), tr.L("studio.add_peer"), tr.L("studio.cancel"),
 		[]*widget.FormItem{widget.NewFormItem(tr.L("studio.address"), addr)}, func(ok bool) {
 			if ok && strings.TrimSpace(addr.Text) != "" {
-				p.AddPeer(addr.Text, nil)
+				p.AddPeer(addr.Text, p.afterDialog)
 			}
 		}, p.u.win)
 	d.Resize(fyne.NewSize(560, 180))
