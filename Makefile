@@ -45,9 +45,16 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit the result"; exit 1; }
+	@# Everything but the window (app/ and main, which need cgo) type-checks
+	@# for macOS and Windows without cgo; bench/ holds Linux-only tools.
+	@pkgs=$$($(GO) list ./... | grep -v -e '^cordwain$$' -e '^cordwain/app' -e '^cordwain/bench'); \
+	  for target in darwin/arm64 windows/amd64; do \
+	    echo "go vet for $$target"; \
+	    GOOS=$${target%/*} GOARCH=$${target#*/} CGO_ENABLED=0 $(GO) vet $$pkgs || exit 1; \
+	  done
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 # The real binary under Xvfb, screenshot checked for a drawn window.
 smoke: build

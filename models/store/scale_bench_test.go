@@ -6,10 +6,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -153,20 +151,6 @@ func mergePairs(tb testing.TB, s *Store, design models.ID, history, n int) []*mo
 		heads = append(heads, hb)
 	}
 	return heads
-}
-
-// threadCPU is the CPU time (user + system) of the calling OS thread: on
-// a loaded machine, wall time is mostly waiting for a core, so the
-// benchmarks report both (with the goroutine locked to its thread).
-func threadCPU() time.Duration {
-	// clock_gettime(CLOCK_THREAD_CPUTIME_ID): the thread's run time in
-	// nanoseconds (getrusage's per-thread figures are adjusted from ticks
-	// and can lag by milliseconds).
-	var ts syscall.Timespec
-	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3 /* CLOCK_THREAD_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
-		return 0
-	}
-	return time.Duration(ts.Nano())
 }
 
 func median(ds []time.Duration) time.Duration {
