@@ -401,6 +401,9 @@ func short(id peer.ID) string {
 // designs it announces, until the peer goes.
 func (n *Node) worker(ctx context.Context, p *peerState) {
 	defer n.wg.Done()
+	if !n.waitDirect(ctx, p) {
+		return
+	}
 	n.openNotify(ctx, p)
 	for {
 		n.mu.Lock()
@@ -520,7 +523,7 @@ func (n *Node) handleSync(s network.Stream) {
 // openNotify opens the one-way stream this node announces its changes
 // and presence on.
 func (n *Node) openNotify(ctx context.Context, p *peerState) {
-	s, err := n.host.NewStream(network.WithAllowLimitedConn(ctx, "notify"), p.id, protocol.ID(ProtocolPresence))
+	s, err := n.host.NewStream(ctx, p.id, protocol.ID(ProtocolPresence))
 	if err != nil {
 		n.cfg.Logf("notify stream to %s: %v", short(p.id), err)
 		return

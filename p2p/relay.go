@@ -324,21 +324,59 @@ func (n *Node) dialThroughRelays(relays []peer.AddrInfo, dialing *sync.Map) {
 	}
 }
 
-// directAfterRelay moves the notify stream to a direct connection that
-// comes up beside a relayed one (hole punching succeeded), so the relay
-// carries nothing more and its circuit can end; pulls open a stream each
-// time and take the direct connection by themselves.
+// waitDirect holds a peer's worker while this node reaches the peer only
+// through a relay: the relay brokers (hole punching), it does not carry
+// the studio. Its circuits are limited (two minutes, 128 KiB), too little
+// for a design's history; when hole punching fails the relay machine,
+// itself a member, syncs with both sites. It reports false when the
+// peer is gone.
+func (n *Node) waitDirect(ctx context.Context, p *peerState) bool {
+	logged := false
+	for {
+		if n.hasDirect(p.id) {
+			return true
+		}
+		if !logged {
+			n.cfg.Logf("peer %s is reached through a relay: syncing once hole punching connects it directly", short(p.id))
+			logged = true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-p.wake: // an announcement, or a direct connection (directAfterRelay)
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+func (n *Node) hasDirect(id peer.ID) bool {
+	for _, c := range n.host.Network().ConnsToPeer(id) {
+		if !c.Stat().Limited && !isCircuit(c.RemoteMultiaddr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// directAfterRelay lets the worker of a peer reached through a relay start
+// once a direct connection comes up beside the relayed one (hole punching
+// succeeded), and moves a notify stream still on the relay to it.
 func (n *Node) directAfterRelay(p *peerState, c network.Conn) {
 	if c.Stat().Limited || isCircuit(c.RemoteMultiaddr()) {
 		return
 	}
+	n.cfg.Logf("peer %s: direct connection from %s, the relay is left", short(p.id), c.RemoteMultiaddr())
 	n.mu.Lock()
+	p.full = true
 	old := p.notify
 	n.mu.Unlock()
-	if old == nil || !old.Conn().Stat().Limited && !isCircuit(old.Conn().RemoteMultiaddr()) {
-		return // not on a relay (or not open yet: openNotify takes the best connection)
+	select {
+	case p.wake <- struct{}{}:
+	default:
 	}
-	n.cfg.Logf("peer %s: direct connection from %s, the relay is left", short(p.id), c.RemoteMultiaddr())
+	if old == nil || !old.Conn().Stat().Limited && !isCircuit(old.Conn().RemoteMultiaddr()) {
+		return // none yet (the worker opens it on the best connection), or direct already
+	}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

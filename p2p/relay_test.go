@@ -126,10 +126,11 @@ func relayAddr(t *testing.T, h host.Host) string {
 }
 
 // Two sites that cannot dial each other (each one's gater refuses direct
-// connections to the other) meet through the studio's relay and sync a
-// version over the relayed circuit. Then a direct connection comes up (as
-// hole punching makes it), the relay goes away, and the next version
-// flows direct.
+// connections to the other) meet through a relay that only relays (no
+// store of its own): it brokers, the studio does not flow through its
+// circuits. A direct connection comes up (as hole punching makes it), the
+// sites sync over it, the relay goes away, and the next version flows
+// direct too.
 func TestRelayBrokersAcrossSites(t *testing.T) {
 	studio, _ := NewStudio("Lucheng")
 	aID, bID := netID(t, 31, "Site A"), netID(t, 32, "Site B")
@@ -164,17 +165,21 @@ func TestRelayBrokersAcrossSites(t *testing.T) {
 	}
 	cancel()
 
-	fromA := func() int {
-		for _, p := range b.Peers() {
-			if p.ID == aPeer.String() {
-				return p.Versions
+	online := func(n *testNode, id peer.ID) bool {
+		for _, p := range n.Peers() {
+			if p.ID == id.String() {
+				return p.Online
 			}
 		}
-		return 0
+		return false
 	}
-	waitFor(t, "the sites to meet through the relay and sync", 20*time.Second, func() bool {
-		return onlyRelayed(b.Host(), aPeer) && onlyRelayed(a.Host(), bPeer) && inStep(aSt, bSt) && fromA() > 0
+	waitFor(t, "the sites to meet through the relay", 20*time.Second, func() bool {
+		return onlyRelayed(b.Host(), aPeer) && onlyRelayed(a.Host(), bPeer) && online(b, aPeer) && online(a, bPeer)
 	})
+	time.Sleep(time.Second)
+	if _, err := bSt.Head("d1", store.DefaultBranch); err == nil {
+		t.Fatal("the design went through the relay's circuit")
+	}
 
 	// Hole punching's outcome: a direct connection beside the relayed
 	// one. Then the relay goes; the sites stay in touch directly.
@@ -184,11 +189,11 @@ func TestRelayBrokersAcrossSites(t *testing.T) {
 	if err := b.Host().Connect(network.WithForceDirectDial(ctx, "hole punched"), peer.AddrInfo{ID: aPeer, Addrs: a.Host().Addrs()}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "direct connections both ways", 5*time.Second, func() bool {
-		return hasDirect(a.Host(), bPeer) && hasDirect(b.Host(), aPeer)
+	waitFor(t, "direct connections both ways, and the sync over them", 10*time.Second, func() bool {
+		return hasDirect(a.Host(), bPeer) && hasDirect(b.Host(), aPeer) && inStep(aSt, bSt)
 	})
-	// Both notify streams left the relay before it is closed.
-	waitFor(t, "the notify streams to move to the direct connection", 5*time.Second, func() bool {
+	// Both notify streams are on the direct connection.
+	waitFor(t, "the notify streams on the direct connection", 5*time.Second, func() bool {
 		for _, n := range []*testNode{a, b} {
 			n.mu.Lock()
 			for _, p := range n.peers {
@@ -325,9 +330,6 @@ func TestHolePunchGoesDirect(t *testing.T) {
 	})
 	b := siteNode(t, studio, bSt, bID, site("7.7.7.2"))
 	aPeer, bPeer := a.Host().ID(), b.Host().ID()
-	waitFor(t, "B and A to meet through the relay and sync", 20*time.Second, func() bool {
-		return b.Host().Network().Connectedness(aPeer) != network.NotConnected && inStep(aSt, bSt)
-	})
 	waitFor(t, "the hole-punching service to connect A to B directly", 20*time.Second, func() bool {
 		for _, c := range a.Host().Network().ConnsToPeer(bPeer) {
 			if !isCircuit(c.RemoteMultiaddr()) && c.Stat().Direction == network.DirOutbound {
@@ -336,6 +338,7 @@ func TestHolePunchGoesDirect(t *testing.T) {
 		}
 		return false
 	})
+	waitFor(t, "the sync over it", 10*time.Second, func() bool { return inStep(aSt, bSt) })
 	relay.Close()
 	waitFor(t, "the relayed connections to end", 10*time.Second, func() bool {
 		for _, c := range b.Host().Network().ConnsToPeer(aPeer) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/libp2p/go-libp2p/core/network"
+
 	"cordwain/models"
 	"cordwain/models/store"
 )
@@ -163,6 +165,9 @@ func readFrame(r io.Reader) (byte, []byte, error) {
 	}
 	payload := make([]byte, n-2)
 	if _, err := io.ReadFull(r, payload); err != nil {
+		if errors.Is(err, network.ErrReset) || !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return 0, nil, err // the connection failed (a relay's limit, a network drop): not the peer's doing
+		}
 		return 0, nil, fmt.Errorf("%w: truncated frame: %v", ErrProtocol, err)
 	}
 	return typ, payload, nil
