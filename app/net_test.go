@@ -302,6 +302,30 @@ func TestTwoWindowsInOneStudio(t *testing.T) {
 	if !strings.Contains(h.detail.Text, "not a studio member") {
 		t.Fatalf("detail of the outsider's version: %q", h.detail.Text)
 	}
+	// Ana removes Bo: A's Studio tab marks Bo removed, and Bo's versions
+	// are no longer by a member there.
+	var boID string
+	for _, m := range a.u.net.members {
+		if m.Name == "Bo" {
+			m.Removed = true
+			boID = m.PeerID
+			if err := p2p.SetMember(a.u.StoreStudio().Store(), a.u.StoreStudio().Identity(), m, "Removed Bo"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	until(t, "Bo marked removed on A", func() bool {
+		for _, r := range a.u.StudioPanel().Rows() {
+			if r.PeerID == boID && r.Removed {
+				return true
+			}
+		}
+		return false
+	}, a, b)
+	if a.u.history.NotMember(&models.Version{Author: models.Author{PeerID: boID, Name: "Bo"}, Parents: []models.ID{"x"}}) != true {
+		t.Fatal("a removed member's version is not flagged")
+	}
+
 	// The member list is not a design.
 	for _, w := range []*netUI{a, b} {
 		for _, d := range w.u.designs {
@@ -397,6 +421,42 @@ func savePNG(t *testing.T, path string, img image.Image) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s", path)
+}
+
+// The indicator's states, from the peers the node reports.
+func TestSyncIndicatorStates(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefLanguage, LangEN)
+	u, err := New(a, a.NewWindow("Cordwain"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := u.net
+	check := func(wantState, wantText string) {
+		t.Helper()
+		n.updateIndicator()
+		state, text := u.SyncState()
+		if state != wantState || text != wantText || n.sync.Text != wantText {
+			t.Fatalf("state %q %q (label %q), want %q %q", state, text, n.sync.Text, wantState, wantText)
+		}
+	}
+	check(SyncNoStudio, "Not in a studio")
+	n.studio = &p2p.Studio{Name: "S"}
+	check(SyncOffline, "Offline (no peers)")
+	now := time.Now()
+	n.peers = []p2p.PeerStatus{{ID: "p1", Name: "Ana", Online: true}}
+	check(SyncSyncing, "Syncing…")
+	n.peers[0].LastSync = now
+	check(SyncInStep, "In step (1 online)")
+	n.recent, n.recentAt = 3, now
+	check(SyncSyncing, "Syncing… (3 received)")
+	n.recent = 0
+	n.peers = append(n.peers, p2p.PeerStatus{ID: "p2", Name: "Eve", Rejected: "protocol error: frame type 99"})
+	check(SyncRejected, "A peer was rejected (Eve): protocol error: frame type 99")
+	u.SetLanguage(LangZH)
+	if _, text := u.SyncState(); !strings.Contains(text, "已拒绝") {
+		t.Fatalf("in Chinese: %q", text)
+	}
 }
 
 func abs(v float64) float64 {
