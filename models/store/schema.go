@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/go-memdb"
 
@@ -98,8 +99,14 @@ func designsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: tableDesigns,
 		Indexes: map[string]*memdb.IndexSchema{
-			indexID:   {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
-			indexName: {Name: indexName, AllowMissing: true, Indexer: &memdb.StringFieldIndex{Field: "Name", Lowercase: true}},
+			indexID: {Name: indexID, Unique: true, Indexer: strIndex{get: func(o any) (string, bool) {
+				d, ok := o.(*DesignInfo)
+				return designStr(d, ok, func() string { return string(d.ID) })
+			}}},
+			indexName: {Name: indexName, AllowMissing: true, Indexer: strIndex{lower: true, get: func(o any) (string, bool) {
+				d, ok := o.(*DesignInfo)
+				return designStr(d, ok, func() string { return d.Name })
+			}}},
 		},
 	}
 }
@@ -123,9 +130,15 @@ func refsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: tableRefs,
 		Indexes: map[string]*memdb.IndexSchema{
-			indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
-			indexDesign: {Name: indexDesign, Indexer: &memdb.StringFieldIndex{Field: "Design"}},
-			indexKind:   {Name: indexKind, Indexer: &memdb.StringFieldIndex{Field: "Kind"}},
+			indexID: {Name: indexID, Unique: true, Indexer: strIndex{get: func(o any) (string, bool) { r, ok := o.(*Ref); return refStr(r, ok, func() string { return r.Key }) }}},
+			indexDesign: {Name: indexDesign, Indexer: strIndex{get: func(o any) (string, bool) {
+				r, ok := o.(*Ref)
+				return refStr(r, ok, func() string { return string(r.Design) })
+			}}},
+			indexKind: {Name: indexKind, Indexer: strIndex{get: func(o any) (string, bool) {
+				r, ok := o.(*Ref)
+				return refStr(r, ok, func() string { return string(r.Kind) })
+			}}},
 		},
 	}
 }
@@ -241,4 +254,54 @@ func (versionParentsIndex) FromObject(obj any) (bool, [][]byte, error) {
 
 func (versionParentsIndex) FromArgs(args ...any) ([]byte, error) {
 	return versionIDIndex{}.FromArgs(args...)
+}
+
+// strIndex is memdb.StringFieldIndex without reflection (the same keys:
+// the value, lowercased if asked, and a NUL; an empty value is missing):
+// a lazy open indexes every design and ref.
+type strIndex struct {
+	get   func(obj any) (string, bool)
+	lower bool
+}
+
+func (x strIndex) FromObject(obj any) (bool, []byte, error) {
+	v, ok := x.get(obj)
+	if !ok {
+		return false, nil, fmt.Errorf("string index: unexpected %T", obj)
+	}
+	if v == "" {
+		return false, nil, nil
+	}
+	if x.lower {
+		v = strings.ToLower(v)
+	}
+	return true, append([]byte(v), 0), nil
+}
+
+func (x strIndex) FromArgs(args ...any) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("string index: want 1 argument, got %d", len(args))
+	}
+	v, err := idArg(args[0])
+	if err != nil {
+		return nil, err
+	}
+	if x.lower {
+		v = strings.ToLower(v)
+	}
+	return append([]byte(v), 0), nil
+}
+
+func designStr(d *DesignInfo, ok bool, f func() string) (string, bool) {
+	if !ok || d == nil {
+		return "", false
+	}
+	return f(), true
+}
+
+func refStr(r *Ref, ok bool, f func() string) (string, bool) {
+	if !ok || r == nil {
+		return "", false
+	}
+	return f(), true
 }
