@@ -168,6 +168,9 @@ var (
 func (u *UI) StartNetwork(dataDir string) error {
 	n := u.net
 	n.dir, n.on = dataDir, true
+	if n.dir == "" && u.start != nil {
+		n.dir = u.start.opts.DataDir
+	}
 	studio := u.StoreStudio()
 	if studio == nil {
 		return errors.New("the studio is not open")
@@ -222,8 +225,9 @@ func (n *studioNet) ensureNode() error {
 	if err != nil {
 		n.studio = nil
 		n.stopNode()
+		n.err = nil
 		if !errors.Is(err, p2p.ErrNoStudio) {
-			n.err = err
+			n.err = err // a studio file that cannot be read
 		}
 		n.refresh()
 		return err
@@ -461,7 +465,7 @@ func (u *UI) SyncState() (state, text string) { return u.net.state() }
 
 func (n *studioNet) state() (state, text string) {
 	tr := n.u.tr
-	if n.studio == nil {
+	if n.studio == nil && n.err == nil {
 		return SyncNoStudio, tr.L("sync.no_studio")
 	}
 	if n.err != nil {

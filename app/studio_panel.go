@@ -300,6 +300,13 @@ func (p *StudioPanel) run(args []string, done func(out string, err error)) {
 		return
 	}
 	n := p.u.net
+	if n.dir == "" && p.u.start != nil {
+		n.dir = p.u.start.opts.DataDir // StartNetwork was not called
+	}
+	if n.dir == "" {
+		done("", errors.New("the studio is not open"))
+		return
+	}
 	env := cli.Env{DataDir: n.dir, Studio: cli.Shared(n.dir, studio.Store()), Net: p.u.CommandNet()}
 	go func() {
 		var out, errOut bytes.Buffer
