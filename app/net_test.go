@@ -254,6 +254,14 @@ func TestTwoWindowsInOneStudio(t *testing.T) {
 
 	// B zooms; A commits a change of the derby. B's derby updates in
 	// place: the zoom and the selection stay, and a notice names Ana.
+	// B also has an edit not saved yet (autosave off: its timer would
+	// fire on another goroutine here).
+	b.u.editor.session.schedule = nil
+	line := canvas.AddStyleLine("Bo's line", models.LineStyle, models.Path{Points: []models.Point{{X: 10, Y: 10}, {X: 20, Y: 10}, {X: 30, Y: 10}, {X: 40, Y: 10}}})
+	if err := b.u.editor.Do(line); err != nil {
+		t.Fatal(err)
+	}
+	b.u.editor.Select(Selection{Elems: []models.ID{piece}})
 	b.u.editor.Zoom(1.5)
 	vp := b.u.editor.Viewport()
 	d := *a.u.current
@@ -273,6 +281,9 @@ func TestTwoWindowsInOneStudio(t *testing.T) {
 	}
 	if sel := b.u.editor.Selection(); len(sel.Elems) != 1 || sel.Elems[0] != piece {
 		t.Fatalf("B's selection lost: %+v", sel)
+	}
+	if models.FindElem(b.u.editor.Design(), line.Edits[0].ID) == nil || b.u.editor.session.UndoName() != "Add style line" || !b.u.editor.session.Dirty() {
+		t.Fatalf("B's unsaved edit or its undo lost: undo %q, dirty %v", b.u.editor.session.UndoName(), b.u.editor.session.Dirty())
 	}
 	if a.u.StudioNotice() != "" {
 		t.Fatalf("A is told of its own change: %q", a.u.StudioNotice())
