@@ -65,6 +65,8 @@ func runAll(args []string) error {
 	noST := fs.Bool("no-syncthing", false, "skip Syncthing")
 	prof := fs.String("profile", "", "write CPU profiles of both sides of the 10,000-version pull here")
 	only := fs.String("only", "", "run only this part: latency (with Syncthing), pull, big")
+	pullDesigns := fs.Int("designs", 200, "designs of the pulled studios")
+	per := fs.Int("per", 50, "versions per design of the first pulled studio")
 	fs.Parse(args)
 	if *bin == "" {
 		return fmt.Errorf("-cordwain BIN is required")
@@ -95,12 +97,12 @@ func runAll(args []string) error {
 		}
 	}
 	if *only == "" || *only == "pull" {
-		if err := b.pull("10k", 50, *reconnects, *prof); err != nil {
+		if err := b.pull("10k", *pullDesigns, *per, *reconnects, *prof); err != nil {
 			return fmt.Errorf("pull 10k: %w", err)
 		}
 	}
 	if *big > 0 && (*only == "" || *only == "big") {
-		if err := b.pull("100k", *big, 0, ""); err != nil {
+		if err := b.pull("100k", *pullDesigns, *big, 0, ""); err != nil {
 			return fmt.Errorf("pull 100k: %w", err)
 		}
 	}
@@ -360,13 +362,13 @@ func stats(d []time.Duration) string {
 // pull: a new peer joins a studio of 200 designs × per versions and pulls
 // it; then (reconnects > 0) it restarts and reconnects in step, through a
 // counting proxy.
-func (b *bench) pull(name string, per, reconnects int, prof string) error {
+func (b *bench) pull(name string, designs, per, reconnects int, prof string) error {
 	dirS, dirN := filepath.Join(b.work, name+"-src"), filepath.Join(b.work, name+"-new")
 	var fixture time.Duration
 	os.RemoveAll(dirN)
 	err := b.studio(dirS, dirN, func() error {
 		t := time.Now()
-		cmd := exec.Command(b.self, "fixture", "-data", dirS, "-designs", "200", "-per", strconv.Itoa(per))
+		cmd := exec.Command(b.self, "fixture", "-data", dirS, "-designs", strconv.Itoa(designs), "-per", strconv.Itoa(per))
 		cmd.Env = append(os.Environ(), b.env...)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		err := cmd.Run()
@@ -395,7 +397,7 @@ func (b *bench) pull(name string, per, reconnects int, prof string) error {
 	if err != nil {
 		return err
 	}
-	versions := 200 * per
+	versions := designs * per
 	// Every connection between the two goes through the counting proxy,
 	// so the new peer only ever learns (and remembers) that address.
 	target := strings.Split(strings.TrimPrefix(saddr, "/ip4/"), "/")

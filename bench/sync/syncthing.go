@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -240,10 +241,8 @@ func (s *stInstance) foreignSockets() (seen int, bad []string) {
 	}
 	// syncthing serve runs its work in a child of the process started.
 	tags := []string{fmt.Sprintf("pid=%d,", s.cmd.Process.Pid)}
-	if kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", s.cmd.Process.Pid, s.cmd.Process.Pid)); err == nil {
-		for _, k := range strings.Fields(string(kids)) {
-			tags = append(tags, "pid="+k+",")
-		}
+	for _, k := range children(s.cmd.Process.Pid) {
+		tags = append(tags, fmt.Sprintf("pid=%d,", k))
 	}
 	for _, l := range strings.Split(string(out), "\n") {
 		if !slices.ContainsFunc(tags, func(t string) bool { return strings.Contains(l, t) }) {
@@ -484,4 +483,28 @@ func (b *bench) syncthing(lat *latencies, nWatch, nScan int) error {
 		fmt.Printf("  config checked through the REST API; all %d sockets of both instances on 127.0.0.1 (ss -tunap)\n", sockets)
 	}
 	return nil
+}
+
+// children lists the processes whose parent is pid (from /proc/*/stat).
+func children(pid int) []int {
+	var out []int
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		k, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", k))
+		if err != nil {
+			continue
+		}
+		st := string(b)
+		if i := strings.LastIndexByte(st, ')'); i >= 0 {
+			st = st[i+1:]
+		}
+		if f := strings.Fields(st); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
