@@ -28,12 +28,13 @@ import (
 // runs a circuit relay (v2) for the studio's members only: a member at one
 // site keeps a reservation on it, and a member at another site that knows
 // its peer ID (from the member list or remembered peers) dials it through
-// the relay. Hole punching (DCUtR) then tries a direct connection, and
-// every stream prefers a direct connection once there is one: the relay
-// brokers. Its circuits keep the relay's default limits (two minutes and
-// 128 KiB each way), so it never carries a studio's bulk; the relay
-// machine is a member with its own copy of the studio, so when hole
-// punching fails the sites still converge through it.
+// the relay. Hole punching (DCUtR) then tries a direct connection; the
+// two machines sync (and show each other's pointers) only once it is up
+// (waitDirect): the relay brokers. Its circuits keep the relay's default
+// limits (two minutes and 128 KiB each way), too little for a design's
+// history anyway; the relay machine is a member with its own copy of the
+// studio, so when hole punching fails the sites still converge through
+// it.
 //
 // Only machines with the studio key can connect to anything at all (the
 // private network); the relay's ACL also refuses reservations and circuits
