@@ -929,3 +929,26 @@ func TestDesignSearch(t *testing.T) {
 		t.Fatalf("Enter opened %v", d)
 	}
 }
+
+// A blank design on the default last of the chosen gender and size, sized
+// in the chosen system, is valid and opens.
+func TestNewBlankDesign(t *testing.T) {
+	f := newStoreFixture(t, t.TempDir())
+	u, _ := newStoreUI(t, f)
+	if err := u.createDesign(nil, "Blank court", "", models.Women, 235, models.SizeEU); err != nil {
+		t.Fatal(err)
+	}
+	d := u.editor.Session().Design()
+	if b := u.Banner(); b != "" {
+		t.Fatalf("banner: %s", b)
+	}
+	if d.Meta.Name != "Blank court" || d.Meta.SizeSystem != models.SizeEU || d.Meta.Gender != models.Women {
+		t.Fatalf("new design: %+v", d.Meta)
+	}
+	if err := canvas.ValidateLast(d.Last); err != nil {
+		t.Fatalf("blank last: %v", err)
+	}
+	if err := u.CreateDesign(nil, "  ", "", models.Men, 250); err == nil {
+		t.Fatal("a design without a name was created")
+	}
+}

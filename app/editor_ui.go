@@ -381,12 +381,20 @@ func (u *UI) askNewDesign() {
 	gender.SetSelectedIndex(0)
 	size := widget.NewEntry()
 	size.SetText("250")
+	systems := []models.SizeSystem{models.SizeCN, models.SizeEU, models.SizeUK, models.SizeUSMen, models.SizeUSWomen}
+	var sysNames []string
+	for _, ss := range systems {
+		sysNames = append(sysNames, string(ss))
+	}
+	system := widget.NewSelect(sysNames, nil)
+	system.SetSelectedIndex(0)
 	d := dialog.NewForm(tr.L("new.title"), tr.L("new.create"), tr.L("dialog.cancel"), []*widget.FormItem{
 		widget.NewFormItem(tr.L("new.from"), from),
 		widget.NewFormItem(tr.L("new.name"), name),
 		widget.NewFormItem(tr.L("new.style_no"), style),
 		widget.NewFormItem(tr.L("new.gender"), gender),
 		widget.NewFormItem(tr.L("new.size"), size),
+		widget.NewFormItem(tr.L("new.size_system"), system),
 	}, func(ok bool) {
 		if !ok {
 			return
@@ -397,7 +405,8 @@ func (u *UI) askNewDesign() {
 			base = all[i-1]
 		}
 		g := genders[max(gender.SelectedIndex(), 0)]
-		if err := u.CreateDesign(base, name.Text, style.Text, g, mm); err != nil {
+		sys := systems[max(system.SelectedIndex(), 0)]
+		if err := u.createDesign(base, name.Text, style.Text, g, mm, sys); err != nil {
 			dialog.ShowError(errors.New(tr.L("new.failed", map[string]any{"Error": err.Error()})), u.win)
 		}
 	}, u.win)
@@ -409,6 +418,12 @@ func (u *UI) askNewDesign() {
 // base nil, a blank on the default last for gender at baseSize mm — and
 // opens it.
 func (u *UI) CreateDesign(base *models.Design, name, styleNo string, g models.Gender, baseSize float64) error {
+	return u.createDesign(base, name, styleNo, g, baseSize, "")
+}
+
+// createDesign is CreateDesign showing sizes in system (a blank design;
+// "" keeps the default, and a copy keeps its own).
+func (u *UI) createDesign(base *models.Design, name, styleNo string, g models.Gender, baseSize float64, system models.SizeSystem) error {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return errors.New(u.tr.L("new.name_needed"))
@@ -426,6 +441,9 @@ func (u *UI) CreateDesign(base *models.Design, name, styleNo string, g models.Ge
 			baseSize = 250
 		}
 		d = &models.Design{Meta: models.DefaultMeta(g), Last: models.DefaultLast(g, baseSize)}
+		if system != "" {
+			d.Meta.SizeSystem = system
+		}
 	}
 	d.ID = models.NewID()
 	d.Meta.Name, d.Meta.NameZH = name, ""
@@ -439,6 +457,9 @@ func (u *UI) CreateDesign(base *models.Design, name, styleNo string, g models.Ge
 		return err
 	}
 	u.reload()
+	// The library is sorted by name: the new design may take the row that
+	// is selected, and selecting a selected row opens nothing.
+	u.list.UnselectAll()
 	u.SelectDesign(d.ID)
 	return nil
 }
