@@ -471,14 +471,47 @@ func (n *Node) pull(ctx context.Context, p *peerState, full bool, designs map[mo
 	}
 	p.lastSync = time.Now()
 	p.versions += st.Versions
-	name, addr := p.name, p.addr // connected and handleNotify change them
+	name = p.name // connected and handleNotify change it
 	n.mu.Unlock()
 	if st.Versions > 0 {
 		n.cfg.Logf("synced %d versions of %d designs from %s (%s)", st.Versions, st.Designs, short(p.id), name)
 	}
-	_ = n.cfg.Store.RememberPeer(store.Peer{ID: p.id.String(), Name: name, Addrs: []string{addr}, LastSeen: time.Now().UnixMilli()})
+	if full {
+		n.remember(p.id, name)
+	}
 	n.signal()
 	return nil
+}
+
+// remember keeps a peer met, with the addresses it listens on (learnt by
+// identify; not the source port of a connection it made to us, which
+// nobody can dial), for redialling at the next start. It is written once
+// per connection, after the first full exchange.
+func (n *Node) remember(id peer.ID, name string) {
+	self, err := ma.NewMultiaddr("/p2p/" + id.String())
+	if err != nil {
+		return
+	}
+	var addrs []string
+	for _, a := range n.host.Peerstore().Addrs(id) {
+		if _, err := a.ValueForProtocol(ma.P_CIRCUIT); err == nil {
+			continue // relayed: found again through the relay
+		}
+		addrs = append(addrs, a.Encapsulate(self).String())
+	}
+	for _, r := range n.cfg.Store.Peers() {
+		if r.ID == id.String() {
+			for _, a := range r.Addrs { // keep what we knew (an invite's address)
+				if !slices.Contains(addrs, a) {
+					addrs = append(addrs, a)
+				}
+			}
+		}
+	}
+	if len(addrs) > 8 {
+		addrs = addrs[:8]
+	}
+	_ = n.cfg.Store.RememberPeer(store.Peer{ID: id.String(), Name: name, Addrs: addrs, LastSeen: time.Now().UnixMilli()})
 }
 
 // reject drops a peer that sent something refused, and keeps it out for a
@@ -689,7 +722,13 @@ func (n *Node) redialRemembered() {
 			continue
 		}
 		for _, a := range r.Addrs {
-			if m, err := ma.NewMultiaddr(a); err == nil {
+			m, err := ma.NewMultiaddr(a)
+			if err != nil {
+				continue
+			}
+			if info, err := peer.AddrInfoFromP2pAddr(m); err == nil {
+				n.host.Peerstore().AddAddrs(id, info.Addrs, time.Hour)
+			} else {
 				n.host.Peerstore().AddAddr(id, m, time.Hour)
 			}
 		}
