@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"cordwain/cli"
 	"cordwain/models"
@@ -162,6 +163,7 @@ func (nd *benchNode) watchLoop(events <-chan store.Event, prefix string) {
 func (nd *benchNode) command(f []string) error {
 	switch f[0] {
 	case "connect": // connect ADDR
+		nd.only(f[1])
 		t0 := time.Now()
 		if err := nd.node.Connect(context.Background(), f[1]); err != nil {
 			return err
@@ -230,6 +232,7 @@ func (nd *benchNode) command(f []string) error {
 		}
 		nd.pending, nd.done = want, done
 		nd.mu.Unlock()
+		nd.only(f[2])
 		t0 := time.Now()
 		if err := nd.node.Connect(context.Background(), f[2]); err != nil {
 			return err
@@ -326,4 +329,17 @@ func procCPU(pid int) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// only makes addr the one address this node knows for its peer, so the
+// connection goes where the benchmark says (through its counting proxy),
+// not to addresses remembered from earlier connections.
+func (nd *benchNode) only(addr string) {
+	m, err := ma.NewMultiaddr(addr)
+	if err != nil {
+		return
+	}
+	if info, err := peer.AddrInfoFromP2pAddr(m); err == nil {
+		nd.node.Host().Peerstore().ClearAddrs(info.ID)
+	}
 }
