@@ -126,6 +126,7 @@ func stConfig(me, other *stInstance) string {
 func (s *stInstance) start(logs string) error {
 	s.cmd = exec.Command("syncthing", "serve", "--home", s.home, "--no-browser", "--no-restart", "--no-upgrade", "--logflags=0")
 	s.cmd.Env = append(os.Environ(), "STNODEFAULTFOLDER=1", "STNOUPGRADE=1", "STNORESTART=1")
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	lf, err := os.Create(filepath.Join(logs, "syncthing-"+s.name+".log"))
 	if err != nil {
 		return err
