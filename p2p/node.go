@@ -103,6 +103,12 @@ type peerState struct {
 	wake    chan struct{} // the worker has something to pull
 	full    bool          // a full exchange is due
 	designs map[models.ID]bool
+	// pulling is set while this node pulls from the peer: changes that
+	// the pull brings in are not announced back to the peer they came
+	// from (it would pull its own versions back); the designs are
+	// announced to it once the pull is over.
+	pulling bool
+	missed  map[models.ID]bool // changes not announced to it while pulling
 	notify  network.Stream
 	nmu     sync.Mutex // serialises writes to notify
 	stop    context.CancelFunc
@@ -448,6 +454,19 @@ func (n *Node) pull(ctx context.Context, p *peerState, full bool, designs map[mo
 	defer s.Close()
 	stop := context.AfterFunc(ctx, func() { s.Reset() })
 	defer stop()
+	n.mu.Lock()
+	p.pulling = true
+	n.mu.Unlock()
+	defer func() { // on failure: what was held back goes now
+		n.mu.Lock()
+		p.pulling = false
+		back := p.missed
+		p.missed = nil
+		n.mu.Unlock()
+		for d := range back {
+			n.send(p, MsgAnnounce, Announce{Design: d, Digest: designDigest(n.cfg.Store, d)})
+		}
+	}()
 	var st PullStats
 	var name string
 	if full {
@@ -478,6 +497,22 @@ func (n *Node) pull(ctx context.Context, p *peerState, full bool, designs map[mo
 	}
 	if full {
 		n.remember(p.id, name)
+	}
+	// What the pull changed here (merges with local work) goes back to
+	// the peer now, once.
+	n.mu.Lock()
+	p.pulling = false
+	back := p.missed
+	p.missed = nil
+	n.mu.Unlock()
+	if back == nil {
+		back = map[models.ID]bool{}
+	}
+	for _, d := range st.Pulled {
+		back[d] = true
+	}
+	for d := range back {
+		n.send(p, MsgAnnounce, Announce{Design: d, Digest: designDigest(n.cfg.Store, d)})
 	}
 	n.signal()
 	return nil
@@ -670,7 +705,13 @@ func (n *Node) announceLoop() {
 		n.mu.Lock()
 		var targets []*peerState
 		for _, p := range n.peers {
-			if p.online {
+			switch {
+			case p.online && p.pulling:
+				if p.missed == nil {
+					p.missed = map[models.ID]bool{}
+				}
+				p.missed[ev.Design] = true
+			case p.online:
 				targets = append(targets, p)
 			}
 		}

@@ -237,6 +237,7 @@ type PullStats struct {
 	Known    int // versions received that were already here
 	Merged   int
 	Bytes    int64 // payload bytes received
+	Pulled   []models.ID
 }
 
 // pullAll runs the asking side of a full exchange over one stream:
@@ -281,6 +282,7 @@ func pullDesign(rw io.ReadWriter, s *store.Store, d models.ID, st *PullStats) er
 		return err
 	}
 	st.Designs++
+	st.Pulled = append(st.Pulled, d)
 	for {
 		typ, payload, err := readFrame(rw)
 		if err != nil {
