@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"cordwain/canvas"
 	"cordwain/models"
 	"cordwain/models/store"
 	"cordwain/p2p"
@@ -176,9 +178,22 @@ func runEdit(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	oldLast := d.Last
 	for _, kv := range sets {
 		if err := setProperty(d, kv); err != nil {
 			return Usagef("--set %s: %v", kv, err)
+		}
+	}
+	if !reflect.DeepEqual(oldLast, d.Last) {
+		// The upper follows its last: style lines, pieces and marks keep
+		// their places on the mean form, as in the window.
+		newLast := d.Last
+		d.Last = oldLast
+		if err := canvas.ValidateLast(newLast); err != nil {
+			return fmt.Errorf("not committed, the last would be invalid: %w", err)
+		}
+		if d, err = canvas.RefitDesign(d, newLast); err != nil {
+			return fmt.Errorf("not committed: fitting the upper to the new last: %w", err)
 		}
 	}
 	if err := models.Validate(d); err != nil {

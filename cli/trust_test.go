@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"cordwain/canvas"
 	"cordwain/canvas/samples"
 	"cordwain/models"
 	"cordwain/models/store"
@@ -293,5 +294,33 @@ func TestDamagedStudioSalvage(t *testing.T) {
 	}
 	if _, err := run(t, dst, "edit", "--design", derby, "--set", "meta.season=AW28"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The upper follows its last from the command line too: a last edit
+// refits the style lines, pieces and marks as the window does.
+func TestEditLastRefitsTheUpper(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := run(t, dir, "edit", "--design", derby, "--set", "last.heel_height=30",
+		"--set", "last.toe_spring=12", "--set", "last.toe_shape=square"); err != nil {
+		t.Fatalf("edit: %v %s", err, out)
+	}
+	got := sampleHead(t, dir)
+	d := samples.Derby()
+	l := d.Last
+	l.HeelHeight, l.ToeSpring, l.ToeShape = 30, 12, models.ToeSquare
+	want, err := canvas.RefitDesign(d, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hg, _ := got.Hash()
+	hw, _ := want.Hash()
+	if hg != hw {
+		t.Fatal("the edited design is not the sample refitted to the new last")
+	}
+	stale := *d
+	stale.Last = l
+	if hs, _ := stale.Hash(); hs == hg {
+		t.Fatal("the pieces did not move with the last")
 	}
 }
