@@ -30,6 +30,7 @@ var DefaultWindowSize = fyne.NewSize(1280, 760)
 type UI struct {
 	app      fyne.App
 	win      fyne.Window
+	quit     func() // the app's Quit; tests count the calls
 	studio   Studio
 	tr       *Translator
 	settings Settings
@@ -94,7 +95,7 @@ func New(a fyne.App, w fyne.Window, studio Studio, startErr error) (*UI, error) 
 		return nil, err
 	}
 	a.Settings().SetTheme(newStudioTheme())
-	u := &UI{app: a, win: w, studio: studio, tr: tr, settings: settings}
+	u := &UI{app: a, win: w, studio: studio, tr: tr, settings: settings, quit: a.Quit}
 	u.build()
 	if startErr != nil {
 		u.showError(tr.L("error.data_dir"), startErr)
@@ -209,8 +210,16 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	})
 	export := fyne.NewMenuItem(tr.L("menu.export"), u.showExportDialog)
 	u.shortcut(export, fyne.KeyE)
+	// Fyne adds a Quit item to the File menu but no Ctrl+Q on Linux and
+	// Windows: ours is last in the menu (so Fyne adds none), translated,
+	// and Ctrl+Q (Cmd+Q) is registered on the canvas. The edits pending
+	// are saved when the app stops (setupEditing).
+	quit := fyne.NewMenuItem(tr.L("menu.quit"), func() { u.quit() })
+	quit.IsQuit = true
+	u.shortcut(quit, fyne.KeyQ)
+	fileItems := append(u.fileItems(export), fyne.NewMenuItemSeparator(), quit)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(tr.L("menu.file"), u.fileItems(export)...), // Fyne adds Quit (Ctrl+Q / Cmd+Q) here
+		fyne.NewMenu(tr.L("menu.file"), fileItems...),
 		u.editMenu(),
 		fyne.NewMenu(tr.L("menu.view"), viewItems...),
 		fyne.NewMenu(tr.L("menu.settings"), language),
