@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"fyne.io/fyne/v2"
+	"github.com/go-gl/glfw/v3.3/glfw"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
@@ -139,6 +140,7 @@ func runGUI(dataDir string, stderr io.Writer) int {
 		return 1
 	}
 	w.SetMaster()
+	fitToScreen(a, w)
 	quitOnSignal(a)
 	w.ShowAndRun()
 	if srv != nil {
@@ -152,6 +154,28 @@ func runGUI(dataDir string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// fitToScreen sizes the window to the primary screen once the driver runs
+// (GLFW is initialised then, and OnStarted runs on the main thread): 80 %
+// of it, at least DefaultWindowSize.
+func fitToScreen(a fyne.App, w fyne.Window) {
+	a.Lifecycle().SetOnStarted(func() { fyne.Do(func() { fit(w) }) })
+}
+
+func fit(w fyne.Window) {
+	m := glfw.GetPrimaryMonitor()
+	if m == nil {
+		return
+	}
+	mode := m.GetVideoMode()
+	scale := w.Canvas().Scale()
+	if mode == nil || scale <= 0 {
+		return
+	}
+	screen := fyne.NewSize(float32(mode.Width)/scale, float32(mode.Height)/scale)
+	w.Resize(app.WindowSize(screen))
+	w.CenterOnScreen()
 }
 
 // quitOnSignal closes the app cleanly (the store is closed on the way out)

@@ -25,6 +25,18 @@ var Version = "dev"
 // DefaultWindowSize fits a 1366×768 laptop screen.
 var DefaultWindowSize = fyne.NewSize(1280, 760)
 
+// WindowSize is the size the window opens at on a screen of the given size
+// (in Fyne units; zero when not known): 80 % of the screen, at least
+// DefaultWindowSize, and never more than the screen.
+func WindowSize(screen fyne.Size) fyne.Size {
+	if screen.Width <= 0 || screen.Height <= 0 {
+		return DefaultWindowSize
+	}
+	w := min(max(screen.Width*0.8, DefaultWindowSize.Width), screen.Width)
+	h := min(max(screen.Height*0.8, DefaultWindowSize.Height), screen.Height)
+	return fyne.NewSize(w, h)
+}
+
 // UI is the main window's state: its widgets, its dependencies and the
 // preferences. Handlers are its methods.
 type UI struct {

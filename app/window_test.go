@@ -30,3 +30,19 @@ func TestCtrlQQuits(t *testing.T) {
 		t.Fatalf("Quit in 中文 is %q", last.Label)
 	}
 }
+
+// The window opens at 80 % of a large screen, never under DefaultWindowSize
+// and never over the screen.
+func TestWindowSizeFollowsTheScreen(t *testing.T) {
+	for _, c := range []struct{ screen, want fyne.Size }{
+		{fyne.NewSize(1920, 1080), fyne.NewSize(1536, 864)},
+		{fyne.NewSize(2560, 1440), fyne.NewSize(2048, 1152)},
+		{fyne.NewSize(1366, 768), fyne.NewSize(1280, 760)},
+		{fyne.NewSize(1024, 600), fyne.NewSize(1024, 600)},
+		{fyne.Size{}, DefaultWindowSize},
+	} {
+		if got := WindowSize(c.screen); got != c.want {
+			t.Errorf("screen %v: window %v, want %v", c.screen, got, c.want)
+		}
+	}
+}
