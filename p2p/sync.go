@@ -215,17 +215,10 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 	return writeFrame(w, MsgDone, Done{Design: want.Design})
 }
 
-// manifestHashes lists the element hashes of a manifest (element ID →
-// hash, canonical CBOR).
+// manifestHashes lists the element hashes of a manifest, in a fixed
+// order.
 func manifestHashes(m []byte) []models.Hash {
-	var man map[models.ID]models.Hash
-	if models.DecodeCanonical(m, &man) != nil {
-		return nil
-	}
-	out := make([]models.Hash, 0, len(man))
-	for _, h := range man {
-		out = append(out, h)
-	}
+	out, _ := store.ManifestElements(m)
 	slices.SortFunc(out, func(a, b models.Hash) int { return bytes.Compare(a[:], b[:]) })
 	return out
 }

@@ -198,12 +198,13 @@ func decodePayload(payload []byte, v any) error {
 	return nil
 }
 
-// toBatch decodes a batch frame into a store batch, verifying each
-// version's encoding, ID and signature; the store checks the rest.
+// toBatch decodes a batch frame into a store batch, checking each
+// version's encoding and computing its ID; the store's receive path
+// verifies signatures and everything else.
 func (w *BatchWire) toBatch() (*store.Batch, error) {
 	b := &store.Batch{Manifests: w.Manifests, Elements: w.Elements}
 	for i, vb := range w.Versions {
-		v, err := store.DecodeVersion(vb)
+		v, err := store.ParseVersion(vb) // Store.Receive verifies the signature
 		if err != nil {
 			return nil, fmt.Errorf("version %d: %w", i, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -83,11 +84,40 @@ func decodeManifest(b []byte, want models.Hash) (manifest, error) {
 	if got := models.HashOf(b); got != want {
 		return nil, fmt.Errorf("%w: manifest %s hashes to %s", ErrCorrupt, shortHash(want), shortHash(got))
 	}
-	var m manifest
+	// The fast path reads the shape the store writes; anything else goes
+	// through the strict decoder.
+	m := manifest{}
+	bad := false
+	if manifestRefs(b, func(id []byte, h models.Hash) bool {
+		k := models.ID(id)
+		if _, dup := m[k]; dup || !utf8.Valid(id) {
+			bad = true
+			return false
+		}
+		m[k] = h
+		return true
+	}) && !bad {
+		return m, nil
+	}
+	m = nil
 	if err := models.DecodeCanonical(b, &m); err != nil {
 		return nil, fmt.Errorf("%w: manifest %s: %v", ErrCorrupt, shortHash(want), err)
 	}
 	return m, nil
+}
+
+// ManifestElements lists the element hashes a manifest's bytes name, or
+// false when the bytes are not a manifest.
+func ManifestElements(b []byte) ([]models.Hash, bool) {
+	m, err := decodeManifest(b, models.HashOf(b))
+	if err != nil {
+		return nil, false
+	}
+	out := make([]models.Hash, 0, len(m))
+	for _, h := range m {
+		out = append(out, h)
+	}
+	return out, true
 }
 
 // decodeElement decodes element bytes, checked against want, which the

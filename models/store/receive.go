@@ -5,7 +5,9 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
@@ -201,19 +203,14 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 	defer s.wmu.Unlock()
 	txn := s.mem.Txn(false)
 
-	// Verify each version on its own, dropping known ones.
+	// Verify each version on its own (signatures on every core), dropping
+	// known ones.
+	if err := s.verifyAll(b.Versions); err != nil {
+		return res, err
+	}
 	waiting := map[models.ID]*models.Version{}
 	touched := map[models.ID]bool{}
 	for _, v := range b.Versions {
-		if v == nil {
-			return res, fmt.Errorf("%w: nil version", ErrInvalid)
-		}
-		if err := Verify(v); err != nil {
-			return res, err
-		}
-		if err := s.checkAuthor(v); err != nil {
-			return res, err
-		}
 		if err := checkName("design ID", string(v.Design)); err != nil {
 			return res, fmt.Errorf("version %s: %w", short(v.ID), err)
 		}
@@ -429,6 +426,48 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 	}
 	res.Designs = slices.Sorted(maps.Keys(touched))
 	return res, nil
+}
+
+// verifyAll checks every version's ID, signature and author binding,
+// spread over the cores for a large batch; the first failure in batch
+// order is returned.
+func (s *Store) verifyAll(vs []*models.Version) error {
+	check := func(v *models.Version) error {
+		if v == nil {
+			return fmt.Errorf("%w: nil version", ErrInvalid)
+		}
+		if err := Verify(v); err != nil {
+			return err
+		}
+		return s.checkAuthor(v)
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8, len(vs)/32)
+	if workers < 2 {
+		for _, v := range vs {
+			if err := check(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(vs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(vs); i += workers {
+				errs[i] = check(vs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func compareHash(a, b models.Hash) int { return bytes.Compare(a[:], b[:]) }
