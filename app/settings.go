@@ -1,6 +1,11 @@
 package app
 
-import "fyne.io/fyne/v2"
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+)
 
 // Preference keys, in one place.
 const (
@@ -11,8 +16,8 @@ const (
 	prefAllowances = "allowances"
 )
 
-// Settings are the designer's preferences, read in one pass and written
-// through Save; nothing else touches fyne.Preferences.
+// Settings are the designer's preferences, read in one pass on start and
+// written through a settingsWriter; nothing else touches fyne.Preferences.
 type Settings struct {
 	Language   string // LangSystem, LangEN or LangZH
 	LastDesign string
@@ -32,11 +37,91 @@ func LoadSettings(p fyne.Preferences) Settings {
 	}
 }
 
-// Save writes every setting.
-func (s Settings) Save(p fyne.Preferences) {
-	p.SetString(prefLanguage, s.Language)
-	p.SetString(prefLastDesign, s.LastDesign)
-	p.SetString(prefView, s.View)
-	p.SetBool(prefGrid, s.Grid)
-	p.SetBool(prefAllowances, s.Allowances)
+// settingsIdle is how long the settings must stay unchanged before they are
+// written: a burst of view and language changes is one write.
+const settingsIdle = 500 * time.Millisecond
+
+// settingsWriter coalesces writes of Settings. Fyne saves the preferences
+// file on every Set and reloads it when it changes on disk, so a burst of
+// Sets had it read the file while it was being written ("Preferences load
+// error: EOF"). Here a change only marks the settings dirty; after
+// settingsIdle (or on Flush, when the app stops) the keys that differ from
+// what was last written go out in one WriteValues: one change, one save.
+// What was written is never read back.
+type settingsWriter struct {
+	mu       sync.Mutex // the timer's fyne.Do runs in place under the test driver
+	prefs    fyne.Preferences
+	written  Settings
+	pending  *Settings
+	cancel   func()
+	schedule func(time.Duration, func()) func() // runs f later on the UI goroutine
+}
+
+func newSettingsWriter(p fyne.Preferences, loaded Settings) *settingsWriter {
+	return &settingsWriter{prefs: p, written: loaded, schedule: func(d time.Duration, f func()) func() {
+		t := time.AfterFunc(d, func() { fyne.Do(f) })
+		return func() { t.Stop() }
+	}}
+}
+
+// Set records s to be written once the settings have been idle.
+func (w *settingsWriter) Set(s Settings) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pending = &s
+	if w.cancel != nil {
+		w.cancel()
+	}
+	w.cancel = w.schedule(settingsIdle, w.Flush)
+}
+
+// Flush writes what is pending now, if it differs from what was written.
+func (w *settingsWriter) Flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cancel != nil {
+		w.cancel()
+		w.cancel = nil
+	}
+	if w.pending == nil {
+		return
+	}
+	s, old := *w.pending, w.written
+	w.pending = nil
+	if s == old {
+		return
+	}
+	w.written = s
+	changes := map[string]any{}
+	if s.Language != old.Language {
+		changes[prefLanguage] = s.Language
+	}
+	if s.LastDesign != old.LastDesign {
+		changes[prefLastDesign] = s.LastDesign
+	}
+	if s.View != old.View {
+		changes[prefView] = s.View
+	}
+	if s.Grid != old.Grid {
+		changes[prefGrid] = s.Grid
+	}
+	if s.Allowances != old.Allowances {
+		changes[prefAllowances] = s.Allowances
+	}
+	if bw, ok := w.prefs.(interface{ WriteValues(func(map[string]any)) }); ok {
+		bw.WriteValues(func(values map[string]any) {
+			for k, v := range changes {
+				values[k] = v
+			}
+		})
+		return
+	}
+	for k, v := range changes {
+		switch v := v.(type) {
+		case string:
+			w.prefs.SetString(k, v)
+		case bool:
+			w.prefs.SetBool(k, v)
+		}
+	}
 }

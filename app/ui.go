@@ -46,6 +46,7 @@ type UI struct {
 	studio   Studio
 	tr       *Translator
 	settings Settings
+	prefs    *settingsWriter // writes settings once idle (settings.go)
 
 	designs []DesignSummary
 	current *models.Design
@@ -108,6 +109,7 @@ func New(a fyne.App, w fyne.Window, studio Studio, startErr error) (*UI, error) 
 	}
 	a.Settings().SetTheme(newStudioTheme())
 	u := &UI{app: a, win: w, studio: studio, tr: tr, settings: settings, quit: a.Quit}
+	u.prefs = newSettingsWriter(a.Preferences(), settings)
 	u.build()
 	if startErr != nil {
 		u.showError(tr.L("error.data_dir"), startErr)
@@ -274,10 +276,13 @@ func (u *UI) showLanguageDialog() {
 // SetLanguage switches the UI language and remembers the choice.
 func (u *UI) SetLanguage(code string) {
 	u.settings.Language = code
-	u.settings.Save(u.app.Preferences())
+	u.prefs.Set(u.settings)
 	u.tr.SetLanguage(code)
 	u.applyLanguage()
 }
+
+// flushSettings writes the settings now (the app stops; tests).
+func (u *UI) flushSettings() { u.prefs.Flush() }
 
 // Language is the language in use.
 func (u *UI) Language() string { return u.tr.Language() }
@@ -395,7 +400,7 @@ func (u *UI) onDesignSelected(id widget.ListItemID) {
 	u.leaveView()
 	u.current = d
 	u.settings.LastDesign = string(d.ID)
-	u.settings.Save(u.app.Preferences())
+	u.prefs.Set(u.settings)
 	opt := u.editor.Options()
 	opt.Colourway, opt.Size, opt.Selected, opt.Highlight = "", 0, "", nil
 	if len(d.Colourways) > 0 {
@@ -494,7 +499,7 @@ func (u *UI) setView(v canvas.View) {
 	opt.View = v
 	u.editor.SetOptions(opt)
 	u.settings.View = viewName(v)
-	u.settings.Save(u.app.Preferences())
+	u.prefs.Set(u.settings)
 	for _, vv := range views {
 		if vv.view == v {
 			u.viewSelect.SetSelected(u.tr.L(vv.key))
@@ -541,7 +546,7 @@ func (u *UI) toggleGrid() {
 	opt.Grid = !opt.Grid
 	u.editor.SetOptions(opt)
 	u.settings.Grid = opt.Grid
-	u.settings.Save(u.app.Preferences())
+	u.prefs.Set(u.settings)
 	u.win.SetMainMenu(u.mainMenu())
 }
 
@@ -550,7 +555,7 @@ func (u *UI) toggleAllowances() {
 	opt.ShowAllowances = !opt.ShowAllowances
 	u.editor.SetOptions(opt)
 	u.settings.Allowances = opt.ShowAllowances
-	u.settings.Save(u.app.Preferences())
+	u.prefs.Set(u.settings)
 	u.win.SetMainMenu(u.mainMenu())
 }
 

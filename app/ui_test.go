@@ -157,7 +157,9 @@ func TestSwitchingLanguageChangesLabelsAndIsRemembered(t *testing.T) {
 	if d := u.Current(); d.Meta.NameZH != "" && !strings.Contains(w.Title(), d.Meta.NameZH) {
 		t.Fatalf("title %q should use the Chinese name %q", w.Title(), d.Meta.NameZH)
 	}
-	// A new window on the same preferences starts in Chinese.
+	// A new window on the same preferences starts in Chinese (the settings
+	// are written once idle, or when the app stops).
+	u.flushSettings()
 	w2 := a.NewWindow("Cordwain")
 	u2, err := New(a, w2, studio, nil)
 	if err != nil {
@@ -177,6 +179,7 @@ func TestViewSwitchRedraws(t *testing.T) {
 	if bytes.Equal(lateral, bottom) {
 		t.Fatal("bottom view drew the same as lateral")
 	}
+	u.flushSettings() // written once idle
 	if u.settings.View != "bottom" || LoadSettings(u.app.Preferences()).View != "bottom" {
 		t.Fatalf("view not remembered: %q", u.settings.View)
 	}

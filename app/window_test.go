@@ -2,6 +2,7 @@ package app
 
 import (
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -44,5 +45,45 @@ func TestWindowSizeFollowsTheScreen(t *testing.T) {
 		if got := WindowSize(c.screen); got != c.want {
 			t.Errorf("screen %v: window %v, want %v", c.screen, got, c.want)
 		}
+	}
+}
+
+// A burst of view, grid and language changes is written once, after the
+// settings have been idle: not on every change, while Fyne reads the file.
+func TestSettingsBurstIsOneWrite(t *testing.T) {
+	u, done := newTestUI(t, newFakeStudio(), nil)
+	defer done()
+	var later []func()
+	u.prefs.schedule = func(_ time.Duration, f func()) func() {
+		later = append(later, f)
+		return func() {}
+	}
+	writes := 0
+	u.app.Preferences().AddChangeListener(func() { writes++ })
+	for i := 0; i < 10; i++ {
+		u.setView(viewByName("top"))
+		u.setView(viewByName("bottom"))
+		u.toggleGrid()
+		u.SetLanguage(LangZH)
+		u.SetLanguage(LangEN)
+	}
+	u.SetLanguage(LangZH)
+	if writes != 0 {
+		t.Fatalf("%d preference writes during the burst, want none until idle", writes)
+	}
+	if len(later) == 0 {
+		t.Fatal("no write scheduled")
+	}
+	later[len(later)-1]()
+	if writes != 1 {
+		t.Fatalf("%d preference writes after the burst, want 1", writes)
+	}
+	got := LoadSettings(u.app.Preferences())
+	if got != u.settings {
+		t.Fatalf("written %+v, want %+v", got, u.settings)
+	}
+	u.flushSettings() // nothing new: no write
+	if writes != 1 {
+		t.Fatalf("%d writes after an empty flush", writes)
 	}
 }
