@@ -296,9 +296,17 @@ func (u *UI) askSave() {
 				s.Save(msg.Text)
 			}
 		}, u.win)
-	msg.OnSubmitted = func(string) { d.Submit() }
+	submitOnEnter(d, msg)
 	d.Show()
 	u.win.Canvas().Focus(msg)
+}
+
+// submitOnEnter makes Enter in any of entries confirm d, as its confirm
+// button does (nothing while the form does not validate).
+func submitOnEnter(d *dialog.FormDialog, entries ...*widget.Entry) {
+	for _, e := range entries {
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
 }
 
 // askCalibration asks the distance between two points picked on the
@@ -325,7 +333,7 @@ func (u *UI) askCalibration(a, b canvas.Point) {
 				u.status.SetText(err.Error())
 			}
 		}, u.win)
-	entry.OnSubmitted = func(string) { d.Submit() }
+	submitOnEnter(d, entry)
 	d.Show()
 }
 
@@ -413,7 +421,7 @@ func (u *UI) askNewDesign() {
 			dialog.ShowError(errors.New(tr.L("new.failed", map[string]any{"Error": err.Error()})), u.win)
 		}
 	}, u.win)
-	name.OnSubmitted = func(string) { d.Submit() }
+	submitOnEnter(d, name, style, size)
 	d.Show()
 }
 
@@ -490,6 +498,7 @@ func (u *UI) askDuplicateDesign() {
 			dialog.ShowError(errors.New(tr.L("new.failed", map[string]any{"Error": err.Error()})), u.win)
 		}
 	}, u.win)
+	submitOnEnter(dlg, name, style)
 	name.OnSubmitted = func(string) { dlg.Submit() }
 	dlg.Show()
 }

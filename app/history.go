@@ -673,6 +673,7 @@ func (h *HistoryPanel) askName(title string, create func(name string)) {
 				create(strings.TrimSpace(entry.Text))
 			}
 		}, h.win)
+	submitOnEnter(d, entry)
 	d.Resize(fyne.NewSize(380, d.MinSize().Height))
 	d.Show()
 	h.win.Canvas().Focus(entry)

@@ -451,6 +451,7 @@ func (p *StudioPanel) showCreate() {
 			p.Create(strings.TrimSpace(name.Text), leave.Checked, p.afterDialog)
 		}
 	}, p.u.win)
+	submitOnEnter(d, name)
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
 }
@@ -465,6 +466,7 @@ func (p *StudioPanel) showAddPeer() {
 				p.AddPeer(addr.Text, p.afterDialog)
 			}
 		}, p.u.win)
+	submitOnEnter(d, addr)
 	d.Resize(fyne.NewSize(560, 180))
 	d.Show()
 }
