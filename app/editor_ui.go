@@ -322,7 +322,7 @@ func (u *UI) askCalibration(a, b canvas.Point) {
 		}
 		return nil
 	}
-	d = dialog.NewForm(u.tr.L("calibrate.title"), "OK", u.tr.L("dialog.cancel"),
+	d = dialog.NewForm(u.tr.L("calibrate.title"), u.tr.L("dialog.ok"), u.tr.L("dialog.cancel"),
 		[]*widget.FormItem{widget.NewFormItem(u.tr.L("calibrate.distance"), entry)},
 		func(ok bool) {
 			if !ok {

@@ -259,7 +259,7 @@ func (u *UI) showLanguageDialog() {
 			sel.SetSelected(opts[i])
 		}
 	}
-	dialog.ShowCustomConfirm(u.tr.L("settings.title"), "OK", "Cancel",
+	dialog.ShowCustomConfirm(u.tr.L("settings.title"), u.tr.L("dialog.ok"), u.tr.L("dialog.cancel"),
 		widget.NewForm(widget.NewFormItem(u.tr.L("settings.language"), sel)),
 		func(ok bool) {
 			if !ok {

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 // Ctrl+Q (Cmd+Q on macOS) quits: Fyne's own Quit item has no shortcut
@@ -85,5 +86,23 @@ func TestSettingsBurstIsOneWrite(t *testing.T) {
 	u.flushSettings() // nothing new: no write
 	if writes != 1 {
 		t.Fatalf("%d writes after an empty flush", writes)
+	}
+}
+
+// The language dialog's buttons follow the language (they were "OK" and
+// "Cancel" in 中文).
+func TestLanguageDialogButtonsTranslated(t *testing.T) {
+	u, done := newTestUI(t, newFakeStudio(), nil)
+	defer done()
+	u.SetLanguage(LangZH)
+	u.showLanguageDialog()
+	texts := map[string]bool{}
+	for _, o := range objects(u.win) {
+		if b, ok := o.(*widget.Button); ok {
+			texts[b.Text] = true
+		}
+	}
+	if !texts["确定"] || !texts["取消"] || texts["OK"] || texts["Cancel"] {
+		t.Fatalf("language dialog buttons in 中文: %v", texts)
 	}
 }
