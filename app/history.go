@@ -230,7 +230,9 @@ func (h *HistoryPanel) rowCount() int { return len(h.versions) }
 func (h *HistoryPanel) rowCreate() fyne.CanvasObject {
 	id := widget.NewLabelWithStyle("0000000", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	id.SizeName = theme.SizeNameCaptionText
-	id.Importance = widget.LowImportance
+	// The theme's foreground, not LowImportance (the disabled grey, which
+	// was hard to read on dark).
+	id.Importance = widget.MediumImportance
 	msg := widget.NewLabel("Message")
 	msg.Truncation = fyne.TextTruncateEllipsis
 	meta := widget.NewLabel("Author · 2006-01-02 15:04")

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -105,4 +106,21 @@ func TestLanguageDialogButtonsTranslated(t *testing.T) {
 	if !texts["确定"] || !texts["取消"] || texts["OK"] || texts["Cancel"] {
 		t.Fatalf("language dialog buttons in 中文: %v", texts)
 	}
+}
+
+// A version's hash in the history list is drawn in the theme's foreground
+// colour, readable on dark, not in the disabled grey.
+func TestVersionHashUsesForegroundColour(t *testing.T) {
+	u, done := newTestUI(t, newFakeStudio(), nil)
+	defer done()
+	row := u.history.rowCreate()
+	for _, o := range test.LaidOutObjects(row) {
+		if l, ok := o.(*widget.Label); ok && l.TextStyle.Monospace {
+			if l.Importance != widget.MediumImportance {
+				t.Fatalf("the hash is drawn with importance %v, want the foreground (medium)", l.Importance)
+			}
+			return
+		}
+	}
+	t.Fatal("no hash label in a history row")
 }
