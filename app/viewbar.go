@@ -17,7 +17,7 @@ import (
 // back.
 func (u *UI) buildViewBar() {
 	u.viewNote = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	u.viewNote.Truncation = fyne.TextTruncateEllipsis
+	u.viewNote.Wrapping = fyne.TextWrapWord // the whole note, never "4 cha…"
 	u.backBtn = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), u.showCurrent)
 	u.backBtn.Importance = widget.HighImportance
 	swatch := func(c color.Color) fyne.CanvasObject {

@@ -124,3 +124,12 @@ func TestVersionHashUsesForegroundColour(t *testing.T) {
 	}
 	t.Fatal("no hash label in a history row")
 }
+
+// The compare bar's note wraps instead of being cut to "4 cha…".
+func TestCompareNoteIsNotCut(t *testing.T) {
+	u, done := newTestUI(t, newFakeStudio(), nil)
+	defer done()
+	if u.viewNote.Truncation != fyne.TextTruncateOff || u.viewNote.Wrapping != fyne.TextWrapWord {
+		t.Fatalf("compare note truncation %v, wrapping %v: want it wrapped, not cut", u.viewNote.Truncation, u.viewNote.Wrapping)
+	}
+}
