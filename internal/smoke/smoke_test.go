@@ -6,8 +6,8 @@
 package smoke
 
 import (
+	"bufio"
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -29,26 +29,46 @@ func display(t *testing.T) string {
 			t.Fatalf("%s is missing (make test installs it): %v", tool, err)
 		}
 	}
-	for n := 90; n < 120; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		disp := fmt.Sprintf(":%d", n)
-		cmd := exec.Command("Xvfb", disp, "-screen", "0", "1440x900x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting Xvfb: %v", err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-				return disp
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatalf("Xvfb %s did not come up", disp)
+	// Xvfb picks a free display itself and says which (-displayfd), and is
+	// stopped with SIGTERM so it removes its socket and lock: killed
+	// outright it left them behind, and after enough runs no display
+	// number looked free.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display")
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1440x900x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _, _ = cmd.Process.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		r.Close()
+		if n == "" {
+			t.Fatal("Xvfb did not say which display it took")
+		}
+		return ":" + n
+	case <-time.After(15 * time.Second):
+		t.Fatal("Xvfb did not come up")
+	}
 	return ""
 }
 
