@@ -108,15 +108,11 @@ func runJSONImport(env Env, args []string) error {
 	if err := models.Validate(d); err != nil {
 		return fmt.Errorf("importing %s: nothing imported, the design is invalid: %w", shown, err)
 	}
-	st, err := env.open(Write)
+	st, id, err := env.openSigned(*newIdentity)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	id, err := st.Identity(*newIdentity)
-	if err != nil {
-		return err
-	}
 	if *msg == "" {
 		*msg = "Imported from " + filepath.Base(shown)
 	}

@@ -67,15 +67,11 @@ func runStudioCreate(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := env.open(Write)
+	s, id, err := env.openSigned(false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := s.Identity(false)
-	if err != nil {
-		return err
-	}
 	if err := p2p.SaveStudio(env.DataDir, st, p2p.Settings{Port: p2p.DefaultPort}); err != nil {
 		return err
 	}
@@ -149,15 +145,11 @@ func runStudioInvite(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := env.open(Write)
+	s, id, err := env.openSigned(false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := s.Identity(false)
-	if err != nil {
-		return err
-	}
 	code, err := inviteCode(env, st, id)
 	if err != nil {
 		return err
@@ -182,15 +174,11 @@ func runStudioJoin(env Env, args []string) error {
 	if cur, _, err := p2p.LoadStudio(env.DataDir); err == nil && cur.Key != inv.Studio.Key && !*force {
 		return fmt.Errorf("this machine is in studio %q: add --force to leave it for %q", cur.Name, inv.Studio.Name)
 	}
-	s, err := env.open(Write)
+	s, id, err := env.openSigned(false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := s.Identity(false)
-	if err != nil {
-		return err
-	}
 	if err := p2p.SaveStudio(env.DataDir, &inv.Studio, p2p.Settings{Port: p2p.DefaultPort}); err != nil {
 		return err
 	}
@@ -265,15 +253,11 @@ func runStudioRemove(env Env, args []string) error {
 	if fs.NArg() != 1 {
 		return Usagef("studio remove PEER")
 	}
-	s, err := env.open(Write)
+	s, id, err := env.openSigned(false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := s.Identity(false)
-	if err != nil {
-		return err
-	}
 	ms, err := p2p.Members(s.Store)
 	if err != nil {
 		return err
@@ -305,15 +289,11 @@ func runStudioRotate(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := env.open(Write)
+	s, id, err := env.openSigned(false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := s.Identity(false)
-	if err != nil {
-		return err
-	}
 	if err := p2p.SaveStudio(env.DataDir, st, set); err != nil {
 		return err
 	}
@@ -466,15 +446,11 @@ func runServe(env Env, args []string) error {
 	if env.Studio != nil {
 		return errors.New("a Cordwain already holds this studio; `serve` runs instead of it, not beside it")
 	}
-	s, err := Open(env.DataDir, Write)
+	s, id, err := OpenSigned(env.DataDir, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := s.Identity(false)
-	if err != nil {
-		return err
-	}
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(env.Stderr, time.Now().Format("15:04:05.000")+" "+format+"\n", a...)
 	}

@@ -198,6 +198,35 @@ func (s *Studio) Identity(fresh bool) (*store.Identity, error) {
 	return id, nil
 }
 
+// OpenSigned opens the studio in dataDir for writing, with this machine's
+// identity (see [Studio.Identity]); on error nothing is left open.
+func OpenSigned(dataDir string, fresh bool) (*Studio, *store.Identity, error) {
+	s, err := Open(dataDir, Write)
+	if err != nil {
+		return nil, nil, err
+	}
+	return signed(s, fresh)
+}
+
+// openSigned is OpenSigned for a command, or the running Cordwain's
+// studio when the command was handed to it.
+func (env Env) openSigned(fresh bool) (*Studio, *store.Identity, error) {
+	s, err := env.open(Write)
+	if err != nil {
+		return nil, nil, err
+	}
+	return signed(s, fresh)
+}
+
+func signed(s *Studio, fresh bool) (*Studio, *store.Identity, error) {
+	id, err := s.Identity(fresh)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, id, nil
+}
+
 // OpenStudio opens dataDir for writing with this machine's identity, as
 // the window does. On ErrIdentityLost the studio is open (and returned)
 // with a nil identity.

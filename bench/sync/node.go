@@ -36,15 +36,11 @@ func runNode(args []string) error {
 	listen := fs.String("listen", "/ip4/127.0.0.1/tcp/0", "listen multiaddr")
 	watch := fs.String("watch", "", "print every version event of the designs whose ID starts with this")
 	fs.Parse(args)
-	s, err := cli.Open(*data, cli.Write)
+	s, id, err := cli.OpenSigned(*data, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := s.Identity(false)
-	if err != nil {
-		return err
-	}
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05.000")+" "+format+"\n", a...)
 	}
