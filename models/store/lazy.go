@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"fmt"
 	"slices"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -47,23 +46,16 @@ func (s *Store) loadLazy() error {
 			return err
 		}
 		err = tx.Bucket(bucketRefs).ForEach(func(k, v []byte) error {
-			parts := strings.SplitN(string(k), "\x00", 3)
-			if len(parts) != 3 || (parts[1] != string(RefBranch) && parts[1] != string(RefTag)) {
-				return fmt.Errorf("%w: malformed ref key %q", ErrCorrupt, k)
+			ref, err := parseRef(k, v)
+			if err != nil {
+				return err
 			}
-			ref := &Ref{Key: string(k), Design: models.ID(parts[0]), Kind: RefKind(parts[1]), Name: parts[2], Version: models.ID(v)}
 			return txn.Insert(tableRefs, ref) // its target is checked when the design is loaded
 		})
 		if err != nil {
 			return err
 		}
-		err = tx.Bucket(bucketPeers).ForEach(func(k, v []byte) error {
-			p := &Peer{}
-			if err := models.DecodeCanonical(v, p); err != nil || p.ID != string(k) {
-				return fmt.Errorf("%w: peer %q", ErrCorrupt, k)
-			}
-			return txn.Insert(tablePeers, p)
-		})
+		err = loadPeers(tx, txn)
 		if err != nil {
 			return err
 		}

@@ -185,11 +185,10 @@ func (s *Store) loadIndexes(tx *bolt.Tx, versions map[models.ID]*models.Version)
 		}
 	}
 	err := tx.Bucket(bucketRefs).ForEach(func(k, v []byte) error {
-		parts := strings.SplitN(string(k), "\x00", 3)
-		if len(parts) != 3 || (parts[1] != string(RefBranch) && parts[1] != string(RefTag)) {
-			return fmt.Errorf("%w: malformed ref key %q", ErrCorrupt, k)
+		ref, err := parseRef(k, v)
+		if err != nil {
+			return err
 		}
-		ref := &Ref{Key: string(k), Design: models.ID(parts[0]), Kind: RefKind(parts[1]), Name: parts[2], Version: models.ID(v)}
 		target, ok := versions[ref.Version]
 		if !ok || target.Design != ref.Design {
 			return fmt.Errorf("%w: %s %q of design %s points at missing version %s", ErrCorrupt, ref.Kind, ref.Name, ref.Design, short(ref.Version))
@@ -232,18 +231,33 @@ func (s *Store) loadIndexes(tx *bolt.Tx, versions map[models.ID]*models.Version)
 	if err != nil {
 		return err
 	}
-	err = tx.Bucket(bucketPeers).ForEach(func(k, v []byte) error {
+	err = loadPeers(tx, txn)
+	if err != nil {
+		return err
+	}
+	txn.Commit()
+	return nil
+}
+
+// parseRef reads a refs bucket entry: key design \x00 kind \x00 name,
+// value the version ID.
+func parseRef(k, v []byte) (*Ref, error) {
+	parts := strings.SplitN(string(k), "\x00", 3)
+	if len(parts) != 3 || (parts[1] != string(RefBranch) && parts[1] != string(RefTag)) {
+		return nil, fmt.Errorf("%w: malformed ref key %q", ErrCorrupt, k)
+	}
+	return &Ref{Key: string(k), Design: models.ID(parts[0]), Kind: RefKind(parts[1]), Name: parts[2], Version: models.ID(v)}, nil
+}
+
+// loadPeers indexes the remembered peers.
+func loadPeers(tx *bolt.Tx, txn *memdb.Txn) error {
+	return tx.Bucket(bucketPeers).ForEach(func(k, v []byte) error {
 		p := &Peer{}
 		if err := models.DecodeCanonical(v, p); err != nil || p.ID != string(k) {
 			return fmt.Errorf("%w: peer %q", ErrCorrupt, k)
 		}
 		return txn.Insert(tablePeers, p)
 	})
-	if err != nil {
-		return err
-	}
-	txn.Commit()
-	return nil
 }
 
 // latestVersion is the design's newest version by (time, ID), or nil.
