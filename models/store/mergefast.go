@@ -169,20 +169,7 @@ func (w *stampWalker) sideOf(m0 manifest, s0 models.Snapshot, v *models.Version,
 		if in == in0 && (!in || h == h0) {
 			continue
 		}
-		e, e0 := side.Snap[id], s0[id]
-		if kindOf(e0, in0) != kindOf(e, in) {
-			changed = append(changed, propKey{id, models.KindProp})
-		}
-		for name, x := range e.Props {
-			if y, ok := e0.Props[name]; !ok || !bytes.Equal(x, y) {
-				changed = append(changed, propKey{id, name})
-			}
-		}
-		for name := range e0.Props {
-			if _, ok := e.Props[name]; !ok {
-				changed = append(changed, propKey{id, name})
-			}
-		}
+		changed = appendChangedProps(changed, id, s0[id], in0, side.Snap[id], in)
 	}
 	for _, k := range changed {
 		st, err := w.setter(v, k)

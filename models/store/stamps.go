@@ -238,19 +238,7 @@ func (w *stampWalker) side(base, v *models.Version) (models.Side, error) {
 	}
 	var changed []propKey
 	diffElement := func(id models.ID, e0 models.Element, in0 bool, e models.Element, in bool) {
-		if kindOf(e0, in0) != kindOf(e, in) {
-			changed = append(changed, propKey{id, models.KindProp})
-		}
-		for name, x := range e.Props {
-			if y, ok := e0.Props[name]; !ok || !bytes.Equal(x, y) {
-				changed = append(changed, propKey{id, name})
-			}
-		}
-		for name := range e0.Props {
-			if _, ok := e.Props[name]; !ok {
-				changed = append(changed, propKey{id, name})
-			}
-		}
+		changed = appendChangedProps(changed, id, e0, in0, e, in)
 	}
 	for id, h := range mv {
 		h0, in0 := mb[id]
@@ -288,6 +276,26 @@ func (w *stampWalker) side(base, v *models.Version) (models.Side, error) {
 		pm[k.prop] = st
 	}
 	return side, nil
+}
+
+// appendChangedProps appends to dst the (element, property) pairs whose
+// value differs between e0 (present if in0) and e (present if in), the
+// element's kind included.
+func appendChangedProps(dst []propKey, id models.ID, e0 models.Element, in0 bool, e models.Element, in bool) []propKey {
+	if kindOf(e0, in0) != kindOf(e, in) {
+		dst = append(dst, propKey{id, models.KindProp})
+	}
+	for name, x := range e.Props {
+		if y, ok := e0.Props[name]; !ok || !bytes.Equal(x, y) {
+			dst = append(dst, propKey{id, name})
+		}
+	}
+	for name := range e0.Props {
+		if _, ok := e.Props[name]; !ok {
+			dst = append(dst, propKey{id, name})
+		}
+	}
+	return dst
 }
 
 // kindOf is an element's kind, or "" when absent.
