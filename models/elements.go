@@ -573,6 +573,11 @@ func appendElement(b []byte, e Element) []byte {
 	return b
 }
 
+// AppendCBORHead writes a CBOR head of the given major type with its
+// argument in the shortest form, as canonical encoding wants (the store
+// builds manifests by hand with it).
+func AppendCBORHead(b []byte, major byte, n uint64) []byte { return appendHead(b, major, n) }
+
 // appendHead writes a CBOR head of the given major type with its argument
 // in the shortest form.
 func appendHead(b []byte, major byte, n uint64) []byte {

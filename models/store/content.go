@@ -305,10 +305,10 @@ func encodeManifest(m manifest) []byte {
 		}
 		return strings.Compare(a, b)
 	})
-	b := appendCBORHead(make([]byte, 0, 9+len(m)*(3+16+34)), 5, uint64(len(m)))
+	b := models.AppendCBORHead(make([]byte, 0, 9+len(m)*(3+16+34)), 5, uint64(len(m)))
 	for _, k := range keys {
 		h := m[models.ID(k)]
-		b = appendCBORHead(b, 3, uint64(len(k)))
+		b = models.AppendCBORHead(b, 3, uint64(len(k)))
 		b = append(b, k...)
 		b = append(b, 0x58, 32)
 		b = append(b, h[:]...)

@@ -225,7 +225,7 @@ func patchManifest(raw []byte, put map[models.ID]models.Hash, del []models.ID) (
 		if len(k) < 24 {
 			body = append(body, 0x60|byte(len(k)))
 		} else {
-			body = appendCBORHead(body, 3, uint64(len(k)))
+			body = models.AppendCBORHead(body, 3, uint64(len(k)))
 		}
 		body = append(body, k...)
 		body = append(body, 0x58, 32)
@@ -259,24 +259,8 @@ func patchManifest(raw []byte, put map[models.ID]models.Hash, del []models.ID) (
 	for ; np < len(puts); np++ {
 		emit(puts[np].key, &puts[np].h)
 	}
-	out := appendCBORHead(make([]byte, 0, len(body)+9), 5, uint64(count))
+	out := models.AppendCBORHead(make([]byte, 0, len(body)+9), 5, uint64(count))
 	return append(out, body...), true
-}
-
-// appendCBORHead writes a CBOR head in the shortest form.
-func appendCBORHead(b []byte, major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return append(b, m|byte(n))
-	case n <= 0xff:
-		return append(b, m|24, byte(n))
-	case n <= 0xffff:
-		return append(b, m|25, byte(n>>8), byte(n))
-	case n <= 0xffffffff:
-		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }
 
 // mergeContent writes the merged content of a and b (a.ID < b.ID) over
