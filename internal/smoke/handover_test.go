@@ -4,6 +4,7 @@ package smoke
 
 import (
 	"bytes"
+	"cordwain/internal/xvfb"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,7 +50,7 @@ func (r *running) stop(t *testing.T) {
 // While the window is open, commands on its studio run in it; a second
 // window start raises the first and exits.
 func TestSmokeCommandsAreHandedToTheWindow(t *testing.T) {
-	disp := display(t)
+	disp := xvfb.Start(t)
 	data := filepath.Join(t.TempDir(), "studio")
 	r := start(t, disp, "--data", data)
 	r.waitWindow(t, "Cordwain")
@@ -91,7 +92,7 @@ func TestSmokeLockedStudioOpensWhenFree(t *testing.T) {
 	if _, err := exec.LookPath("flock"); err != nil {
 		t.Skip("no flock(1)")
 	}
-	disp := display(t)
+	disp := xvfb.Start(t)
 	data := filepath.Join(t.TempDir(), "studio")
 	if status, out := cordwain(t, "--data", data, "log", "--design", "CW-D-2601"); status != 0 {
 		t.Fatalf("creating the studio: %d\n%s", status, out)

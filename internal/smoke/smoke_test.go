@@ -6,10 +6,9 @@
 package smoke
 
 import (
-	"bufio"
 	"bytes"
+	"cordwain/internal/xvfb"
 	"image"
-	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
@@ -20,57 +19,6 @@ import (
 	"testing"
 	"time"
 )
-
-// display starts Xvfb on a free display number and returns its name.
-func display(t *testing.T) string {
-	t.Helper()
-	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing (make test installs it): %v", tool, err)
-		}
-	}
-	// Xvfb picks a free display itself and says which (-displayfd), and is
-	// stopped with SIGTERM so it removes its socket and lock: killed
-	// outright it left them behind, and after enough runs no display
-	// number looked free.
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1440x900x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting Xvfb: %v", err)
-	}
-	w.Close()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _, _ = cmd.Process.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	got := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		got <- strings.TrimSpace(line)
-	}()
-	select {
-	case n := <-got:
-		r.Close()
-		if n == "" {
-			t.Fatal("Xvfb did not say which display it took")
-		}
-		return ":" + n
-	case <-time.After(15 * time.Second):
-		t.Fatal("Xvfb did not come up")
-	}
-	return ""
-}
 
 // lockedBuffer collects the child's output while the test reads it.
 type lockedBuffer struct {
@@ -165,28 +113,8 @@ func (r *running) screenshot(t *testing.T, window string) image.Image {
 	return img
 }
 
-// stats counts distinct colours and the share of the most common one.
-func stats(img image.Image) (distinct int, topShare float64) {
-	counts := map[color.RGBA]int{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 2 {
-		for x := b.Min.X; x < b.Max.X; x += 2 {
-			r, g, bb, _ := img.At(x, y).RGBA()
-			counts[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bb >> 8), 0}]++
-		}
-	}
-	total, top := 0, 0
-	for _, n := range counts {
-		total += n
-		if n > top {
-			top = n
-		}
-	}
-	return len(counts), float64(top) / float64(total)
-}
-
 func TestSmokeOpensOnSampleStudio(t *testing.T) {
-	disp := display(t)
+	disp := xvfb.Start(t)
 	data := filepath.Join(t.TempDir(), "studio")
 	r := start(t, disp, "--data", data)
 	win := r.waitWindow(t, "Cordwain")
@@ -202,7 +130,7 @@ func TestSmokeOpensOnSampleStudio(t *testing.T) {
 		}
 		f.Close()
 	}
-	distinct, top := stats(img)
+	distinct, top := xvfb.Stats(img)
 	t.Logf("screenshot: %d distinct colours, most common covers %.0f%%", distinct, top*100)
 	if distinct < 50 || top > 0.9 {
 		t.Fatalf("the screen looks blank: %d colours, top colour %.0f%%\n%s", distinct, top*100, r.stderr)
@@ -233,7 +161,7 @@ func TestSmokeOpensOnSampleStudio(t *testing.T) {
 }
 
 func TestSmokeBadDataDirIsReported(t *testing.T) {
-	disp := display(t)
+	disp := xvfb.Start(t)
 	// A plain file where the data directory should be.
 	bad := filepath.Join(t.TempDir(), "not-a-dir")
 	if err := os.WriteFile(bad, []byte("x"), 0o644); err != nil {
@@ -245,7 +173,7 @@ func TestSmokeBadDataDirIsReported(t *testing.T) {
 	if !strings.Contains(r.stderr.String(), "not-a-dir") {
 		t.Fatalf("stderr does not name the bad data directory:\n%s", r.stderr)
 	}
-	distinct, top := stats(r.screenshot(t, "root"))
+	distinct, top := xvfb.Stats(r.screenshot(t, "root"))
 	if distinct < 20 || top > 0.95 {
 		t.Fatalf("the window looks blank: %d colours, top %.0f%%", distinct, top*100)
 	}

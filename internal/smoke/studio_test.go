@@ -4,6 +4,7 @@ package smoke
 
 import (
 	"bytes"
+	"cordwain/internal/xvfb"
 	"image/png"
 	"os"
 	"os/exec"
@@ -69,7 +70,7 @@ func waitServing(t *testing.T, r *running, data string) {
 // each other, and an edit handed to one appears in the other's studio
 // (checked through `log` handed to the other window) within a blink.
 func TestSmokeTwoWindowsInOneStudio(t *testing.T) {
-	disp := display(t)
+	disp := xvfb.Start(t)
 	dir := t.TempDir()
 	dataA, dataB := filepath.Join(dir, "A"), filepath.Join(dir, "B")
 	status, out := cordwainAs(t, []string{"USER=Ana"}, "--data", dataA, "--loopback", "studio", "create", "Smoke studio")
@@ -167,7 +168,7 @@ func TestSmokeTwoWindowsInOneStudio(t *testing.T) {
 	}
 	f.Close()
 	t.Logf("screenshot: %s", shot)
-	if distinct, top := stats(img); distinct < 50 || top > 0.9 {
+	if distinct, top := xvfb.Stats(img); distinct < 50 || top > 0.9 {
 		t.Fatalf("the screen looks blank: %d colours, top %.0f%%", distinct, top*100)
 	}
 	a.stop(t)

@@ -13,19 +13,17 @@
 package winsmoke
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"cordwain/internal/xvfb"
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -127,50 +125,6 @@ func findWine(t *testing.T) (wine, server string) {
 	return wine, server
 }
 
-// display starts Xvfb on a display number it picks itself (-displayfd, so
-// stale sockets of killed servers do not matter) and returns its name. Xvfb
-// is stopped with SIGTERM at the end so it removes its socket and lock.
-func display(t *testing.T) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1440x900x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting Xvfb: %v", err)
-	}
-	w.Close()
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
-	num := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		num <- strings.TrimSpace(line)
-	}()
-	select {
-	case n := <-num:
-		if n == "" {
-			t.Fatal("Xvfb exited without opening a display")
-		}
-		return ":" + n
-	case <-time.After(30 * time.Second):
-		t.Fatal("Xvfb did not come up in 30 s")
-	}
-	return ""
-}
-
 // setup makes a fresh prefix with the stand-in bcryptprimitives.dll and
 // Cordwain.exe in C:\Program Files\Cordwain, and returns the exe's C: path.
 func setup(t *testing.T) (*env, string) {
@@ -191,7 +145,7 @@ func setup(t *testing.T) (*env, string) {
 	wine, server := findWine(t)
 	tmp := t.TempDir()
 	e := &env{wine: wine, server: server, prefix: filepath.Join(tmp, "prefix")}
-	e.disp = display(t)
+	e.disp = xvfb.Start(t)
 	home := filepath.Join(tmp, "home")
 	// Debian's wineserver makes its socket directory in $TMPDIR.
 	wtmp := filepath.Join(tmp, "tmp")
@@ -288,26 +242,6 @@ func (e *env) screenshot(t *testing.T) image.Image {
 	return img
 }
 
-// stats counts distinct colours and the share of the most common one.
-func stats(img image.Image) (distinct int, topShare float64) {
-	counts := map[color.RGBA]int{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 2 {
-		for x := b.Min.X; x < b.Max.X; x += 2 {
-			r, g, bb, _ := img.At(x, y).RGBA()
-			counts[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bb >> 8), 0}]++
-		}
-	}
-	total, top := 0, 0
-	for _, n := range counts {
-		total += n
-		if n > top {
-			top = n
-		}
-	}
-	return len(counts), float64(top) / float64(total)
-}
-
 func TestWineCordwain(t *testing.T) {
 	e, exe := setup(t)
 	studio := e.hostPath(winStudio)
@@ -346,7 +280,7 @@ func TestWineCordwain(t *testing.T) {
 	}
 	t.Logf("window shown %.1f s after start", time.Since(start).Seconds())
 	time.Sleep(3 * time.Second) // let the first frames render
-	distinct, top := stats(e.screenshot(t))
+	distinct, top := xvfb.Stats(e.screenshot(t))
 	t.Logf("screenshot: %d distinct colours, most common covers %.0f%%", distinct, top*100)
 	if distinct < 50 || top > 0.9 {
 		t.Fatalf("the screen looks blank under Wine: %d colours, top colour %.0f%%\n%s", distinct, top*100, out)

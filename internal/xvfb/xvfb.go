@@ -1,0 +1,82 @@
+// Package xvfb gives the GUI smoke tests (internal/smoke, internal/winsmoke)
+// a virtual X display and a way to tell a drawn window from a blank one.
+package xvfb
+
+import (
+	"bufio"
+	"image"
+	"image/color"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Start starts Xvfb on a display number it picks itself (-displayfd, so
+// stale sockets of killed servers do not matter) and returns its name.
+// Xvfb is stopped with SIGTERM when the test ends, so it removes its
+// socket and lock.
+func Start(t testing.TB) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1440x900x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting Xvfb: %v", err)
+	}
+	w.Close()
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	num := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		num <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-num:
+		if n == "" {
+			t.Fatal("Xvfb exited without opening a display")
+		}
+		return ":" + n
+	case <-time.After(30 * time.Second):
+		t.Fatal("Xvfb did not come up in 30 s")
+	}
+	return ""
+}
+
+// Stats counts the distinct colours of an image (every other pixel) and
+// the share of the most common one: a blank window has few colours and
+// one that covers nearly everything.
+func Stats(img image.Image) (distinct int, topShare float64) {
+	counts := map[color.RGBA]int{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			counts[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bb >> 8), 0}]++
+		}
+	}
+	total, top := 0, 0
+	for _, n := range counts {
+		total += n
+		if n > top {
+			top = n
+		}
+	}
+	return len(counts), float64(top) / float64(total)
+}
