@@ -40,6 +40,10 @@ type DrawOptions struct {
 	// removed, changed).
 	Highlight map[models.ID]color.Color
 	Selected  models.ID
+	// Ghost, when set, is another last (the older version's, in a
+	// comparison) drawn faintly under the drawing with its outline dashed
+	// over it (see ghost.go).
+	Ghost *models.Last
 	// ShowAllowances adds cut lines and stitch rows (mean form view).
 	ShowAllowances bool
 	// Margin around the drawing, page mm; 0 means 8.
@@ -214,6 +218,7 @@ type scene struct {
 	lines   []sceneLine
 	marks   []sceneMark
 	keys    map[string]Point
+	ghost   *Path // opt.Ghost's outline
 	bounds  Rect
 }
 
@@ -433,6 +438,7 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 	if opt.Size < 0 || math.IsNaN(opt.Size) || math.IsInf(opt.Size, 0) {
 		return nil, fmt.Errorf("draw %s at size %g: want a foot length in mm, or 0 for the base size", d.Meta.StyleNo, opt.Size)
 	}
+	ghost := ghostOutline(d, opt, opt.View)
 	if opt.Size > 0 && opt.Size != d.Meta.BaseSize {
 		gd, err := GradeDesign(d, opt.Size)
 		if err != nil {
@@ -444,7 +450,7 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 	if err != nil {
 		return nil, fmt.Errorf("draw %s: %w", d.Meta.StyleNo, err)
 	}
-	sc := &scene{d: d, g: g, view: opt.View}
+	sc := &scene{d: d, g: g, view: opt.View, ghost: ghost}
 	const tol = 0.25
 	switch opt.View {
 	case ViewMeanForm:
@@ -509,6 +515,9 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 	}
 	for _, p := range sc.sole {
 		sc.bounds = sc.bounds.Union(pathBounds(p))
+	}
+	if sc.ghost != nil {
+		sc.bounds = sc.bounds.Union(pathBounds(sc.ghost))
 	}
 	mappers := sc.mappers()
 	// Pieces, bottom to top.
@@ -751,6 +760,7 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 	if sc.view == ViewBottom {
 		sc.drawSole(p)
 	}
+	sc.drawGhostUnder(p)
 	for _, l := range sc.last {
 		p.SetFillColor(colLastFill)
 		p.Fill(l)
@@ -850,6 +860,7 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 			p.Fill(circle(sc.keys[k], 0.6/vp.Scale*2))
 		}
 	}
+	sc.drawGhostOver(p, opt)
 	// Highlights and selection on top.
 	emph := func(id models.ID, c color.Color, width float64) {
 		for _, sp := range sc.pieces {
