@@ -228,6 +228,9 @@ func WriteBOMCSV(w io.Writer, d *models.Design, opts Options) error {
 			source = "derived: no piece cut from it in this colourway"
 		case l.Derived:
 			source = "derived: cut area × (1 + allowance)"
+			if isLength(m.Unit) {
+				source += " ÷ roll width " + fmtQty(m.RollWidth) + " mm"
+			}
 		}
 		if l.Derived {
 			waste = fmtQty(l.Waste * 100)
@@ -320,13 +323,16 @@ func (tp *techPack) bomPages() {
 				pct += tp.tr("（默认）", " (default)")
 			}
 			source = tp.tr("裁片面积 + ", "cut area + ") + pct
+			if isLength(m.Unit) {
+				source += tp.tr(" ÷ 幅宽 ", " ÷ roll width ") + fmtQty(m.RollWidth) + " mm"
+			}
 		}
 		rows = append(rows, []string{strconv.Itoa(i + 1), mat, m.Supplier, col, thk, tp.enum(m.Unit), source, fmtQty(baseQty), per, carton})
 	}
 	_, _, bw, _ := tp.bodyBox()
 	notes := []string{
-		tp.tr("派生用量 = 整片裁片面积（对折样展开）× 每只片数 × 2 × (1 + 裁断损耗)，按该配色的材料计；手填用量照录。",
-			"Derived lines: whole cut-piece area (half patterns unfolded) × pieces per shoe × 2 × (1 + cutting allowance), by the colourway's materials; typed lines as entered."),
+		tp.tr("派生用量 = 整片裁片面积（对折样展开）× 每只片数 × 2 × (1 + 裁断损耗)，按该配色的材料计；以米计的卷料再除以幅宽；手填用量照录。",
+			"Derived lines: whole cut-piece area (half patterns unfolded) × pieces per shoe × 2 × (1 + cutting allowance), by the colourway's materials; roll goods in metres divided by the roll width; typed lines as entered."),
 		tp.tr("每箱 = 各码每双用量 × 配码双数之和。默认裁断损耗：皮革 15%，纺织、合成 10%。",
 			"Carton = per-pair figure × pairs of each size in the carton, summed. Default cutting allowance: leather 15%, textile and synthetic 10%."),
 	}

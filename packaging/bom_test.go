@@ -96,3 +96,40 @@ func TestBOMDerivedFromCutAreas(t *testing.T) {
 		t.Error("BOM page still claims net areas without loss")
 	}
 }
+
+// Roll goods counted in metres are the cut area divided by the roll width:
+// the page and the CSV say which width, so a buyer can check the figure.
+func TestBOMRollGoodsStateTheirWidth(t *testing.T) {
+	d := samples.Sneaker()
+	o := Options{Sizes: d.Meta.SizeRun}
+	lines, err := BOM(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mesh *BOMLine
+	for i := range lines {
+		if lines[i].Material.Unit == "m" && lines[i].Derived {
+			mesh = &lines[i]
+			break
+		}
+	}
+	if mesh == nil {
+		t.Fatal("the runner has no derived line in metres")
+	}
+	width := fmtQty(mesh.Material.RollWidth) + " mm"
+	var buf bytes.Buffer
+	if err := WriteBOMCSV(&buf, d, o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "roll width "+width) {
+		t.Errorf("CSV does not state the roll width %s of %s", width, mesh.Material.Name)
+	}
+	for _, lang := range []Lang{LangEN, LangZH} {
+		// Reading order keeps a wrapped table cell together.
+		text := strings.Join(strings.Fields(run(t, "pdftotext", writeDesignPDF(t, d, Options{Lang: lang}), "-")), " ")
+		want := map[Lang]string{LangEN: "÷ roll width ", LangZH: "÷ 幅宽 "}[lang] + width
+		if !strings.Contains(text, want) {
+			t.Errorf("BOM page (%v) does not state the roll width: no %q", lang, want)
+		}
+	}
+}
