@@ -9,8 +9,9 @@ import (
 )
 
 // Elem is one element's typed value: a [Meta], [Last], [StyleLine],
-// [Piece], [Mark], [Material] or [Colourway]. Commands carry elements by
-// value; a nil Elem means "no such element".
+// [Piece], [Mark], [Material], [Colourway], [Dimension], [Image] or
+// [Underlay]. Commands carry elements by value; a nil Elem means "no
+// such element".
 type Elem interface {
 	ElemID() ID
 	ElemKind() Kind
@@ -57,6 +58,24 @@ func (c Colourway) ElemID() ID { return c.ID }
 
 // ElemKind implements [Elem].
 func (Colourway) ElemKind() Kind { return KindColourway }
+
+// ElemID implements [Elem].
+func (x Dimension) ElemID() ID { return x.ID }
+
+// ElemKind implements [Elem].
+func (Dimension) ElemKind() Kind { return KindDimension }
+
+// ElemID implements [Elem].
+func (x Image) ElemID() ID { return x.ID }
+
+// ElemKind implements [Elem].
+func (Image) ElemKind() Kind { return KindImage }
+
+// ElemID implements [Elem].
+func (x Underlay) ElemID() ID { return x.ID }
+
+// ElemKind implements [Elem].
+func (Underlay) ElemKind() Kind { return KindUnderlay }
 
 // Edit replaces one element: Before is what the command expects to find
 // (nil: absent), After what it leaves (nil: deleted).
@@ -175,6 +194,12 @@ func copySlice(d *Design, kind Kind) {
 		d.Materials = slices.Clone(d.Materials)
 	case KindColourway:
 		d.Colourways = slices.Clone(d.Colourways)
+	case KindDimension:
+		d.Dimensions = slices.Clone(d.Dimensions)
+	case KindImage:
+		d.Images = slices.Clone(d.Images)
+	case KindUnderlay:
+		d.Underlays = slices.Clone(d.Underlays)
 	}
 }
 
@@ -204,6 +229,12 @@ func setElem(d *Design, kind Kind, id ID, v Elem) error {
 		d.Materials = put(d.Materials, id, v)
 	case KindColourway:
 		d.Colourways = put(d.Colourways, id, v)
+	case KindDimension:
+		d.Dimensions = put(d.Dimensions, id, v)
+	case KindImage:
+		d.Images = put(d.Images, id, v)
+	case KindUnderlay:
+		d.Underlays = put(d.Underlays, id, v)
 	default:
 		return fmt.Errorf("element %s: unknown kind %q", id, kind)
 	}
@@ -246,6 +277,15 @@ func FindElem(d *Design, id ID) Elem {
 		return e
 	}
 	if e := find(d.Colourways, id); e != nil {
+		return e
+	}
+	if e := find(d.Dimensions, id); e != nil {
+		return e
+	}
+	if e := find(d.Underlays, id); e != nil {
+		return e
+	}
+	if e := find(d.Images, id); e != nil {
 		return e
 	}
 	return nil
@@ -318,6 +358,15 @@ func DiffCommand(name string, a, b *Design) Command {
 			visit(x.ID)
 		}
 		for _, x := range d.Colourways {
+			visit(x.ID)
+		}
+		for _, x := range d.Dimensions {
+			visit(x.ID)
+		}
+		for _, x := range d.Images {
+			visit(x.ID)
+		}
+		for _, x := range d.Underlays {
 			visit(x.ID)
 		}
 	}

@@ -31,6 +31,9 @@ const (
 	KindMark      Kind = "mark"
 	KindMaterial  Kind = "material"
 	KindColourway Kind = "colourway"
+	KindDimension Kind = "dimension"
+	KindImage     Kind = "image"
+	KindUnderlay  Kind = "underlay"
 )
 
 // Point is a position in millimetres on the mean form (or on a piece), x
@@ -129,6 +132,10 @@ type Meta struct {
 	InsoleThickness  float64 `cbor:"insole_thickness,omitempty" json:"insole_thickness,omitempty"`
 	Reinforcements   string  `cbor:"reinforcements,omitempty" json:"reinforcements,omitempty"`
 	Packaging        string  `cbor:"packaging,omitempty" json:"packaging,omitempty"`
+
+	// Archived hides the design from the library by default; archiving
+	// is a versioned change like any other, never a deletion.
+	Archived bool `cbor:"archived,omitempty" json:"archived,omitempty"`
 }
 
 // ToeShape of a last.
@@ -283,6 +290,48 @@ type Colourway struct {
 	Parts  map[ID]ColourwayPart `cbor:"parts" json:"parts"`
 }
 
+// Dimension is a measurement kept on the drawing: a straight distance
+// between two points of the mean form. It is anchored there like a mark,
+// so it re-fits when the last changes; its label is the distance as it is
+// now, unless Text names it.
+type Dimension struct {
+	ID   ID     `cbor:"-" json:"id"`
+	A    Point  `cbor:"a" json:"a"`
+	B    Point  `cbor:"b" json:"b"`
+	Text string `cbor:"text,omitempty" json:"text,omitempty"`
+}
+
+// Image formats an [Image] may hold.
+const (
+	ImagePNG  = "png"
+	ImageJPEG = "jpeg"
+)
+
+// Image is a picture stored in the design: the encoded file (PNG or JPEG)
+// and its size in pixels. An underlay shows it. It is its own element so
+// that moving, scaling or fading the underlay does not store the picture
+// again: elements are content-addressed, and an unchanged image costs a
+// version nothing.
+type Image struct {
+	ID     ID     `cbor:"-" json:"id"`
+	Format string `cbor:"format" json:"format"` // ImagePNG or ImageJPEG
+	Width  int    `cbor:"width" json:"width"`   // pixels
+	Height int    `cbor:"height" json:"height"` // pixels
+	Data   []byte `cbor:"data" json:"data"`     // the encoded file
+}
+
+// Underlay places an [Image] under the drawing on the mean form, to
+// trace: its top-left corner at Origin, MMPerPx millimetres per pixel
+// (set by calibrating two points a known distance apart), shown at
+// Opacity (0…1). The tech pack does not draw it.
+type Underlay struct {
+	ID      ID      `cbor:"-" json:"id"`
+	Image   ID      `cbor:"image" json:"image"`
+	Origin  Point   `cbor:"origin" json:"origin"`
+	MMPerPx float64 `cbor:"mm_per_px" json:"mm_per_px"`
+	Opacity float64 `cbor:"opacity" json:"opacity"`
+}
+
 // Design is one shoe design: its header, its last and its elements. Element
 // slices are kept sorted by ID so equal content has equal encoding.
 type Design struct {
@@ -294,4 +343,7 @@ type Design struct {
 	Marks      []Mark      `json:"marks"`
 	Materials  []Material  `json:"materials"`
 	Colourways []Colourway `json:"colourways"`
+	Dimensions []Dimension `json:"dimensions,omitempty"`
+	Images     []Image     `json:"images,omitempty"`
+	Underlays  []Underlay  `json:"underlays,omitempty"`
 }

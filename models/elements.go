@@ -65,6 +65,9 @@ var kinds = map[Kind]*kindInfo{
 	KindMark:      reflectKind(reflect.TypeFor[Mark]()),
 	KindMaterial:  reflectKind(reflect.TypeFor[Material]()),
 	KindColourway: reflectKind(reflect.TypeFor[Colourway]()),
+	KindDimension: reflectKind(reflect.TypeFor[Dimension]()),
+	KindImage:     reflectKind(reflect.TypeFor[Image]()),
+	KindUnderlay:  reflectKind(reflect.TypeFor[Underlay]()),
 }
 
 // KnownKind reports whether this version of Cordwain understands kind.
@@ -201,7 +204,8 @@ func (d *Design) Snapshot() (Snapshot, error) {
 	if d == nil {
 		return nil, errors.New("snapshot of a nil design")
 	}
-	s := make(Snapshot, 2+len(d.StyleLines)+len(d.Pieces)+len(d.Marks)+len(d.Materials)+len(d.Colourways))
+	s := make(Snapshot, 2+len(d.StyleLines)+len(d.Pieces)+len(d.Marks)+len(d.Materials)+len(d.Colourways)+
+		len(d.Dimensions)+len(d.Images)+len(d.Underlays))
 	add := func(id ID, k Kind, v reflect.Value) error {
 		if id != MetaID && id != LastID && !ValidID(id) {
 			return fmt.Errorf("snapshot: %s has invalid ID %q", k, id)
@@ -244,6 +248,21 @@ func (d *Design) Snapshot() (Snapshot, error) {
 	}
 	for i := range d.Colourways {
 		if err := add(d.Colourways[i].ID, KindColourway, reflect.ValueOf(&d.Colourways[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Dimensions {
+		if err := add(d.Dimensions[i].ID, KindDimension, reflect.ValueOf(&d.Dimensions[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Images {
+		if err := add(d.Images[i].ID, KindImage, reflect.ValueOf(&d.Images[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Underlays {
+		if err := add(d.Underlays[i].ID, KindUnderlay, reflect.ValueOf(&d.Underlays[i]).Elem()); err != nil {
 			return nil, err
 		}
 	}
@@ -355,6 +374,12 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 			d.Materials = append(d.Materials, *x)
 		case *Colourway:
 			d.Colourways = append(d.Colourways, *x)
+		case *Dimension:
+			d.Dimensions = append(d.Dimensions, *x)
+		case *Image:
+			d.Images = append(d.Images, *x)
+		case *Underlay:
+			d.Underlays = append(d.Underlays, *x)
 		}
 	}
 	if !haveMeta {
@@ -400,11 +425,17 @@ func (d *Design) Normalize() {
 			d.Colourways[i].Parts = nil
 		}
 	}
+	for i := range d.Images {
+		nilIfEmpty(&d.Images[i].Data)
+	}
 	sortByID(&d.StyleLines, func(x StyleLine) ID { return x.ID })
 	sortByID(&d.Pieces, func(x Piece) ID { return x.ID })
 	sortByID(&d.Marks, func(x Mark) ID { return x.ID })
 	sortByID(&d.Materials, func(x Material) ID { return x.ID })
 	sortByID(&d.Colourways, func(x Colourway) ID { return x.ID })
+	sortByID(&d.Dimensions, func(x Dimension) ID { return x.ID })
+	sortByID(&d.Images, func(x Image) ID { return x.ID })
+	sortByID(&d.Underlays, func(x Underlay) ID { return x.ID })
 }
 
 func nilIfEmpty[T any](s *[]T) {

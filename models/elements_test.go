@@ -59,7 +59,8 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("design %d: Snapshot: %v", i, err)
 		}
-		if n := 2 + len(d.StyleLines) + len(d.Pieces) + len(d.Marks) + len(d.Materials) + len(d.Colourways); len(s) != n {
+		if n := 2 + len(d.StyleLines) + len(d.Pieces) + len(d.Marks) + len(d.Materials) + len(d.Colourways) +
+			len(d.Dimensions) + len(d.Images) + len(d.Underlays); len(s) != n {
 			t.Fatalf("design %d: %d elements, want %d", i, len(s), n)
 		}
 		back, err := DesignFromSnapshot(d.ID, s)

@@ -1,7 +1,10 @@
 package models
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"math/rand/v2"
 )
 
@@ -86,6 +89,30 @@ func randomDesign(r *rand.Rand) *Design {
 		}
 		d.Colourways = append(d.Colourways, cw)
 	}
+	for range r.IntN(3) {
+		d.Dimensions = append(d.Dimensions, Dimension{ID: randID(r), A: randPt(r), B: randPt(r)})
+	}
+	if r.IntN(4) == 0 {
+		img := tinyImage(1+r.IntN(6), 1+r.IntN(6))
+		img.ID = randID(r)
+		d.Images = []Image{img}
+		d.Underlays = []Underlay{{ID: randID(r), Image: img.ID, Origin: randPt(r), MMPerPx: 0.25, Opacity: 0.5}}
+	}
 	d.Normalize()
 	return d
+}
+
+func randPt(r *rand.Rand) Point { return Pt(float64(r.IntN(3000))/10, float64(r.IntN(1500))/10) }
+
+// tinyImage is a w×h grey PNG as an Image element without an ID.
+func tinyImage(w, h int) Image {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 37)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err) // in-memory encode of a valid image
+	}
+	return Image{Format: ImagePNG, Width: w, Height: h, Data: b.Bytes()}
 }

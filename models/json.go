@@ -9,9 +9,19 @@ import (
 	"slices"
 )
 
-// JSONSchema is the version of the design JSON format this Cordwain writes
-// and the newest it reads.
-const JSONSchema = 1
+// JSONSchema is the newest version of the design JSON format this
+// Cordwain reads and writes. Schema 2 added dimensions, images, underlays
+// and the archived flag; a design that uses none of them is still written
+// as schema 1, so an older Cordwain reads it.
+const JSONSchema = 2
+
+// jsonSchemaOf is the oldest schema that can hold d.
+func jsonSchemaOf(d *Design) int {
+	if len(d.Dimensions) > 0 || len(d.Images) > 0 || len(d.Underlays) > 0 || d.Meta.Archived {
+		return 2
+	}
+	return 1
+}
 
 // MaxJSONSize caps the design JSON accepted by [DecodeJSON]: far above any
 // real design (a 200-piece sports shoe is well under 1 MiB), far below what
@@ -27,7 +37,8 @@ type jsonDoc struct {
 	Design
 }
 
-// EncodeJSON writes d as readable, indented JSON with "schema": 1, element
+// EncodeJSON writes d as readable, indented JSON with its schema number
+// (see [JSONSchema]), element
 // lists sorted by ID, so the same design always gives the same text. An
 // invalid design is refused (with a [ValidationErrors]): what is exported
 // can always be imported again. d is not modified.
@@ -41,6 +52,9 @@ func EncodeJSON(d *Design) ([]byte, error) {
 	c.Marks = slices.Clone(d.Marks)
 	c.Materials = slices.Clone(d.Materials)
 	c.Colourways = slices.Clone(d.Colourways)
+	c.Dimensions = slices.Clone(d.Dimensions)
+	c.Images = slices.Clone(d.Images)
+	c.Underlays = slices.Clone(d.Underlays)
 	c.Normalize()
 	if err := Validate(&c); err != nil {
 		return nil, fmt.Errorf("encoding design JSON: %w", err)
@@ -55,7 +69,7 @@ func EncodeJSON(d *Design) ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(jsonDoc{Schema: JSONSchema, Design: c}); err != nil {
+	if err := enc.Encode(jsonDoc{Schema: jsonSchemaOf(&c), Design: c}); err != nil {
 		return nil, fmt.Errorf("encoding design JSON: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -104,6 +118,9 @@ func DecodeJSON(b []byte) (*Design, error) {
 		return nil, fmt.Errorf("reading design JSON: data after the design: %w", ErrMalformed)
 	}
 	d := &doc.Design
+	if need := jsonSchemaOf(d); *probe.Schema < need {
+		return nil, fmt.Errorf("reading design JSON: schema %d has no dimensions, images, underlays or archived flag (schema %d has): %w", *probe.Schema, need, ErrMalformed)
+	}
 	d.Normalize()
 	if err := Validate(d); err != nil {
 		return nil, fmt.Errorf("reading design JSON: %w", err)

@@ -1,7 +1,11 @@
 package models
 
 import (
+	"bytes"
 	"errors"
+	"image"
+	_ "image/jpeg" // underlay pictures: photos
+	_ "image/png"  // underlay pictures: scans
 	"fmt"
 	"math"
 	"slices"
@@ -42,6 +46,13 @@ const (
 	MaxSizes      = 60    // sizes in a run
 	MaxPathPoints = 1 + 3*2000
 	MaxQuantity   = 100
+	// MaxImageBytes caps one stored image (an underlay's picture) and
+	// MaxImageSide its width and height in pixels; MaxImages caps the
+	// images of a design, so one version's content stays well inside a
+	// sync frame.
+	MaxImageBytes = 4 << 20
+	MaxImageSide  = 4096
+	MaxImages     = 2
 )
 
 // Sane ranges, millimetres unless noted. Wide enough for kids' and
@@ -192,6 +203,17 @@ func Validate(d *Design) error {
 	for _, c := range d.Colourways {
 		checkID(c.ID, "colourway")
 	}
+	for _, x := range d.Dimensions {
+		checkID(x.ID, "dimension")
+	}
+	images := map[ID]bool{}
+	for _, x := range d.Images {
+		checkID(x.ID, "image")
+		images[x.ID] = true
+	}
+	for _, x := range d.Underlays {
+		checkID(x.ID, "underlay")
+	}
 
 	for _, l := range d.StyleLines {
 		v.text(l.ID, "name", l.Name, false, MaxNameLen)
@@ -209,6 +231,20 @@ func Validate(d *Design) error {
 	}
 	for _, c := range d.Colourways {
 		v.colourway(&c, pieces, materials)
+	}
+	for _, x := range d.Dimensions {
+		v.point(x.ID, "a", x.A)
+		v.point(x.ID, "b", x.B)
+		v.text(x.ID, "text", x.Text, false, MaxNameLen)
+	}
+	if len(d.Images) > MaxImages {
+		v.add("", "images", CodeTooMany, "the design holds %d images, at most %d allowed", len(d.Images), MaxImages)
+	}
+	for _, x := range d.Images {
+		v.image(&x)
+	}
+	for _, x := range d.Underlays {
+		v.underlay(&x, images)
 	}
 	if len(v.errs) == 0 {
 		return nil
@@ -418,6 +454,50 @@ func (v *validator) colourway(c *Colourway, pieces, materials map[ID]bool) {
 			v.add(c.ID, field+".hex", CodeInvalidColour, "%q is not a colour like #1A2B3C", part.Hex)
 		}
 	}
+}
+
+// point checks that p is a finite position within 10 m.
+func (v *validator) point(el ID, field string, p Point) {
+	v.num(el, field+".x", p.X, -1e4, 1e4)
+	v.num(el, field+".y", p.Y, -1e4, 1e4)
+}
+
+// image checks an image's format, size and that its bytes are the file
+// they claim to be (its header is read; the pixels are decoded where it
+// is imported).
+func (v *validator) image(m *Image) {
+	oneOf(v, m.ID, "format", m.Format, ImagePNG, ImageJPEG)
+	if m.Width < 1 || m.Width > MaxImageSide || m.Height < 1 || m.Height > MaxImageSide {
+		v.add(m.ID, "width", CodeOutOfRange, "is %d×%d pixels, each side must be between 1 and %d", m.Width, m.Height, MaxImageSide)
+	}
+	switch {
+	case len(m.Data) == 0:
+		v.add(m.ID, "data", CodeRequired, "holds no picture")
+		return
+	case len(m.Data) > MaxImageBytes:
+		v.add(m.ID, "data", CodeTooLong, "is %d bytes, at most %d allowed", len(m.Data), MaxImageBytes)
+		return
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(m.Data))
+	switch {
+	case err != nil:
+		v.add(m.ID, "data", CodeInvalidValue, "is not a PNG or JPEG image: %v", err)
+	case format != m.Format:
+		v.add(m.ID, "format", CodeInconsistent, "says %q but the picture is %s", m.Format, format)
+	case cfg.Width != m.Width || cfg.Height != m.Height:
+		v.add(m.ID, "width", CodeInconsistent, "says %d×%d pixels but the picture is %d×%d", m.Width, m.Height, cfg.Width, cfg.Height)
+	}
+}
+
+func (v *validator) underlay(u *Underlay, images map[ID]bool) {
+	if !images[u.Image] {
+		v.add(u.ID, "image", CodeUnknownRef, "image %q does not exist", u.Image)
+	}
+	v.point(u.ID, "origin", u.Origin)
+	if v.num(u.ID, "mm_per_px", u.MMPerPx, 0, 100) && u.MMPerPx == 0 {
+		v.add(u.ID, "mm_per_px", CodeOutOfRange, "must be more than 0")
+	}
+	v.num(u.ID, "opacity", u.Opacity, 0, 1)
 }
 
 // ValidHex reports whether s is a colour "#RRGGBB" (either case).
