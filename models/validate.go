@@ -3,10 +3,10 @@ package models
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	_ "image/jpeg" // underlay pictures: photos
 	_ "image/png"  // underlay pictures: scans
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
