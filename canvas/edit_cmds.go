@@ -64,6 +64,10 @@ func ElemName(e models.Elem) string {
 		return x.Name
 	case models.Colourway:
 		return x.Name
+	case models.Dimension:
+		return "dimension"
+	case models.Underlay:
+		return "underlay"
 	case models.Last:
 		return "last"
 	case models.Meta:
@@ -166,8 +170,8 @@ func MovePoints(d *models.Design, refs []PointRef, delta Point) (models.Command,
 	return c, nil
 }
 
-// MoveElements is the command that moves whole style lines, pieces and
-// marks by delta. A piece takes its marks along.
+// MoveElements is the command that moves whole style lines, pieces,
+// marks and dimensions by delta. A piece takes its marks along.
 func MoveElements(d *models.Design, ids []models.ID, delta Point) models.Command {
 	set := map[models.ID]bool{}
 	for _, id := range ids {
@@ -189,6 +193,9 @@ func MoveElements(d *models.Design, ids []models.ID, delta Point) models.Command
 			after = WithPath(x, models.Path{Points: shifted(p.Points, delta), Closed: p.Closed})
 		case models.Mark:
 			x.At = add(x.At, delta)
+			after = x
+		case models.Dimension:
+			x.A, x.B = add(x.A, delta), add(x.B, delta)
 			after = x
 		default:
 			continue
@@ -214,8 +221,8 @@ func shifted(pts []Point, delta Point) []Point {
 	return out
 }
 
-// DeleteElements is the command that deletes style lines, pieces and
-// marks; a deleted piece takes its marks and its colours in every
+// DeleteElements is the command that deletes style lines, pieces, marks
+// and dimensions; a deleted piece takes its marks and its colours in every
 // colourway with it, and pieces built from a deleted line forget it.
 func DeleteElements(d *models.Design, ids []models.ID) models.Command {
 	set := map[models.ID]bool{}
@@ -223,7 +230,7 @@ func DeleteElements(d *models.Design, ids []models.ID) models.Command {
 	for _, id := range ids {
 		e := models.FindElem(d, id)
 		switch e.(type) {
-		case models.StyleLine, models.Piece, models.Mark:
+		case models.StyleLine, models.Piece, models.Mark, models.Dimension:
 			if !set[id] {
 				set[id] = true
 				names = append(names, ElemName(e))
@@ -377,7 +384,8 @@ var lastFieldNames = map[string]string{
 }
 
 // SetLast is the command that changes the last and re-fits the upper to
-// it: every style line, piece and mark keeps its place on the form (see
+// it: every style line, piece, mark and dimension keeps its place on the
+// form (see
 // [Refit]). An invalid last is refused with its [FieldErrors]; nothing is
 // changed.
 func SetLast(d *models.Design, l models.Last) (models.Command, error) {
@@ -402,6 +410,11 @@ func SetLast(d *models.Design, l models.Last) (models.Command, error) {
 	for i := range d.Marks {
 		if !models.ElemEqual(d.Marks[i], rd.Marks[i]) {
 			c.Edits = append(c.Edits, models.Edit{ID: d.Marks[i].ID, Before: d.Marks[i], After: rd.Marks[i]})
+		}
+	}
+	for i := range d.Dimensions {
+		if !models.ElemEqual(d.Dimensions[i], rd.Dimensions[i]) {
+			c.Edits = append(c.Edits, models.Edit{ID: d.Dimensions[i].ID, Before: d.Dimensions[i], After: rd.Dimensions[i]})
 		}
 	}
 	var changed []string

@@ -37,11 +37,19 @@ func HitPoint(d *models.Design, in []models.ID, q Point, tol float64) (ref Point
 	return ref, ok
 }
 
-// HitElement names the element under q on the mean form: a mark within
-// its radius plus tol, then a style line within tol, then the topmost
+// HitElement names the element under q on the mean form: a dimension
+// within tol of its line, a mark within its radius plus tol, then a style line within tol, then the topmost
 // piece containing q (or within tol of its edge). hidden and locked
 // layers are skipped. "" when nothing is hit.
 func HitElement(d *models.Design, q Point, tol float64, skip Layers) models.ID {
+	if !skip.Has(LayerDimensions) {
+		for i := len(d.Dimensions) - 1; i >= 0; i-- {
+			dm := d.Dimensions[i]
+			if DistToPolyline([]Point{dm.A, dm.B}, q, false) <= tol {
+				return dm.ID
+			}
+		}
+	}
 	if !skip.Has(LayerMarks) {
 		for i := len(d.Marks) - 1; i >= 0; i-- {
 			m := d.Marks[i]
@@ -115,6 +123,13 @@ func BoxSelect(d *models.Design, r Rect, in []models.ID, skip Layers) (elems []m
 			}
 		}
 	}
+	if !skip.Has(LayerDimensions) {
+		for _, dm := range d.Dimensions {
+			if r.Contains(dm.A) && r.Contains(dm.B) {
+				elems = append(elems, dm.ID)
+			}
+		}
+	}
 	for _, id := range in {
 		p, ok := ElemPath(models.FindElem(d, id))
 		if !ok {
@@ -148,6 +163,8 @@ func ElemBounds(d *models.Design, ids []models.ID) Rect {
 			r = r.Union(PathBounds(p))
 		} else if m, ok := e.(models.Mark); ok {
 			r = r.Extend(m.At)
+		} else if dm, ok := e.(models.Dimension); ok {
+			r = r.Extend(dm.A).Extend(dm.B)
 		}
 	}
 	return r

@@ -50,6 +50,10 @@ func LayerOf(e models.Elem) Layer {
 		return LayerMarks
 	case models.Last:
 		return LayerLast
+	case models.Dimension:
+		return LayerDimensions
+	case models.Underlay, models.Image:
+		return LayerUnderlay
 	}
 	return LayerPieces
 }

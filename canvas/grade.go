@@ -129,6 +129,9 @@ func GradeDesign(d *models.Design, targetFoot float64) (*models.Design, error) {
 	for i := range g.Marks {
 		g.Marks[i].At = gradePt(g.Marks[i].At, f)
 	}
+	for i := range g.Dimensions {
+		g.Dimensions[i].A, g.Dimensions[i].B = gradePt(g.Dimensions[i].A, f), gradePt(g.Dimensions[i].B, f)
+	}
 	return g, nil
 }
 
@@ -168,6 +171,10 @@ func CloneDesign(d *models.Design) *models.Design {
 	}
 	g.Marks = append([]models.Mark(nil), d.Marks...)
 	g.Materials = append([]models.Material(nil), d.Materials...)
+	g.Dimensions = append([]models.Dimension(nil), d.Dimensions...)
+	g.Underlays = append([]models.Underlay(nil), d.Underlays...)
+	// Images are shared: nothing changes their bytes in place.
+	g.Images = append([]models.Image(nil), d.Images...)
 	g.Colourways = append([]models.Colourway(nil), d.Colourways...)
 	for i := range g.Colourways {
 		parts := make(map[models.ID]models.ColourwayPart, len(d.Colourways[i].Parts))

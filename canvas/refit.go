@@ -107,8 +107,8 @@ func (r *Refit) Mark(m models.Mark) models.Mark {
 	return m
 }
 
-// RefitDesign returns a copy of d on last l with its style lines, pieces
-// and marks carried onto the new mean form (see [Refit]); d is not
+// RefitDesign returns a copy of d on last l with its style lines, pieces,
+// marks and dimensions carried onto the new mean form (see [Refit]); d is not
 // changed. The same last returns a copy equal to d.
 func RefitDesign(d *models.Design, l models.Last) (*models.Design, error) {
 	r, err := NewRefit(d.Last, l)
@@ -133,6 +133,13 @@ func RefitDesign(d *models.Design, l models.Last) (*models.Design, error) {
 	out.Marks = make([]models.Mark, len(d.Marks))
 	for i, m := range d.Marks {
 		out.Marks[i] = r.Mark(m)
+	}
+	if d.Dimensions != nil {
+		out.Dimensions = make([]models.Dimension, len(d.Dimensions))
+		for i, dm := range d.Dimensions {
+			dm.A, dm.B = r.Point(dm.A), r.Point(dm.B)
+			out.Dimensions[i] = dm
+		}
 	}
 	return &out, nil
 }
