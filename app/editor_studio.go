@@ -2,12 +2,12 @@ package app
 
 import (
 	"cordwain/models"
-	"cordwain/models/store"
 )
 
 var _ CommitStudio = (*StoreStudio)(nil)
 
-// Commit saves d as a new version on its main branch, signed by this
+// Commit saves d as a new version on its current branch (main unless the
+// window switched, see SwitchBranch), signed by this
 // machine's designer. The editor saves work in progress, so d is not
 // validated here (see store.Store.CommitDesign).
 func (s *StoreStudio) Commit(d *models.Design, message string) (*models.Version, error) {
@@ -15,5 +15,5 @@ func (s *StoreStudio) Commit(d *models.Design, message string) (*models.Version,
 	if err != nil {
 		return nil, err
 	}
-	return s.st.CommitDesign(store.DefaultBranch, d, message, id)
+	return s.st.CommitDesign(s.CurrentBranch(d.ID), d, message, id)
 }

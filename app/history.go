@@ -28,10 +28,15 @@ var (
 )
 
 // historyHost is what the history panel asks of the window: show a version
-// (read-only, with diff highlights) in the editor, or go back to the head.
+// (read-only, with diff highlights and a ghosted older last) in the
+// editor, or go back to the head; save pending edits before the branch
+// under them changes, and show the head of a newly current branch.
 type historyHost interface {
 	showVersion(d *models.Design, highlight map[models.ID]color.Color, note string)
+	showComparison(d *models.Design, highlight map[models.ID]color.Color, ghost *models.Last, note string)
 	showCurrent()
+	saveEdits() error
+	branchSwitched()
 }
 
 // HistoryPanel is the History tab: the open design's versions as a commit
@@ -51,11 +56,27 @@ type HistoryPanel struct {
 	members  p2p.MemberSet // current studio members (nil: no list, everyone is)
 	selected models.ID
 	picking  models.ID // compare: the first version, waiting for the second
+	// reselecting is set while Refresh selects the row of the selected
+	// version again (rows moved): not the designer's click.
+	reselecting bool
 
-	// The comparison shown in the editor, if any.
+	// The comparison shown in the editor, if any: every change, the
+	// header's (meta) ones shown in a block above the rest, and the older
+	// last when the last changed.
 	diffOld, diffNew models.ID
 	changes          []changeLine
+	listed           []changeLine // changes less the header's
+	headerChanges    []changeLine
+	ghost            *models.Last
 	highlight        map[models.ID]color.Color
+
+	// Branches: the picker shows the current branch; Merge… merges one
+	// branch into another. syncing is set while the picker is updated
+	// from the studio (not a designer's choice).
+	branchLabel  *widget.Label
+	branchSelect *widget.Select
+	mergeBtn     *widget.Button
+	syncing      bool
 
 	list        *widget.List
 	openBtn     *widget.Button
@@ -67,6 +88,7 @@ type HistoryPanel struct {
 	detailTitle *widget.Label
 	detail      *widget.Label
 	changeList  *widget.List
+	headerBlock *widget.Label
 	empty       *widget.Label
 	box         fyne.CanvasObject
 }
@@ -90,13 +112,20 @@ func NewHistoryPanel(tr *Translator, studio HistoryStudio, win fyne.Window, host
 	h.detail.Selectable = true
 	h.changeList = widget.NewList(h.changeCount, h.changeCreate, h.changeUpdate)
 	h.changeList.Hide()
+	h.headerBlock = widget.NewLabel("")
+	h.headerBlock.Wrapping = fyne.TextWrapWord
+	h.headerBlock.Hide()
+	h.branchLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.branchSelect = widget.NewSelect(nil, h.onBranchPicked)
+	h.mergeBtn = widget.NewButtonWithIcon("", theme.MailForwardIcon(), h.onMerge)
 	h.empty = widget.NewLabel("")
 	h.empty.Wrapping = fyne.TextWrapWord
 	h.empty.Hide()
 
 	buttons := container.NewGridWithColumns(3, h.openBtn, h.compareBtn, h.restoreBtn, h.branchBtn, h.tagBtn)
-	top := container.NewBorder(nil, nil, nil, nil, container.NewStack(h.list, h.empty))
-	details := container.NewBorder(container.NewVBox(buttons, h.message, h.detailTitle), nil, nil, nil,
+	header := container.NewBorder(nil, nil, h.branchLabel, h.mergeBtn, h.branchSelect)
+	top := container.NewBorder(header, nil, nil, nil, container.NewStack(h.list, h.empty))
+	details := container.NewBorder(container.NewVBox(buttons, h.message, h.detailTitle, h.headerBlock), nil, nil, nil,
 		container.NewStack(container.NewVScroll(h.detail), h.changeList))
 	split := container.NewVSplit(top, details)
 	split.Offset = 0.55
@@ -122,6 +151,10 @@ func (h *HistoryPanel) applyLanguage() {
 	h.restoreBtn.SetText(tr.L("history.restore"))
 	h.branchBtn.SetText(tr.L("history.branch"))
 	h.tagBtn.SetText(tr.L("history.tag"))
+	h.branchLabel.SetText(tr.L("history.branch_label"))
+	h.mergeBtn.SetText(tr.L("history.merge_button"))
+	h.branchSelect.PlaceHolder = tr.L("history.no_branch")
+	h.branchSelect.Refresh()
 	if h.studio == nil {
 		h.empty.SetText(tr.L("history.unavailable"))
 	} else {
@@ -168,11 +201,14 @@ func (h *HistoryPanel) Refresh() {
 	for _, r := range h.rows {
 		h.lanes = max(h.lanes, r.Lanes)
 	}
+	h.updateBranches()
 	h.empty.Hidden = len(h.versions) > 0
 	h.empty.Refresh()
 	if h.selected != "" {
 		if i := h.index(h.selected); i >= 0 {
+			h.reselecting = true
 			h.list.Select(i)
+			h.reselecting = false
 		} else {
 			h.selected = ""
 			h.list.UnselectAll()
@@ -208,7 +244,7 @@ func (h *HistoryPanel) Select(id models.ID) {
 
 func (h *HistoryPanel) updateButtons() {
 	has := h.selected != "" && h.studio != nil
-	for _, b := range []*widget.Button{h.openBtn, h.compareBtn, h.restoreBtn, h.branchBtn, h.tagBtn} {
+	for _, b := range h.buttons() {
 		if has {
 			b.Enable()
 		} else {
@@ -335,6 +371,10 @@ func (h *HistoryPanel) onSelected(i widget.ListItemID) {
 		return
 	}
 	h.selected = h.versions[i].ID
+	if h.reselecting {
+		h.updateButtons()
+		return
+	}
 	h.hideMessage()
 	if h.picking != "" && h.picking != h.selected {
 		first := h.picking
@@ -416,6 +456,7 @@ func (h *HistoryPanel) Open(id models.ID) {
 	if v == nil || h.studio == nil {
 		return
 	}
+	h.hideMessage()
 	d, err := h.studio.Checkout(id)
 	if err != nil {
 		h.showMessage(err.Error(), true)
@@ -433,9 +474,9 @@ func (h *HistoryPanel) onCompare() {
 	if h.selected == "" {
 		return
 	}
+	h.hideMessage()
 	if h.picking != "" {
 		h.picking = ""
-		h.hideMessage()
 		h.updateButtons()
 		return
 	}
@@ -458,6 +499,7 @@ func (h *HistoryPanel) Compare(a, b models.ID) {
 	if h.index(a) < h.index(b) {
 		va, vb = vb, va
 	}
+	h.hideMessage()
 	changes, err := h.studio.Diff(va.ID, vb.ID)
 	if err != nil {
 		h.showMessage(err.Error(), true)
@@ -484,8 +526,14 @@ func (h *HistoryPanel) Compare(a, b models.ID) {
 	}
 	h.diffOld, h.diffNew, h.highlight = va.ID, vb.ID, hl
 	h.changes = describeChanges(h.tr, changes, elementNames(h.tr, older, d))
+	h.splitChanges(changes)
+	h.ghost = nil
+	if older != nil && lastChanged(changes) {
+		l := older.Last
+		h.ghost = &l
+	}
 	h.showChanges()
-	h.host.showVersion(d, hl, h.tr.L("history.comparing", map[string]any{
+	h.host.showComparison(d, hl, h.ghost, h.tr.L("history.comparing", map[string]any{
 		"Old": shortID(va.ID), "New": shortID(vb.ID), "Count": len(h.changes)}))
 }
 
@@ -532,12 +580,17 @@ func (h *HistoryPanel) Changes() []changeLine { return h.changes }
 func (h *HistoryPanel) showChanges() {
 	h.detailTitle.SetText(h.tr.L("history.changes", map[string]any{
 		"Old": store.Short(h.diffOld), "New": store.Short(h.diffNew), "Count": len(h.changes)}))
+	h.showHeaderBlock()
 	if len(h.changes) == 0 {
 		h.changeList.Hide()
 		h.detail.SetText(h.tr.L("history.no_changes"))
 		return
 	}
 	h.detail.SetText("")
+	if len(h.listed) == 0 {
+		h.changeList.Hide()
+		return
+	}
 	h.changeList.Show()
 	h.changeList.Refresh()
 	h.changeList.ScrollToTop()
@@ -546,18 +599,21 @@ func (h *HistoryPanel) showChanges() {
 // clearDiff forgets the comparison (the window goes back to the head).
 func (h *HistoryPanel) clearDiff() {
 	h.diffOld, h.diffNew, h.changes, h.highlight = "", "", nil, nil
+	h.listed, h.headerChanges, h.ghost = nil, nil, nil
 	h.changeList.Hide()
+	h.headerBlock.Hide()
 }
 
 // leaveView is called when the window goes back to the current version.
 func (h *HistoryPanel) leaveView() {
 	h.clearDiff()
+	h.hideMessage()
 	h.picking = ""
 	h.updateButtons()
 	h.showDetail()
 }
 
-func (h *HistoryPanel) changeCount() int { return len(h.changes) }
+func (h *HistoryPanel) changeCount() int { return len(h.listed) }
 
 func (h *HistoryPanel) changeCreate() fyne.CanvasObject {
 	swatch := fynecanvas.NewRectangle(colChanged)
@@ -571,10 +627,10 @@ func (h *HistoryPanel) changeCreate() fyne.CanvasObject {
 }
 
 func (h *HistoryPanel) changeUpdate(i widget.ListItemID, o fyne.CanvasObject) {
-	if i < 0 || i >= len(h.changes) {
+	if i < 0 || i >= len(h.listed) {
 		return
 	}
-	c := h.changes[i]
+	c := h.listed[i]
 	outer := o.(*fyne.Container)
 	text, swatch := outer.Objects[0].(*fyne.Container), outer.Objects[1].(*fynecanvas.Rectangle)
 	what, how := text.Objects[0].(*widget.Label), text.Objects[1].(*widget.Label)
@@ -608,16 +664,17 @@ func (c changeLine) Describe(tr *Translator) string {
 	return c.Prop + ": " + c.Old + " → " + c.New
 }
 
-// onRestore asks, then commits on main a new version with the selected
-// version's content.
+// onRestore asks, then commits on the current branch a new version with
+// the selected version's content.
 func (h *HistoryPanel) onRestore() {
 	id := h.selected
 	if id == "" {
 		return
 	}
+	h.hideMessage()
 	tr := h.tr
 	d := dialog.NewConfirm(tr.L("history.restore_title"),
-		tr.L("history.restore_confirm", map[string]any{"Version": store.Short(id)}),
+		tr.L("history.restore_confirm", map[string]any{"Version": store.Short(id), "Branch": h.Branch()}),
 		func(ok bool) {
 			if ok {
 				h.Restore(id)
@@ -628,15 +685,21 @@ func (h *HistoryPanel) onRestore() {
 	d.Show()
 }
 
-// Restore commits on main a version with the content of id.
+// Restore commits on the current branch a version with the content of id.
 func (h *HistoryPanel) Restore(id models.ID) {
 	if h.studio == nil {
+		return
+	}
+	h.hideMessage()
+	branch := h.Branch()
+	if err := h.host.saveEdits(); err != nil {
+		h.showMessage(h.tr.L("history.restore_failed", map[string]any{"Error": err.Error()}), true)
 		return
 	}
 	v, err := h.studio.Restore(h.design, id)
 	switch {
 	case errors.Is(err, store.ErrNoChange):
-		h.showMessage(h.tr.L("history.no_change", map[string]any{"Version": store.Short(id)}), false)
+		h.showMessage(h.tr.L("history.no_change", map[string]any{"Version": store.Short(id), "Branch": branch}), false)
 		return
 	case err != nil:
 		h.showMessage(h.tr.L("history.restore_failed", map[string]any{"Error": err.Error()}), true)
@@ -645,19 +708,29 @@ func (h *HistoryPanel) Restore(id models.ID) {
 	h.selected = v.ID
 	h.Refresh()
 	h.host.showCurrent()
-	h.showMessage(h.tr.L("history.restored", map[string]any{"Version": store.Short(id), "New": store.Short(v.ID)}), false)
+	h.showMessage(h.tr.L("history.restored", map[string]any{"Version": store.Short(id), "New": store.Short(v.ID), "Branch": branch}), false)
 }
 
 func (h *HistoryPanel) onBranch() {
-	h.askName(h.tr.L("history.branch_title", map[string]any{"Version": store.Short(h.selected)}), h.CreateBranch)
+	h.hideMessage()
+	// Creating a branch offers to switch to it (ticked by default).
+	sw := widget.NewCheck(h.tr.L("history.switch_to_new"), nil)
+	sw.SetChecked(true)
+	h.askName(h.tr.L("history.branch_title", map[string]any{"Version": store.Short(h.selected)}), func(name string) {
+		if h.CreateBranch(name) && sw.Checked {
+			h.SwitchBranch(name)
+		}
+	}, widget.NewFormItem("", sw))
 }
 
 func (h *HistoryPanel) onTag() {
+	h.hideMessage()
 	h.askName(h.tr.L("history.tag_title", map[string]any{"Version": store.Short(h.selected)}), h.CreateTag)
 }
 
-// askName asks for a branch or tag name and passes it to create.
-func (h *HistoryPanel) askName(title string, create func(name string)) {
+// askName asks for a branch or tag name (and any extra fields) and passes
+// it to create.
+func (h *HistoryPanel) askName(title string, create func(name string), extra ...*widget.FormItem) {
 	if h.selected == "" {
 		return
 	}
@@ -669,7 +742,7 @@ func (h *HistoryPanel) askName(title string, create func(name string)) {
 		return nil
 	}
 	d := dialog.NewForm(title, h.tr.L("history.create"), h.tr.L("history.cancel"),
-		[]*widget.FormItem{widget.NewFormItem(h.tr.L("history.name"), entry)},
+		append([]*widget.FormItem{widget.NewFormItem(h.tr.L("history.name"), entry)}, extra...),
 		func(ok bool) {
 			if ok {
 				create(strings.TrimSpace(entry.Text))
@@ -681,23 +754,26 @@ func (h *HistoryPanel) askName(title string, create func(name string)) {
 	h.win.Canvas().Focus(entry)
 }
 
-// CreateBranch creates branch name at the selected version.
-func (h *HistoryPanel) CreateBranch(name string) {
+// CreateBranch creates branch name at the selected version and reports
+// whether it did.
+func (h *HistoryPanel) CreateBranch(name string) bool {
 	id := h.selected
 	if h.studio == nil || id == "" {
-		return
+		return false
 	}
+	h.hideMessage()
 	err := h.studio.Branch(h.design, name, id)
 	switch {
 	case errors.Is(err, store.ErrExists):
 		h.showMessage(h.tr.L("history.branch_exists", map[string]any{"Name": name}), true)
-		return
+		return false
 	case err != nil:
 		h.showMessage(h.tr.L("history.branch_failed", map[string]any{"Error": err.Error()}), true)
-		return
+		return false
 	}
 	h.Refresh()
 	h.showMessage(h.tr.L("history.branched", map[string]any{"Name": name, "Version": store.Short(id)}), false)
+	return true
 }
 
 // CreateTag tags the selected version; an existing tag is never moved.
@@ -706,6 +782,7 @@ func (h *HistoryPanel) CreateTag(name string) {
 	if h.studio == nil || id == "" {
 		return
 	}
+	h.hideMessage()
 	err := h.studio.Tag(h.design, name, id)
 	switch {
 	case errors.Is(err, store.ErrExists):
@@ -723,4 +800,9 @@ func (h *HistoryPanel) CreateTag(name string) {
 	}
 	h.Refresh()
 	h.showMessage(h.tr.L("history.tagged", map[string]any{"Name": name, "Version": store.Short(id)}), false)
+}
+
+// buttons are the panel's action buttons, in order.
+func (h *HistoryPanel) buttons() []*widget.Button {
+	return []*widget.Button{h.openBtn, h.compareBtn, h.restoreBtn, h.branchBtn, h.tagBtn}
 }

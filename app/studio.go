@@ -23,6 +23,9 @@ type StoreStudio struct {
 
 	mu      sync.Mutex
 	headers map[models.ID]cachedHeader // by design, valid while the head is unchanged
+	// branches is the branch the window works on, by design (absent:
+	// main); see history_branch.go.
+	branches map[models.ID]string
 }
 
 type cachedHeader struct {
@@ -114,9 +117,10 @@ func (s *StoreStudio) Designs() ([]DesignSummary, error) {
 	return out, nil
 }
 
-// Design checks out the head of the design's main branch.
+// Design checks out the head of the design's current branch (main unless
+// the window switched, see SwitchBranch).
 func (s *StoreStudio) Design(id models.ID) (*models.Design, error) {
-	head, err := s.st.Head(id, "main")
+	head, err := s.currentHead(id)
 	if err != nil {
 		return nil, err
 	}
@@ -158,14 +162,14 @@ func (s *StoreStudio) Snapshot(version models.ID) (models.Snapshot, error) {
 // Diff lists what changed from version a to version b.
 func (s *StoreStudio) Diff(a, b models.ID) ([]models.Change, error) { return s.st.Diff(a, b) }
 
-// Restore commits on main, as this machine's designer, a new version with
-// the content of version.
+// Restore commits on the design's current branch, as this machine's
+// designer, a new version with the content of version.
 func (s *StoreStudio) Restore(design, version models.ID) (*models.Version, error) {
 	id, err := s.signer()
 	if err != nil {
 		return nil, err
 	}
-	return s.st.Restore(design, store.DefaultBranch, version, id)
+	return s.st.Restore(design, s.CurrentBranch(design), version, id)
 }
 
 // Branch creates a branch at version.
@@ -183,12 +187,12 @@ func (s *StoreStudio) Conflicts(design models.ID) []store.ConflictRecord {
 	return s.st.Conflicts(design)
 }
 
-// FlipConflict makes a conflict's loser win on main, as this machine's
-// designer.
+// FlipConflict makes a conflict's loser win on the design's current
+// branch, as this machine's designer.
 func (s *StoreStudio) FlipConflict(key string) (*models.Version, error) {
 	id, err := s.signer()
 	if err != nil {
 		return nil, err
 	}
-	return s.st.FlipConflict(key, store.DefaultBranch, id)
+	return s.st.FlipConflict(key, s.CurrentBranch(conflictDesign(key)), id)
 }

@@ -422,7 +422,7 @@ func (u *UI) Current() *models.Design { return u.current }
 func (u *UI) updateTitle() {
 	title := "Cordwain"
 	if u.current != nil {
-		title = u.displayName(u.current.Meta.Name, u.current.Meta.NameZH) + " — " + u.current.Meta.StyleNo + " — Cordwain"
+		title = u.displayName(u.current.Meta.Name, u.current.Meta.NameZH) + " — " + u.current.Meta.StyleNo + u.branchTitle() + " — Cordwain"
 	}
 	u.win.SetTitle(title)
 }

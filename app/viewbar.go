@@ -43,7 +43,7 @@ func (u *UI) buildViewBar() {
 func (u *UI) showVersion(d *models.Design, highlight map[models.ID]color.Color, note string) {
 	u.viewing = true
 	opt := u.editor.Options()
-	opt.Highlight, opt.Selected = highlight, ""
+	opt.Highlight, opt.Selected, opt.Ghost = highlight, "", nil
 	u.editor.SetOptions(opt)
 	u.editor.ShowVersion(d)
 	u.inspector.Show(d)
@@ -79,8 +79,8 @@ func (u *UI) showCurrent() {
 func (u *UI) leaveView() {
 	u.viewing = false
 	opt := u.editor.Options()
-	if opt.Highlight != nil {
-		opt.Highlight = nil
+	if opt.Highlight != nil || opt.Ghost != nil {
+		opt.Highlight, opt.Ghost = nil, nil
 		u.editor.SetOptions(opt)
 	}
 	u.viewBar.Hide()

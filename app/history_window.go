@@ -1,0 +1,70 @@
+package app
+
+import (
+	"image/color"
+
+	"cordwain/models"
+	"cordwain/models/store"
+)
+
+// The window's side of the History tab's branches and comparisons (the
+// historyHost methods beyond showing a version).
+
+// saveEdits saves the open design's edits not yet saved, on the branch
+// they were made on, before the branch under them changes (a switch, a
+// merge into it).
+func (u *UI) saveEdits() error {
+	s := u.editor.Session()
+	if !s.Dirty() {
+		return nil
+	}
+	_, err := s.Save("")
+	return err
+}
+
+// branchSwitched shows the head of the open design's new current branch:
+// any old version or comparison is left, the editing session starts again
+// on that head (the undo stack belongs to the other branch), and the
+// inspector, title and tabs follow.
+func (u *UI) branchSwitched() {
+	if u.current == nil || u.studio == nil {
+		return
+	}
+	if u.viewing {
+		u.leaveView()
+		u.editor.ShowVersion(nil)
+	}
+	d, err := u.studio.Design(u.current.ID)
+	if err != nil {
+		u.showError(u.tr.L("error.load_design"), err)
+		return
+	}
+	u.editor.Session().Load(d)
+	u.refreshCurrent()
+	u.updateTitle()
+}
+
+// showComparison draws a comparison: d with the diff colours and, when the
+// last changed, the older last ghosted under it.
+func (u *UI) showComparison(d *models.Design, highlight map[models.ID]color.Color, ghost *models.Last, note string) {
+	u.showVersion(d, highlight, note)
+	if ghost != nil {
+		opt := u.editor.Options()
+		opt.Ghost = ghost
+		u.editor.SetOptions(opt)
+	}
+}
+
+// branchTitle is the window title's part naming the current branch when
+// it is not main ("" on main).
+func (u *UI) branchTitle() string {
+	bs, ok := u.studio.(BranchStudio)
+	if ss, isStore := bs.(*StoreStudio); !ok || u.current == nil || (isStore && ss == nil) {
+		return ""
+	}
+	b := bs.CurrentBranch(u.current.ID)
+	if b == store.DefaultBranch {
+		return ""
+	}
+	return " — " + u.tr.L("history.on_branch", map[string]any{"Name": b})
+}
