@@ -37,6 +37,10 @@ var pastSampleRoots = []models.ID{
 	"89a2cea99746f4aa1adaa170d0707ecc7f44bd88a5832a03da60c4dee9355f2a",
 	"d5ce9eadf073aaf28579253ea0ef9a6fe68310c762d36a43b8ad85e05cd49bc8",
 	"b0b9653ff168519c4f6e41dbd2a085b4486ab3e657ef12a2ed8b6913e11504e4",
+	// Before the derby's and the runner's last eyelet moved back from the
+	// eyestay's edge (packaging.CheckHoles).
+	"c0f62b2eb8eb8c4d115b6d6ba9d97be51ebb82b704d8adf4869a69bc319a5261",
+	"abe207949a3ed48f5930462a5d2346e217b940411b8c77be10825a2ecd363ddd",
 }
 
 type seedWire struct {

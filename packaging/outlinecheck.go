@@ -156,3 +156,47 @@ func segDist(q, a, b models.Point) float64 {
 	}
 	return math.Hypot(a.X+t*dx-q.X, a.Y+t*dy-q.Y)
 }
+
+// Hole clearances, as a closing room needs them: an eyelet's washer
+// reaches eyeletRing mm past its hole (as the pages draw it) and needs
+// eyeletEdge mm of material beyond the washer; a punch hole needs
+// punchEdge mm of material between it and the edge.
+const (
+	eyeletRing = 1.0
+	eyeletEdge = 2.0
+	punchEdge  = 1.5
+)
+
+// holeRadius is the radius of a punch hole or eyelet as drawn: half its
+// size, 1.5 mm when no size is given.
+func holeRadius(m models.Mark) float64 {
+	if r := m.Size / 2; r > 0 {
+		return r
+	}
+	return 1.5
+}
+
+// CheckHoles checks every punch hole and eyelet of a piece against its net
+// outline (the finished edge; for a half pattern pass the unfolded piece,
+// so that the fold is not an edge): each lies inside it with its washer
+// and the material around it to spare.
+func CheckHoles(net []models.Point, marks []models.Mark) error {
+	for _, m := range marks {
+		var need float64
+		switch m.Kind {
+		case models.MarkEyelet:
+			need = holeRadius(m) + eyeletRing + eyeletEdge
+		case models.MarkPunch:
+			need = holeRadius(m) + punchEdge
+		default:
+			continue
+		}
+		if !canvas.PointInPolygon(net, m.At) {
+			return fmt.Errorf("%w: a %s at (%.1f, %.1f) lies outside the piece", ErrBadOutline, m.Kind, m.At.X, m.At.Y)
+		}
+		if d := canvas.DistToPolyline(net, m.At, true); d < need {
+			return fmt.Errorf("%w: a %s of %.1f mm at (%.1f, %.1f) is %.1f mm from the edge (needs %.1f mm)", ErrBadOutline, m.Kind, 2*holeRadius(m), m.At.X, m.At.Y, d, need)
+		}
+	}
+	return nil
+}

@@ -10,8 +10,8 @@ import (
 	"cordwain/models"
 )
 
-// checkDesignOutlines runs CheckCut on every piece of d at every size of
-// its run, and checks that each piece's cut area and perimeter grow with
+// checkDesignOutlines runs CheckCut and CheckHoles on every piece of d at
+// every size of its run, and checks that each piece's cut area and perimeter grow with
 // the size.
 func checkDesignOutlines(t *testing.T, d *models.Design, label string) {
 	t.Helper()
@@ -30,6 +30,9 @@ func checkDesignOutlines(t *testing.T, d *models.Design, label string) {
 		for _, g := range whole {
 			if err := CheckCut(g.net, g.cut, maxAllow); err != nil {
 				t.Errorf("%s %s size %g unfolded: %v", label, g.piece.Name, s, err)
+			}
+			if err := CheckHoles(g.net, g.marks); err != nil {
+				t.Errorf("%s %s size %g: %v", label, g.piece.Name, s, err)
 			}
 		}
 		for _, g := range half {
@@ -96,6 +99,21 @@ func TestCheckOutlineFindsFaults(t *testing.T) {
 		if err := CheckOutline(ring); !errors.Is(err, ErrBadOutline) {
 			t.Errorf("%s: got %v, want ErrBadOutline", name, err)
 		}
+	}
+	// An eyelet whose washer reaches the edge, a punch hole on the edge and
+	// one outside the piece are faults; holes well inside are not.
+	for name, m := range map[string]models.Mark{
+		"eyelet near the edge": {Kind: models.MarkEyelet, At: models.Point{X: 25, Y: 4}, Size: 4.5},
+		"punch on the edge":    {Kind: models.MarkPunch, At: models.Point{X: 50, Y: 25}, Size: 2},
+		"punch outside":        {Kind: models.MarkPunch, At: models.Point{X: 60, Y: 25}, Size: 2},
+	} {
+		if err := CheckHoles(square, []models.Mark{m}); !errors.Is(err, ErrBadOutline) {
+			t.Errorf("%s: got %v, want ErrBadOutline", name, err)
+		}
+	}
+	inside := []models.Mark{{Kind: models.MarkEyelet, At: models.Point{X: 25, Y: 6}, Size: 4.5}, {Kind: models.MarkPunch, At: models.Point{X: 47, Y: 25}, Size: 2}, {Kind: models.MarkNotch, At: models.Point{X: 50, Y: 10}}}
+	if err := CheckHoles(square, inside); err != nil {
+		t.Errorf("holes inside with room to spare: %v", err)
 	}
 	// A cut outline drawn out 40 mm past an 18 mm allowance is a tail.
 	cut := []models.Point{{X: -40, Y: -18}, {X: 68, Y: -18}, {X: 68, Y: 68}, {X: -18, Y: 68}}

@@ -301,7 +301,7 @@ func DerbyOn(last models.Last) *models.Design {
 	// Eyelets: five along the lace edge.
 	var eyelets []models.Point
 	for i := 0; i < 5; i++ {
-		f := 0.435 + float64(i)*0.029
+		f := 0.435 + float64(i)*0.024
 		p := canvas.Below(b.T(f), 13+6*float64(i)/4)
 		eyelets = append(eyelets, p)
 		b.mark(eyestay, models.MarkEyelet, p, 4.5)
@@ -581,7 +581,7 @@ func SneakerOn(last models.Last) *models.Design {
 	b.line("Centre line", models.LineCentre, b.T(0.25), b.T(0.5), b.T(0.75), b.T(0.95))
 
 	for i := 0; i < 6; i++ {
-		f := 0.41 + float64(i)*0.031
+		f := 0.412 + float64(i)*0.027
 		b.mark(eyestay, models.MarkEyelet, canvas.Below(b.T(f), 14+4*float64(i)/5), 5)
 	}
 	// Ventilation holes in the toe cap.
