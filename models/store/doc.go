@@ -21,7 +21,7 @@
 //	conflicts  design \x00 merge \x00 element \x00 prop → conflict record
 //	designs    design ID → design record (name, newest version and its time)
 //	peers      peer ID → remembered peer
-//	changes    version ID → its record: generation, elements changed from each parent (history.go)
+//	changes    version ID → its record: generation, elements changed from each parent (history.go), then its seal (seal.go)
 //	index      design \x00 version ID → seal of the stored version (seal.go)
 //
 // Snapshots are content-addressed per element, so a version stores only

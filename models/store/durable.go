@@ -11,7 +11,7 @@ import (
 const FileName = "cordwain.db"
 
 // SchemaVersion is the layout of the buckets this program writes.
-const SchemaVersion uint64 = 3
+const SchemaVersion uint64 = 4
 
 // Bucket names.
 var (
@@ -61,6 +61,14 @@ var upgrades = map[uint64]func(tx *bolt.Tx) error{
 			return fmt.Errorf("creating bucket %s: %w", bucketIndex, err)
 		}
 		return nil
+	},
+	// 4: version records are sealed like versions (seal.go): each value
+	// of the changes bucket is the record followed by its seal. The
+	// records of a schema 3 file are not; the upgrade drops the seal
+	// check so that the writable open that upgrades verifies and seals
+	// again ([Store.reseal]), deriving every record anew from the content.
+	3: func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Delete(keySealCheck)
 	},
 }
 

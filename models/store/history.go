@@ -31,9 +31,12 @@ import (
 //   - writes the merged manifest by patching the side's manifest bytes.
 //
 // The record is a function of the DAG and the content, like the stamps,
-// so it changes no version ID or wire format. A version without one (a
-// file written before schema 2) gets it computed from its manifests when
-// first needed; a read-only store keeps it in memory only.
+// so it changes no version ID or wire format. It is sealed like the
+// version (schema 4, seal.go): a changed byte is ErrCorrupt when the
+// design is loaded or the record read. A version without a record, or a
+// store without its secret (whose records cannot be checked, so are not
+// read), gets it computed from its manifests when first needed, kept in
+// memory only.
 
 // verInfo is one version's record.
 type verInfo struct {
@@ -70,6 +73,43 @@ type histCache struct {
 	manSize int // elements listed by the cached manifests
 	els     map[models.Hash]models.Element
 	elFIFO  []models.Hash
+	// seal checks and seals the stored records (seal.go); nil without
+	// the store's secret: then no stored record is read (it could not
+	// be checked) and records are derived from the content.
+	seal *sealer
+}
+
+func (h *histCache) setSeal(sl *sealer) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seal = sl
+}
+
+func (h *histCache) sealer() *sealer {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seal
+}
+
+// storedInfo reads v's stored record, checked against its seal; nil when
+// there is none or no secret to check it with.
+func (h *histCache) storedInfo(tx *bolt.Tx, v *models.Version) (*verInfo, error) {
+	sl := h.sealer()
+	b := tx.Bucket(bucketChanges)
+	if sl == nil || b == nil {
+		return nil, nil
+	}
+	raw := b.Get([]byte(v.ID))
+	if raw == nil {
+		return nil, nil
+	}
+	rec, ok := sl.openRecord(v.ID, raw)
+	in := &verInfo{}
+	if !ok || models.DecodeCanonical(rec, in) != nil || len(in.Changed) != len(v.Parents) || in.Gen == 0 {
+		return nil, fmt.Errorf("%w: the record of version %s is damaged", ErrCorrupt, short(v.ID))
+	}
+	h.setInfo(v.ID, in)
+	return in, nil
 }
 
 const (
@@ -186,15 +226,8 @@ func (h *histCache) infoOf(tx *bolt.Tx, get versionGetter, v *models.Version) (*
 	if in := h.cachedInfo(v.ID); in != nil {
 		return in, nil
 	}
-	if b := tx.Bucket(bucketChanges); b != nil {
-		if raw := b.Get([]byte(v.ID)); raw != nil {
-			in := &verInfo{}
-			if err := models.DecodeCanonical(raw, in); err != nil || len(in.Changed) != len(v.Parents) || in.Gen == 0 {
-				return nil, fmt.Errorf("%w: the record of version %s is damaged", ErrCorrupt, short(v.ID))
-			}
-			h.setInfo(v.ID, in)
-			return in, nil
-		}
+	if in, err := h.storedInfo(tx, v); in != nil || err != nil {
+		return in, err
 	}
 	// Compute, parents first, without recursion (histories are long).
 	stack := []*models.Version{v}
@@ -213,14 +246,8 @@ func (h *histCache) infoOf(tx *bolt.Tx, get versionGetter, v *models.Version) (*
 			}
 			pi := h.cachedInfo(p.ID)
 			if pi == nil {
-				if raw := tx.Bucket(bucketChanges); raw != nil {
-					if r := raw.Get([]byte(p.ID)); r != nil {
-						pi = &verInfo{}
-						if err := models.DecodeCanonical(r, pi); err != nil || len(pi.Changed) != len(p.Parents) || pi.Gen == 0 {
-							return nil, fmt.Errorf("%w: the record of version %s is damaged", ErrCorrupt, short(p.ID))
-						}
-						h.setInfo(p.ID, pi)
-					}
+				if pi, err = h.storedInfo(tx, p); err != nil {
+					return nil, err
 				}
 			}
 			if pi == nil {
@@ -287,13 +314,19 @@ func diffManifests(a, b manifest) []models.ID {
 	return out
 }
 
-// writeInfo stores v's record in the changes bucket.
-func writeInfo(tx *bolt.Tx, id models.ID, in *verInfo) error {
+// writeInfo stores v's record in the changes bucket, sealed. Without the
+// secret (only a read-only store lacks it) nothing is written: the record
+// is derived from the content when needed.
+func (h *histCache) writeInfo(tx *bolt.Tx, id models.ID, in *verInfo) error {
+	sl := h.sealer()
+	if sl == nil {
+		return nil
+	}
 	b, err := models.Canonical(in)
 	if err != nil {
 		return fmt.Errorf("encoding the record of %s: %w", short(id), err)
 	}
-	if err := tx.Bucket(bucketChanges).Put([]byte(id), b); err != nil {
+	if err := tx.Bucket(bucketChanges).Put([]byte(id), sl.sealRecord(id, b)); err != nil {
 		return fmt.Errorf("writing the record of %s: %w", short(id), err)
 	}
 	return nil
@@ -306,7 +339,7 @@ func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Vers
 	if err != nil {
 		return err
 	}
-	return writeInfo(tx, v.ID, in)
+	return h.writeInfo(tx, v.ID, in)
 }
 
 // genItem is a version in the paint-down walk.
@@ -545,7 +578,7 @@ func (s *Store) recordCommit(tx *bolt.Tx, txn *memdb.Txn, v, head *models.Versio
 		}
 		in = &verInfo{Gen: hi.Gen + 1, Changed: [][]models.ID{diffManifests(mp, es.man)}}
 	}
-	if err := writeInfo(tx, v.ID, in); err != nil {
+	if err := s.hist.writeInfo(tx, v.ID, in); err != nil {
 		return err
 	}
 	s.hist.setInfo(v.ID, in)

@@ -215,6 +215,9 @@ func (s *Store) readDesign(tx *bolt.Tx, design models.ID) ([]*models.Version, []
 		if v.Design != design {
 			return nil, nil, fmt.Errorf("%w: version %s is listed under design %s but belongs to %s", ErrCorrupt, short(id), design, v.Design)
 		}
+		if err := s.checkRecord(tx, id); err != nil {
+			return nil, nil, err
+		}
 		if mb.Get(v.Root[:]) == nil {
 			return nil, nil, fmt.Errorf("%w: version %s: manifest %s missing", ErrCorrupt, short(v.ID), shortHash(v.Root))
 		}

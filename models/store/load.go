@@ -90,6 +90,11 @@ func (s *Store) load() error {
 		if err != nil {
 			return err
 		}
+		for id := range versions {
+			if err := s.checkRecord(tx, id); err != nil {
+				return err
+			}
+		}
 		return s.loadIndexes(tx, versions)
 	})
 }

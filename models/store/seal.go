@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -46,7 +48,16 @@ var (
 )
 
 // sealer holds the secret; nil when there is none that matches the file.
-type sealer struct{ key []byte }
+type sealer struct {
+	key    []byte
+	recKey []byte // recordKey()
+}
+
+func newSealer(key []byte) *sealer {
+	s := &sealer{key: key}
+	s.recKey = s.recordKey()
+	return s
+}
 
 func (s *sealer) sum(id models.ID, raw []byte) []byte {
 	m := hmac.New(sha256.New, s.key)
@@ -54,6 +65,41 @@ func (s *sealer) sum(id models.ID, raw []byte) []byte {
 	m.Write([]byte{0})
 	m.Write(raw)
 	return m.Sum(nil)
+}
+
+// recordKey is the key that seals version records (the changes bucket,
+// history.go): derived from the secret, so a record's seal can never be
+// taken for a version's.
+func (s *sealer) recordKey() []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte("cordwain record seal"))
+	return m.Sum(nil)
+}
+
+// recordSealLen is the length of the seal that ends a stored record.
+const recordSealLen = sha256.Size
+
+// sealRecord returns a version's record bytes rec followed by their seal.
+func (s *sealer) sealRecord(id models.ID, rec []byte) []byte {
+	m := hmac.New(sha256.New, s.recKey)
+	m.Write([]byte(id))
+	m.Write([]byte{0})
+	m.Write(rec)
+	return m.Sum(rec[:len(rec):len(rec)])
+}
+
+// openRecord checks a stored record (bytes and seal) of version id and
+// returns its bytes; false when the seal does not match.
+func (s *sealer) openRecord(id models.ID, stored []byte) ([]byte, bool) {
+	if len(stored) < recordSealLen {
+		return nil, false
+	}
+	rec := stored[:len(stored)-recordSealLen]
+	m := hmac.New(sha256.New, s.recKey)
+	m.Write([]byte(id))
+	m.Write([]byte{0})
+	m.Write(rec)
+	return rec, hmac.Equal(m.Sum(nil), stored[len(rec):])
 }
 
 // check is the value in the meta bucket that says which secret sealed
@@ -132,35 +178,38 @@ func (s *Store) writeIndex(tx *bolt.Tx, v *models.Version, raw []byte) error {
 func (s *Store) sealState(tx *bolt.Tx) error {
 	key, err := readSealKey(s.dir)
 	if err != nil || key == nil {
-		s.seal = nil
+		s.setSeal(nil)
 		return err
 	}
-	sl := &sealer{key: key}
+	sl := newSealer(key)
 	meta := tx.Bucket(bucketMeta)
 	if meta != nil && hmac.Equal(meta.Get(keySealCheck), sl.check()) {
-		s.seal = sl
+		s.setSeal(sl)
 	} else {
-		s.seal = nil
+		s.setSeal(nil)
 	}
 	return nil
 }
 
 // reseal verifies every version by its signature and seals it under a
 // new secret, in one transaction: for a writable open of a file whose
-// secret is missing or another, and the schema 3 upgrade. A version that
-// does not verify stops it (ErrCorrupt): nothing is sealed that was not
-// verified.
+// secret is missing or another, and the schema 3 and 4 upgrades. It also
+// derives every version's record (history.go) again from the content
+// and seals it: a record sealed under another secret, or not at all,
+// cannot be trusted. A version that does not verify stops it
+// (ErrCorrupt): nothing is sealed that was not verified.
 func (s *Store) reseal(db *bolt.DB) error {
 	key, err := newSealKey(s.dir)
 	if err != nil {
 		return err
 	}
-	sl := &sealer{key: key}
+	sl := newSealer(key)
 	err = db.Update(func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(bucketIndex); err != nil {
 			return err
 		}
 		vb, ib := tx.Bucket(bucketVersions), tx.Bucket(bucketIndex)
+		all := map[models.ID]*models.Version{}
 		err := vb.ForEach(func(k, raw []byte) error {
 			v, err := DecodeVersion(raw)
 			if err == nil && v.ID != models.ID(k) {
@@ -172,9 +221,13 @@ func (s *Store) reseal(db *bolt.DB) error {
 			if err != nil {
 				return fmt.Errorf("%w: version %s: %w", ErrCorrupt, short(models.ID(k)), err)
 			}
+			all[v.ID] = v
 			return ib.Put(indexKey(v.Design, v.ID), sl.sum(v.ID, raw))
 		})
 		if err != nil {
+			return err
+		}
+		if err := s.rebuildRecords(tx, sl, all); err != nil {
 			return err
 		}
 		if err := fillDesignRecords(tx); err != nil {
@@ -185,7 +238,65 @@ func (s *Store) reseal(db *bolt.DB) error {
 	if err != nil {
 		return err
 	}
+	s.setSeal(sl)
+	return nil
+}
+
+// rebuildRecords replaces the changes bucket with every version's record
+// derived from the content (versions all, verified), sealed by sl.
+func (s *Store) rebuildRecords(tx *bolt.Tx, sl *sealer, all map[models.ID]*models.Version) error {
+	if tx.Bucket(bucketChanges) != nil {
+		if err := tx.DeleteBucket(bucketChanges); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.CreateBucket(bucketChanges); err != nil {
+		return err
+	}
+	s.hist.setSeal(nil) // nothing stored to read: derive all
+	get := func(id models.ID) (*models.Version, error) {
+		if v := all[id]; v != nil {
+			return v, nil
+		}
+		return nil, fmt.Errorf("%w: %w %s", ErrCorrupt, ErrUnknownParent, short(id))
+	}
+	b := tx.Bucket(bucketChanges)
+	for _, id := range slices.Sorted(maps.Keys(all)) {
+		in, err := s.hist.infoOf(tx, get, all[id])
+		if err != nil {
+			return err
+		}
+		rec, err := models.Canonical(in)
+		if err != nil {
+			return fmt.Errorf("encoding the record of %s: %w", short(id), err)
+		}
+		if err := b.Put([]byte(id), sl.sealRecord(id, rec)); err != nil {
+			return fmt.Errorf("writing the record of %s: %w", short(id), err)
+		}
+	}
+	return nil
+}
+
+// setSeal sets the store's secret (nil: none that matches the file), for
+// versions and for their records.
+func (s *Store) setSeal(sl *sealer) {
 	s.seal = sl
+	s.hist.setSeal(sl)
+}
+
+// checkRecord checks the seal of version id's stored record, if it has
+// one, as a design is loaded: a record is trusted like its version.
+func (s *Store) checkRecord(tx *bolt.Tx, id models.ID) error {
+	if s.seal == nil {
+		return nil // records are not read without the secret (history.go)
+	}
+	raw := tx.Bucket(bucketChanges).Get([]byte(id))
+	if raw == nil {
+		return nil // derived from the content when needed
+	}
+	if _, ok := s.seal.openRecord(id, raw); !ok {
+		return fmt.Errorf("%w: the record of version %s is not the one written with it (seal mismatch)", ErrCorrupt, short(id))
+	}
 	return nil
 }
 

@@ -190,7 +190,7 @@ func createIfAbsent(dir, path string, opts Options) error {
 	if err == nil {
 		var key []byte
 		if key, err = newSealKey(dir); err == nil {
-			ts.seal = &sealer{key: key}
+			ts.setSeal(newSealer(key))
 			err = db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySealCheck, ts.seal.check()) })
 		}
 	}
