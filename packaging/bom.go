@@ -441,6 +441,10 @@ func (tp *techPack) sizePages() {
 				"CN = foot length mm (GB/T 43293-2022). Last length L is this size's graded last; EU, UK and US all come from L: EU = L/6.667, UK = L/8.467 − 25, "+string(us)+" = L/8.467 − "+usOffset(us)+", to the nearest half size."),
 			tp.tr(fmt.Sprintf("放码（%s 码制）：以后跟点为中心，每码长度 +%s mm、跖围 +%s mm；鞋跟高、翘度不变。", string(sys), fmtQty(r.Length), fmtQty(r.Girth)),
 				fmt.Sprintf("Grading (%s system) about the heel point: per size +%s mm length, +%s mm ball girth; heel height and toe spring held constant.", string(sys), fmtQty(r.Length), fmtQty(r.Girth))),
+			// The rows step by the size run, not by one size of the grading
+			// system: say how girth follows length between any two rows.
+			tp.tr(fmt.Sprintf("表中各行按码段间距放码：楦长每 +1 mm，跖围 +%s mm。", fmtQty(r.Girth/r.Length)),
+				fmt.Sprintf("Rows follow the size run's steps, in proportion: +%s mm ball girth per 1 mm of last length.", fmtQty(r.Girth/r.Length))),
 		}
 		ly := y + 4
 		for _, n := range notes {

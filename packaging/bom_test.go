@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"cordwain/canvas"
 	"cordwain/canvas/samples"
+	"cordwain/models"
 )
 
 // Fault 4 of issue 10: leather and textile consumption is derived from
@@ -130,6 +132,37 @@ func TestBOMRollGoodsStateTheirWidth(t *testing.T) {
 		want := map[Lang]string{LangEN: "÷ roll width ", LangZH: "÷ 幅宽 "}[lang] + width
 		if !strings.Contains(text, want) {
 			t.Errorf("BOM page (%v) does not state the roll width: no %q", lang, want)
+		}
+	}
+}
+
+// The size table's rows step by the size run (5 mm in CN), not by one size
+// of the grading system (6.667 mm in EU): the page says how girth follows
+// length between rows, and the table's rows agree with it.
+func TestSizeTableStatesGirthPerMillimetre(t *testing.T) {
+	for _, d := range []*models.Design{samples.Derby(), samples.Sneaker()} {
+		sys := d.Meta.SizeSystem
+		if sys == "" {
+			sys = models.SizeCN
+		}
+		r := canvas.RuleFor(sys)
+		ratio := r.Girth / r.Length
+		text := strings.Join(strings.Fields(run(t, "pdftotext", writeDesignPDF(t, d, Options{Lang: LangEN}), "-")), " ")
+		want := "+" + fmtQty(ratio) + " mm ball girth per 1 mm of last length"
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: size page lacks %q", d.Meta.StyleNo, want)
+		}
+		sizes := d.Meta.SizeRun
+		_, l0, err := canvas.DesignGradeFactors(d, sizes[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, l1, err := canvas.DesignGradeFactors(d, sizes[len(sizes)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := (l1.BallGirth - l0.BallGirth) / (l1.BottomLength - l0.BottomLength); math.Abs(got-ratio) > 0.01 {
+			t.Errorf("%s: the graded lasts add %.3f mm girth per mm of length, the page says %.3f", d.Meta.StyleNo, got, ratio)
 		}
 	}
 }
