@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -472,11 +473,7 @@ func (n *Node) pull(ctx context.Context, p *peerState, full bool, designs map[mo
 	if full {
 		st, name, err = pullAll(s, n.cfg.Store, n.cfg.Identity.Name)
 	} else {
-		for d := range designs {
-			if err = pullDesign(s, n.cfg.Store, d, &st); err != nil {
-				break
-			}
-		}
+		err = pullDesigns(s, n.cfg.Store, slices.Sorted(maps.Keys(designs)), &st)
 		if err == nil {
 			err = writeFrame(s, MsgEnd, struct{}{})
 		}
@@ -701,7 +698,6 @@ func (n *Node) announceLoop() {
 		default:
 			continue
 		}
-		a := Announce{Design: ev.Design, Digest: designDigest(n.cfg.Store, ev.Design)}
 		n.mu.Lock()
 		var targets []*peerState
 		for _, p := range n.peers {
@@ -716,6 +712,10 @@ func (n *Node) announceLoop() {
 			}
 		}
 		n.mu.Unlock()
+		if len(targets) == 0 {
+			continue // the digest walks the design's heads: only when sent
+		}
+		a := Announce{Design: ev.Design, Digest: designDigest(n.cfg.Store, ev.Design)}
 		for _, p := range targets {
 			n.send(p, MsgAnnounce, a)
 		}

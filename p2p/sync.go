@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"cordwain/models"
 	"cordwain/models/store"
@@ -260,67 +261,258 @@ func pullAll(rw io.ReadWriter, s *store.Store, name string) (PullStats, string, 
 	if len(diff.Designs) > maxSummaryDesigns {
 		return st, h.Name, fmt.Errorf("%w: summary of %d designs", ErrProtocol, len(diff.Designs))
 	}
+	designs := make([]models.ID, 0, len(diff.Designs))
 	for _, d := range diff.Designs {
-		if err := pullDesign(rw, s, d.Design, &st); err != nil {
-			return st, h.Name, err
-		}
+		designs = append(designs, d.Design)
+	}
+	if err := pullDesigns(rw, s, designs, &st); err != nil {
+		return st, h.Name, err
 	}
 	return st, h.Name, writeFrame(rw, MsgEnd, struct{}{})
 }
 
-// pullDesign asks for one design and receives its batches, each through
-// the store's receive path (verified, stored and merged atomically).
-func pullDesign(rw io.ReadWriter, s *store.Store, d models.ID, st *PullStats) error {
-	if err := writeFrame(rw, MsgWant, Want{Design: d, Have: haveList(s, d)}); err != nil {
-		return err
+// Bounds of a pull's pipeline.
+const (
+	// wantsAhead is how many wants may wait for their answer: the
+	// sender streams one design's batches after another without waiting
+	// for the asker to ask.
+	wantsAhead = 8
+	// pipeDepth is how many received chunks may wait to be checked, and
+	// how many checked ones to be written.
+	pipeDepth = 4
+	// commitVersions and commitBytes cap what one write transaction
+	// takes: checked chunks waiting are written together, with one fsync.
+	commitVersions = 4000
+	commitBytes    = 8 << 20
+)
+
+// pullItem is a chunk (or the end of a design, or an error) on its way
+// through a pull.
+type pullItem struct {
+	design models.ID
+	batch  *store.Batch
+	prep   *store.Prepared
+	bytes  int
+	done   bool
+	err    error
+}
+
+// pullDesigns asks for designs and stores what comes back, in a pipeline
+// (docs/sync.md): wants go out up to wantsAhead ahead of the answers; one
+// goroutine reads and decodes the chunks, one checks them (signatures,
+// content: store.Receiver.Prepare, on every core), and this one writes
+// the checked chunks waiting, several designs in one transaction. Each
+// stage hands on at most pipeDepth chunks, and the stream's flow control
+// holds the sender back behind them. A failure anywhere stops the pull;
+// what was written before it is complete (every transaction is a whole
+// set of checked chunks, parents first) and nothing after it is.
+func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *PullStats) error {
+	if len(designs) == 0 {
+		return nil
 	}
-	st.Designs++
-	st.Pulled = append(st.Pulled, d)
-	for {
-		typ, payload, err := readFrame(rw)
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return fmt.Errorf("%w: stream ended inside a transfer", ErrProtocol)
+	st.Designs += len(designs)
+	st.Pulled = append(st.Pulled, designs...)
+	quit := make(chan struct{})
+	var quitOnce, stopOnce sync.Once
+	closeQuit := func() { quitOnce.Do(func() { close(quit) }) }
+	stop := func() {
+		stopOnce.Do(func() {
+			closeQuit()
+			// Unblock the reader and the writer: the stream is given up.
+			switch c := rw.(type) {
+			case interface{ Reset() error }:
+				c.Reset()
+			case io.Closer:
+				c.Close()
 			}
+		})
+	}
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, wantsAhead)
+	var wantsOut int
+	var wantErr error
+	wg.Add(1)
+	go func() { // wants
+		defer wg.Done()
+		for _, d := range designs {
+			select {
+			case slots <- struct{}{}:
+			case <-quit:
+				return
+			}
+			if wantErr = writeFrame(rw, MsgWant, Want{Design: d, Have: haveList(s, d)}); wantErr != nil {
+				stop() // the reader would wait for answers to wants never sent
+				return
+			}
+			wantsOut++
+		}
+	}()
+	read := make(chan pullItem, pipeDepth)
+	wg.Add(1)
+	go func() { // chunks, decoded
+		defer wg.Done()
+		defer close(read)
+		send := func(it pullItem) bool {
+			select {
+			case read <- it:
+				return it.err == nil
+			case <-quit:
+				return false
+			}
+		}
+		for i := 0; i < len(designs); {
+			d := designs[i]
+			typ, payload, err := readFrame(rw)
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = fmt.Errorf("%w: stream ended inside a transfer", ErrProtocol)
+				}
+				send(pullItem{err: err})
+				return
+			}
+			it := pullItem{design: d, bytes: len(payload)}
+			switch typ {
+			case MsgDone:
+				var done Done
+				if err := decodePayload(payload, &done); err != nil {
+					it.err = err
+				} else if done.Design != d {
+					it.err = fmt.Errorf("%w: done for %s while receiving %s", ErrProtocol, done.Design, d)
+				}
+				it.done = true
+				i++
+				select {
+				case <-slots:
+				default:
+				}
+			case MsgBatch:
+				var bw BatchWire
+				if err := decodePayload(payload, &bw); err != nil {
+					it.err = err
+				} else if bw.Design != d {
+					it.err = fmt.Errorf("%w: batch of %s while receiving %s", ErrProtocol, bw.Design, d)
+				} else if it.batch, err = bw.toBatch(); err != nil {
+					it.err = &RejectError{Err: err}
+				}
+			default:
+				it.err = fmt.Errorf("%w: frame type %d inside a transfer", ErrProtocol, typ)
+			}
+			if !send(it) {
+				return
+			}
+		}
+	}()
+	r := s.NewReceiver()
+	checked := make(chan pullItem, pipeDepth)
+	wg.Add(1)
+	go func() { // chunks, checked
+		defer wg.Done()
+		defer close(checked)
+		for it := range read {
+			switch {
+			case it.err != nil:
+			case it.done:
+				r.Forget(it.design)
+			default:
+				prep, err := r.Prepare(it.batch)
+				if err != nil {
+					it.err = rejected(err)
+				}
+				it.prep, it.batch = prep, nil
+			}
+			select {
+			case checked <- it:
+			case <-quit:
+				return
+			}
+			if it.err != nil {
+				return
+			}
+		}
+	}()
+	err := commitChunks(r, checked, st)
+	if err != nil {
+		stop()
+	} else {
+		closeQuit()
+	}
+	wg.Wait()
+	switch {
+	case err != nil:
+		return err
+	case wantErr != nil:
+		return wantErr
+	case wantsOut < len(designs):
+		return fmt.Errorf("%w: answers for designs not asked for", ErrProtocol)
+	}
+	return nil
+}
+
+// commitChunks writes checked chunks as they come: every chunk waiting
+// goes into the same transaction, up to commitVersions and commitBytes.
+func commitChunks(r *store.Receiver, checked <-chan pullItem, st *PullStats) error {
+	var batch []*store.Prepared
+	var pendingErr error
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res, err := r.Commit(batch...)
+		batch = batch[:0]
+		if err != nil {
+			return rejected(err)
+		}
+		st.Versions += len(res.Added)
+		st.Known += res.Known
+		st.Merged += res.Merged
+		return nil
+	}
+	for {
+		it, ok := <-checked
+		if !ok {
+			return flush()
+		}
+		versions, size := 0, 0
+		for {
+			st.Bytes += int64(it.bytes)
+			if it.err != nil {
+				pendingErr = it.err
+				break
+			}
+			if it.prep != nil {
+				batch = append(batch, it.prep)
+				versions += it.prep.Versions()
+				size += it.bytes
+			}
+			if versions >= commitVersions || size >= commitBytes {
+				break
+			}
+			var more bool
+			select {
+			case it, more = <-checked:
+			default:
+			}
+			if !more {
+				break
+			}
+		}
+		// What was checked before a failure is written: it is complete.
+		if err := flush(); err != nil {
 			return err
 		}
-		st.Bytes += int64(len(payload))
-		switch typ {
-		case MsgDone:
-			var done Done
-			if err := decodePayload(payload, &done); err != nil {
-				return err
-			}
-			if done.Design != d {
-				return fmt.Errorf("%w: done for %s while receiving %s", ErrProtocol, done.Design, d)
-			}
-			return nil
-		case MsgBatch:
-			var bw BatchWire
-			if err := decodePayload(payload, &bw); err != nil {
-				return err
-			}
-			if bw.Design != d {
-				return fmt.Errorf("%w: batch of %s while receiving %s", ErrProtocol, bw.Design, d)
-			}
-			b, err := bw.toBatch()
-			if err != nil {
-				return &RejectError{Err: err}
-			}
-			res, err := s.Receive(b)
-			if err != nil {
-				if errors.Is(err, store.ErrClosed) {
-					return err
-				}
-				return &RejectError{Err: err}
-			}
-			st.Versions += len(res.Added)
-			st.Known += res.Known
-			st.Merged += res.Merged
-		default:
-			return fmt.Errorf("%w: frame type %d inside a transfer", ErrProtocol, typ)
+		if pendingErr != nil {
+			return pendingErr
 		}
 	}
+}
+
+// rejected wraps what the store refused as the peer's fault; a closed
+// store is not.
+func rejected(err error) error {
+	if errors.Is(err, store.ErrClosed) {
+		return err
+	}
+	return &RejectError{Err: err}
 }
 
 // RejectError: a peer sent versions this store refuses (bad signature,

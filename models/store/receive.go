@@ -180,252 +180,14 @@ func (s *Store) Receive(b *Batch) (ReceiveResult, error) {
 }
 
 func (s *Store) receive(b *Batch) (ReceiveResult, error) {
-	var res ReceiveResult
 	if b == nil {
-		return res, nil
+		return ReceiveResult{}, nil
 	}
-	if len(b.Versions) > MaxBatchVersions || len(b.Manifests)+len(b.Elements) > MaxBatchObjects {
-		return res, fmt.Errorf("%w: %d versions, %d objects", ErrTooLarge, len(b.Versions), len(b.Manifests)+len(b.Elements))
-	}
-	elements := make(map[models.Hash][]byte, len(b.Elements))
-	for _, e := range b.Elements {
-		elements[models.HashOf(e)] = e
-	}
-	manifests := make(map[models.Hash][]byte, len(b.Manifests))
-	for _, m := range b.Manifests {
-		manifests[models.HashOf(m)] = m
-	}
-
-	if err := s.ensureBatch(b); err != nil {
-		return res, err
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	txn := s.mem.Txn(false)
-
-	// Verify each version on its own (signatures on every core), dropping
-	// known ones.
-	if err := s.verifyAll(b.Versions); err != nil {
-		return res, err
-	}
-	waiting := map[models.ID]*models.Version{}
-	touched := map[models.ID]bool{}
-	for _, v := range b.Versions {
-		if err := checkName("design ID", string(v.Design)); err != nil {
-			return res, fmt.Errorf("version %s: %w", short(v.ID), err)
-		}
-		touched[v.Design] = true
-		if _, err := s.version(txn, v.ID); err == nil {
-			res.Known++
-			continue
-		}
-		waiting[v.ID] = cloneVersion(v)
-	}
-
-	// Order parents first; every parent must be known or in the batch.
-	var order []*models.Version
-	placed := map[models.ID]*models.Version{}
-	lookup := func(id models.ID) *models.Version {
-		if v, ok := placed[id]; ok {
-			return v
-		}
-		if v, err := s.version(txn, id); err == nil {
-			return v
-		}
-		return nil
-	}
-	for len(waiting) > 0 {
-		progress := false
-		for _, id := range slices.Sorted(maps.Keys(waiting)) {
-			v := waiting[id]
-			ready := true
-			for _, p := range v.Parents {
-				pv := lookup(p)
-				if pv == nil {
-					ready = false
-					break
-				}
-				if pv.Design != v.Design {
-					return res, fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(id), short(p))
-				}
-			}
-			if ready {
-				order = append(order, v)
-				placed[id] = v
-				delete(waiting, id)
-				progress = true
-			}
-		}
-		if !progress {
-			for _, id := range slices.Sorted(maps.Keys(waiting)) {
-				for _, p := range waiting[id].Parents {
-					if lookup(p) == nil {
-						return res, fmt.Errorf("version %s: %w %s", short(id), ErrUnknownParent, short(p))
-					}
-				}
-			}
-		}
-	}
-
-	// Refs: well-formed; one pointing at a version that is neither in the
-	// batch nor the store (a transfer in chunks sends them last) is left
-	// for a later batch.
-	var refs []Ref
-	for _, r := range b.Refs {
-		if r.Kind != RefBranch && r.Kind != RefTag {
-			return res, fmt.Errorf("%w: ref %q of kind %q", ErrCorrupt, r.Name, r.Kind)
-		}
-		if err := checkName(string(r.Kind), r.Name); err != nil {
-			return res, err
-		}
-		if err := checkName("design ID", string(r.Design)); err != nil {
-			return res, err
-		}
-		target := lookup(r.Version)
-		if target == nil {
-			continue
-		}
-		if target.Design != r.Design {
-			return res, fmt.Errorf("%w: %s %q of %s points at a version of design %s", ErrCorrupt, r.Kind, r.Name, r.Design, target.Design)
-		}
-		touched[r.Design] = true
-		refs = append(refs, r)
-	}
-
-	// Content: every manifest and element must be in the batch or the
-	// file, and what a signed version holds must be a valid design.
-	usedM := map[models.Hash][]byte{}
-	usedE := map[models.Hash][]byte{}
-	validated := map[models.Hash]bool{}
-	decodedE := map[models.Hash]models.Element{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
-		for _, v := range order {
-			raw, inBatch := manifests[v.Root]
-			if !inBatch {
-				raw = mb.Get(v.Root[:])
-				if raw == nil {
-					return fmt.Errorf("%w: version %s: manifest %s missing", ErrCorrupt, short(v.ID), shortHash(v.Root))
-				}
-			}
-			m, err := decodeManifest(raw, v.Root)
-			if err != nil {
-				return fmt.Errorf("version %s: %w", short(v.ID), err)
-			}
-			if inBatch {
-				usedM[v.Root] = raw
-			}
-			check := (s.opts.Validate != nil || s.opts.ValidateHashed != nil) && !IsMerge(v) && !validated[v.Root]
-			var snap models.Snapshot
-			if check {
-				snap = make(models.Snapshot, len(m))
-			}
-			for id, h := range m {
-				eraw, ok := elements[h]
-				decode := decodeElement // strict for what arrives
-				if ok {
-					usedE[h] = eraw
-				} else if eraw = eb.Get(h[:]); eraw == nil {
-					return fmt.Errorf("%w: version %s: element %s missing", ErrCorrupt, short(v.ID), id)
-				} else {
-					decode = decodeStored // checked when it entered
-				}
-				el, seen := decodedE[h] // versions share most elements
-				if !seen {
-					if el, err = decode(id, eraw, h); err != nil {
-						return fmt.Errorf("version %s: %w", short(v.ID), err)
-					}
-					decodedE[h] = el
-				}
-				if check {
-					snap[id] = el
-				}
-			}
-			if check {
-				validate := func() error { return s.opts.Validate(v.Design, snap) }
-				if s.opts.ValidateHashed != nil {
-					validate = func() error { return s.opts.ValidateHashed(v.Design, snap, m) }
-				}
-				if err := validate(); err != nil {
-					return fmt.Errorf("version %s by %s: %w: %w", short(v.ID), authorName(v), ErrInvalid, err)
-				}
-				validated[v.Root] = true
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return res, err
-	}
-
-	_, err = s.update(func(p *pending) error {
-		mb, eb := p.tx.Bucket(bucketManifests), p.tx.Bucket(bucketElements)
-		for _, h := range slices.SortedFunc(maps.Keys(usedE), compareHash) {
-			if eb.Get(h[:]) == nil {
-				if err := eb.Put(bytesOf(h), usedE[h]); err != nil {
-					return fmt.Errorf("writing element: %w", err)
-				}
-			}
-		}
-		for _, h := range slices.SortedFunc(maps.Keys(usedM), compareHash) {
-			if mb.Get(h[:]) == nil {
-				if err := mb.Put(bytesOf(h), usedM[h]); err != nil {
-					return fmt.Errorf("writing manifest: %w", err)
-				}
-			}
-		}
-		for _, v := range order {
-			if IsMerge(v) {
-				// Content of a merge is not the sender's to choose: it
-				// must be what this store's merge of the parents makes.
-				recs, err := p.checkMerge(v)
-				if err != nil {
-					return err
-				}
-				for _, rec := range recs {
-					if err := p.addConflict(rec); err != nil {
-						return err
-					}
-				}
-			}
-			if err := p.addVersion(v); err != nil {
-				return err
-			}
-			s.clock.Observe(v.Time)
-		}
-		slices.SortFunc(refs, func(x, y Ref) int {
-			return cmp.Compare(refKey(x.Design, x.Kind, x.Name), refKey(y.Design, y.Kind, y.Name))
-		})
-		for _, r := range refs {
-			n, recs, err := p.applyRef(r)
-			if err != nil {
-				return fmt.Errorf("%s %q of %s: %w", r.Kind, r.Name, r.Design, err)
-			}
-			res.Merged += n
-			for _, rec := range recs {
-				res.Conflicts = append(res.Conflicts, *rec)
-			}
-		}
-		for _, d := range slices.Sorted(maps.Keys(touched)) {
-			n, recs, err := p.settle(d)
-			if err != nil {
-				return fmt.Errorf("merging the heads of %s: %w", d, err)
-			}
-			res.Merged += n
-			for _, r := range recs {
-				res.Conflicts = append(res.Conflicts, *r)
-			}
-		}
-		return nil
-	})
+	p, err := s.prepare(b, nil)
 	if err != nil {
 		return ReceiveResult{}, err
 	}
-	for _, v := range order {
-		res.Added = append(res.Added, v.ID)
-	}
-	res.Designs = slices.Sorted(maps.Keys(touched))
-	return res, nil
+	return s.commitPrepared([]*Prepared{p})
 }
 
 // verifyAll checks every version's ID, signature and author binding,
@@ -551,8 +313,23 @@ func (s *Store) update(fn func(p *pending) error) (*pending, error) {
 		return nil, fmt.Errorf("indexing (reopen the store): %w", err)
 	}
 	txn.Commit()
-	s.notify(p.events...)
+	s.notify(uniqueEvents(p.events)...)
 	return p, nil
+}
+
+// uniqueEvents keeps the first of equal events: a write of many versions
+// of a design tells each watcher once that the design changed, not once
+// per version (which would overflow its channel into a resync).
+func uniqueEvents(evs []Event) []Event {
+	seen := make(map[Event]bool, len(evs))
+	out := evs[:0:0]
+	for _, ev := range evs {
+		if !seen[ev] {
+			seen[ev] = true
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 func (p *pending) get(id models.ID) (*models.Version, error) {

@@ -1,0 +1,563 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/hashicorp/go-memdb"
+	bolt "go.etcd.io/bbolt"
+
+	"cordwain/models"
+)
+
+// A receive has two steps. Prepare checks a batch on its own, without the
+// store's write lock: every version's ID, signature and author, and the
+// content of every version the store does not hold yet (manifests and
+// elements present and matching their hashes, a signed version's content
+// valid). Commit then takes one or more prepared batches under the write
+// lock: drops versions that became known meanwhile, checks that every
+// parent is known or in the batches and of the same design, orders them
+// parents first, checks received merges, and writes everything in one
+// transaction (one fsync) with the merges of the touched designs' heads.
+// [Store.Receive] is the two steps on one batch; a [Receiver] lets a
+// transfer prepare the next batches while the last ones are written, and
+// write several at once.
+
+// Prepared is a batch that passed [Receiver.Prepare]: what is left to do
+// needs the store's current state, under its write lock.
+type Prepared struct {
+	versions []*models.Version // not held when prepared, batch order, cloned
+	known    int
+	refs     []Ref // well formed; their targets are checked at commit
+	usedE    map[models.Hash][]byte
+	usedM    map[models.Hash][]byte
+	touched  map[models.ID]bool
+}
+
+// Versions is how many versions new to the store the prepared batch holds.
+func (p *Prepared) Versions() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.versions)
+}
+
+// Receiver prepares and commits the batches of one transfer. Content
+// that a transfer sends once for several chunks (the elements a design's
+// versions share) is kept from the chunk it came in for the later chunks
+// of the same design until [Receiver.Forget]; elements are decoded once.
+// Prepare and Commit may run on different goroutines (one of each).
+type Receiver struct {
+	s  *Store
+	mu sync.Mutex
+	// pool holds checked content of prepared batches, by design, so a
+	// later chunk of the design may use it before the earlier chunk is
+	// written.
+	pool map[models.ID]*contentPool
+}
+
+type contentPool struct {
+	manifests map[models.Hash][]byte
+	elements  map[models.Hash]pooledElement
+}
+
+type pooledElement struct {
+	raw []byte
+	el  models.Element
+}
+
+// NewReceiver starts a transfer into s.
+func (s *Store) NewReceiver() *Receiver {
+	return &Receiver{s: s, pool: map[models.ID]*contentPool{}}
+}
+
+// Forget drops the content kept for design's later chunks: its transfer
+// is over.
+func (r *Receiver) Forget(design models.ID) {
+	r.mu.Lock()
+	delete(r.pool, design)
+	r.mu.Unlock()
+}
+
+// Prepare checks b on its own (see [Store.Receive] for what is checked).
+// Nothing is written.
+func (r *Receiver) Prepare(b *Batch) (*Prepared, error) {
+	p, err := r.s.prepare(b, r)
+	if err != nil {
+		return nil, fmt.Errorf("receiving versions: %w", err)
+	}
+	return p, nil
+}
+
+// Commit writes prepared batches in one transaction, all or nothing.
+func (r *Receiver) Commit(ps ...*Prepared) (ReceiveResult, error) {
+	res, err := r.s.commitPrepared(ps)
+	if err != nil {
+		return ReceiveResult{}, fmt.Errorf("receiving versions: %w", err)
+	}
+	return res, nil
+}
+
+// pooled finds content kept for design by an earlier chunk.
+func (r *Receiver) pooled(design models.ID) *contentPool {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.pool[design]
+}
+
+func (cp *contentPool) lookup(h models.Hash) (pooledElement, bool) {
+	if cp == nil {
+		return pooledElement{}, false
+	}
+	pe, ok := cp.elements[h]
+	return pe, ok
+}
+
+// keep adds checked content of a prepared batch for the later chunks of
+// its design.
+func (r *Receiver) keep(design models.ID, manifests map[models.Hash][]byte, elements map[models.Hash]pooledElement) {
+	if r == nil || len(manifests)+len(elements) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cp := r.pool[design]
+	if cp == nil {
+		cp = &contentPool{manifests: map[models.Hash][]byte{}, elements: map[models.Hash]pooledElement{}}
+		r.pool[design] = cp
+	}
+	maps.Copy(cp.manifests, manifests)
+	maps.Copy(cp.elements, elements)
+}
+
+// parallel runs fn(i) for i in [0, n) on up to the machine's cores and
+// returns the error of the lowest i that failed.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), 8, n/8)
+	if workers < 2 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				errs[i] = fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// elementSource is one distinct element a prepared batch needs.
+type elementSource struct {
+	id     models.ID
+	h      models.Hash
+	raw    []byte
+	stored bool // read from the file: checked when it entered
+	el     models.Element
+	done   bool            // el known already (pool)
+	first  *models.Version // the first version that uses it
+}
+
+func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
+	p := &Prepared{usedE: map[models.Hash][]byte{}, usedM: map[models.Hash][]byte{}, touched: map[models.ID]bool{}}
+	if b == nil {
+		return p, nil
+	}
+	if len(b.Versions) > MaxBatchVersions || len(b.Manifests)+len(b.Elements) > MaxBatchObjects {
+		return nil, fmt.Errorf("%w: %d versions, %d objects", ErrTooLarge, len(b.Versions), len(b.Manifests)+len(b.Elements))
+	}
+	elements := make(map[models.Hash][]byte, len(b.Elements))
+	for _, e := range b.Elements {
+		elements[models.HashOf(e)] = e
+	}
+	manifests := make(map[models.Hash][]byte, len(b.Manifests))
+	for _, m := range b.Manifests {
+		manifests[models.HashOf(m)] = m
+	}
+	if err := s.ensureBatch(b); err != nil {
+		return nil, err
+	}
+	// Each version on its own (signatures on every core).
+	if err := s.verifyAll(b.Versions); err != nil {
+		return nil, err
+	}
+	txn := s.mem.Txn(false)
+	seen := map[models.ID]bool{}
+	for _, v := range b.Versions {
+		if err := checkName("design ID", string(v.Design)); err != nil {
+			return nil, fmt.Errorf("version %s: %w", short(v.ID), err)
+		}
+		p.touched[v.Design] = true
+		if seen[v.ID] {
+			continue
+		}
+		seen[v.ID] = true
+		if _, err := s.version(txn, v.ID); err == nil {
+			p.known++
+			continue
+		}
+		p.versions = append(p.versions, cloneVersion(v))
+	}
+	// Refs: well-formed (their targets are looked up at commit).
+	for _, ref := range b.Refs {
+		if ref.Kind != RefBranch && ref.Kind != RefTag {
+			return nil, fmt.Errorf("%w: ref %q of kind %q", ErrCorrupt, ref.Name, ref.Kind)
+		}
+		if err := checkName(string(ref.Kind), ref.Name); err != nil {
+			return nil, err
+		}
+		if err := checkName("design ID", string(ref.Design)); err != nil {
+			return nil, err
+		}
+		p.refs = append(p.refs, ref)
+	}
+
+	// Content: every manifest and element must be in the batch, kept from
+	// an earlier chunk of the design, or in the file; what a signed
+	// version holds must be a valid design.
+	type job struct {
+		v     *models.Version
+		m     manifest
+		check bool
+	}
+	var jobs []job
+	var srcs []*elementSource
+	srcOf := map[models.Hash]*elementSource{}
+	validating := map[models.Hash]bool{}
+	keepM := map[models.Hash][]byte{}
+	hasValidator := s.opts.Validate != nil || s.opts.ValidateHashed != nil
+	err := s.db.View(func(tx *bolt.Tx) error {
+		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
+		for _, v := range p.versions {
+			pool := r.pooled(v.Design)
+			raw, inBatch := manifests[v.Root]
+			pooledM := false
+			if !inBatch && pool != nil {
+				raw, pooledM = pool.manifests[v.Root]
+			}
+			if !inBatch && !pooledM {
+				raw = mb.Get(v.Root[:])
+				if raw == nil {
+					return fmt.Errorf("%w: version %s: manifest %s missing", ErrCorrupt, short(v.ID), shortHash(v.Root))
+				}
+			}
+			m, err := decodeManifest(raw, v.Root)
+			if err != nil {
+				return fmt.Errorf("version %s: %w", short(v.ID), err)
+			}
+			if inBatch || pooledM {
+				p.usedM[v.Root] = raw
+				keepM[v.Root] = raw
+			}
+			for id, h := range m {
+				if _, ok := srcOf[h]; ok {
+					continue
+				}
+				src := &elementSource{id: id, h: h, first: v}
+				if eraw, ok := elements[h]; ok {
+					src.raw = eraw
+				} else if pe, ok := pool.lookup(h); ok {
+					src.raw, src.el, src.done = pe.raw, pe.el, true
+				} else if eraw := eb.Get(h[:]); eraw != nil {
+					src.raw, src.stored = eraw, true // valid only inside this View
+				} else {
+					return fmt.Errorf("%w: version %s: element %s missing", ErrCorrupt, short(v.ID), id)
+				}
+				if !src.stored {
+					p.usedE[h] = src.raw
+				}
+				srcOf[h] = src
+				srcs = append(srcs, src)
+			}
+			check := hasValidator && !IsMerge(v) && !validating[v.Root]
+			if check {
+				validating[v.Root] = true
+			}
+			jobs = append(jobs, job{v: v, m: m, check: check})
+		}
+		// Decode the distinct elements (strictly what arrives; a plain
+		// parse of what the file holds) on every core, inside the View:
+		// stored bytes are bbolt's memory.
+		return parallel(len(srcs), func(i int) error {
+			src := srcs[i]
+			if src.done {
+				return nil
+			}
+			decode := decodeElement
+			if src.stored {
+				decode = decodeStored
+			}
+			el, err := decode(src.id, src.raw, src.h)
+			if err != nil {
+				return fmt.Errorf("version %s: %w", short(src.first.ID), err)
+			}
+			src.el = el
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Validate the distinct contents of signed versions on every core.
+	var checks []job
+	for _, j := range jobs {
+		if j.check {
+			checks = append(checks, j)
+		}
+	}
+	err = parallel(len(checks), func(i int) error {
+		j := checks[i]
+		snap := make(models.Snapshot, len(j.m))
+		for id, h := range j.m {
+			snap[id] = srcOf[h].el
+		}
+		var err error
+		if s.opts.ValidateHashed != nil {
+			err = s.opts.ValidateHashed(j.v.Design, snap, j.m)
+		} else {
+			err = s.opts.Validate(j.v.Design, snap)
+		}
+		if err != nil {
+			return fmt.Errorf("version %s by %s: %w: %w", short(j.v.ID), authorName(j.v), ErrInvalid, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// What later chunks of the same design may use.
+	if r != nil && len(p.versions) > 0 {
+		byDesign := map[models.ID]map[models.Hash]pooledElement{}
+		byDesignM := map[models.ID]map[models.Hash][]byte{}
+		for _, j := range jobs {
+			d := j.v.Design
+			if byDesign[d] == nil {
+				byDesign[d], byDesignM[d] = map[models.Hash]pooledElement{}, map[models.Hash][]byte{}
+			}
+			if raw, ok := keepM[j.v.Root]; ok {
+				byDesignM[d][j.v.Root] = raw
+			}
+			for _, h := range j.m {
+				if src := srcOf[h]; !src.stored {
+					byDesign[d][h] = pooledElement{raw: src.raw, el: src.el}
+				}
+			}
+		}
+		for d := range byDesign {
+			r.keep(d, byDesignM[d], byDesign[d])
+		}
+	}
+	return p, nil
+}
+
+// commitPrepared writes prepared batches in one transaction.
+func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
+	var res ReceiveResult
+	touched := map[models.ID]bool{}
+	usedE := map[models.Hash][]byte{}
+	usedM := map[models.Hash][]byte{}
+	var refs []Ref
+	var all []*models.Version
+	for _, p := range ps {
+		if p == nil {
+			continue
+		}
+		res.Known += p.known
+		maps.Copy(touched, p.touched)
+		maps.Copy(usedE, p.usedE)
+		maps.Copy(usedM, p.usedM)
+		refs = append(refs, p.refs...)
+		all = append(all, p.versions...)
+	}
+	if len(all) == 0 && len(refs) == 0 && len(touched) == 0 {
+		return res, nil
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	txn := s.mem.Txn(false)
+
+	// Versions that became known since they were prepared are no-ops.
+	waiting := make(map[models.ID]*models.Version, len(all))
+	for _, v := range all {
+		if _, dup := waiting[v.ID]; dup {
+			continue
+		}
+		if _, err := s.version(txn, v.ID); err == nil {
+			res.Known++
+			continue
+		}
+		waiting[v.ID] = v
+	}
+	order, err := s.orderParentsFirst(txn, waiting)
+	if err != nil {
+		return res, err
+	}
+	placed := make(map[models.ID]*models.Version, len(order))
+	for _, v := range order {
+		placed[v.ID] = v
+	}
+	lookup := func(id models.ID) *models.Version {
+		if v, ok := placed[id]; ok {
+			return v
+		}
+		if v, err := s.version(txn, id); err == nil {
+			return v
+		}
+		return nil
+	}
+	// A ref pointing at a version that is neither in the batch nor the
+	// store (a transfer in chunks sends them last) is left for a later
+	// batch.
+	var okRefs []Ref
+	for _, r := range refs {
+		target := lookup(r.Version)
+		if target == nil {
+			continue
+		}
+		if target.Design != r.Design {
+			return res, fmt.Errorf("%w: %s %q of %s points at a version of design %s", ErrCorrupt, r.Kind, r.Name, r.Design, target.Design)
+		}
+		touched[r.Design] = true
+		okRefs = append(okRefs, r)
+	}
+
+	_, err = s.update(func(p *pending) error {
+		mb, eb := p.tx.Bucket(bucketManifests), p.tx.Bucket(bucketElements)
+		for _, h := range slices.SortedFunc(maps.Keys(usedE), compareHash) {
+			if eb.Get(h[:]) == nil {
+				if err := eb.Put(bytesOf(h), usedE[h]); err != nil {
+					return fmt.Errorf("writing element: %w", err)
+				}
+			}
+		}
+		for _, h := range slices.SortedFunc(maps.Keys(usedM), compareHash) {
+			if mb.Get(h[:]) == nil {
+				if err := mb.Put(bytesOf(h), usedM[h]); err != nil {
+					return fmt.Errorf("writing manifest: %w", err)
+				}
+			}
+		}
+		for _, v := range order {
+			if IsMerge(v) {
+				// Content of a merge is not the sender's to choose: it
+				// must be what this store's merge of the parents makes.
+				recs, err := p.checkMerge(v)
+				if err != nil {
+					return err
+				}
+				for _, rec := range recs {
+					if err := p.addConflict(rec); err != nil {
+						return err
+					}
+				}
+			}
+			if err := p.addVersion(v); err != nil {
+				return err
+			}
+			s.clock.Observe(v.Time)
+		}
+		slices.SortFunc(okRefs, func(x, y Ref) int {
+			return cmp.Compare(refKey(x.Design, x.Kind, x.Name), refKey(y.Design, y.Kind, y.Name))
+		})
+		for _, r := range okRefs {
+			n, recs, err := p.applyRef(r)
+			if err != nil {
+				return fmt.Errorf("%s %q of %s: %w", r.Kind, r.Name, r.Design, err)
+			}
+			res.Merged += n
+			for _, rec := range recs {
+				res.Conflicts = append(res.Conflicts, *rec)
+			}
+		}
+		for _, d := range slices.Sorted(maps.Keys(touched)) {
+			n, recs, err := p.settle(d)
+			if err != nil {
+				return fmt.Errorf("merging the heads of %s: %w", d, err)
+			}
+			res.Merged += n
+			for _, r := range recs {
+				res.Conflicts = append(res.Conflicts, *r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ReceiveResult{}, err
+	}
+	for _, v := range order {
+		res.Added = append(res.Added, v.ID)
+	}
+	res.Designs = slices.Sorted(maps.Keys(touched))
+	return res, nil
+}
+
+// orderParentsFirst orders the waiting versions so each comes after its
+// parents, visiting them in ID order (the same order on every store);
+// every parent must be in waiting or the store, and of the same design.
+func (s *Store) orderParentsFirst(txn *memdb.Txn, waiting map[models.ID]*models.Version) ([]*models.Version, error) {
+	const (
+		visiting = 1
+		placed   = 2
+	)
+	state := make(map[models.ID]int, len(waiting))
+	order := make([]*models.Version, 0, len(waiting))
+	var visit func(v *models.Version) error
+	visit = func(v *models.Version) error {
+		switch state[v.ID] {
+		case placed:
+			return nil
+		case visiting:
+			return fmt.Errorf("%w: version %s is its own ancestor", ErrCorrupt, short(v.ID))
+		}
+		state[v.ID] = visiting
+		for _, pid := range v.Parents {
+			if pv, ok := waiting[pid]; ok {
+				if pv.Design != v.Design {
+					return fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(v.ID), short(pid))
+				}
+				if err := visit(pv); err != nil {
+					return err
+				}
+				continue
+			}
+			pv, err := s.version(txn, pid)
+			if err != nil {
+				return fmt.Errorf("version %s: %w %s", short(v.ID), ErrUnknownParent, short(pid))
+			}
+			if pv.Design != v.Design {
+				return fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(v.ID), short(pid))
+			}
+		}
+		state[v.ID] = placed
+		order = append(order, v)
+		return nil
+	}
+	for _, id := range slices.Sorted(maps.Keys(waiting)) {
+		if err := visit(waiting[id]); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
