@@ -51,8 +51,9 @@ type File struct {
 
 // WorkshopFiles builds every file of the workshop package in memory: the
 // tech pack PDF (the sample request sheet first), the sheet as its own
-// PDF, one PNG per page, the DXF cut file, the BOM CSV and manifest.json
-// (last) with the SHA-256 of the others.
+// PDF, one PNG per page, the DXF cut files with LibreCAD's font for them
+// (fonts/), the BOM CSV and manifest.json (last) with the SHA-256 of the
+// others.
 func WorkshopFiles(d *models.Design, opts Options) ([]File, error) {
 	o, err := opts.normalise(d)
 	if err != nil {
@@ -88,14 +89,23 @@ func WorkshopFiles(d *models.Design, opts Options) ([]File, error) {
 	if err := WriteDXF(&buf, d, o); err != nil {
 		return nil, err
 	}
-	files = append(files, File{Name: base + "_cut.dxf", Data: bytes.Clone(buf.Bytes())})
+	cut := bytes.Clone(buf.Bytes())
+	files = append(files, File{Name: base + "_cut.dxf", Data: cut})
+	dxfs := [][]byte{cut}
 	if d.Meta.BaseSize > 0 {
 		bdxf, rul, err := baseDXFAndRules(d, o)
 		if err != nil {
 			return nil, err
 		}
 		files = append(files, File{Name: base + "_base.dxf", Data: bdxf}, File{Name: base + ".rul", Data: rul})
+		dxfs = append(dxfs, bdxf)
 	}
+	// LibreCAD's font for the DXFs' text style (see dxffont.go).
+	ff, err := librecadFontFiles(dxfs...)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, ff...)
 	buf.Reset()
 	if err := WriteBOMCSV(&buf, d, o); err != nil {
 		return nil, err

@@ -23,11 +23,11 @@ import (
 // software, including the Chinese CAD used in Wenzhou) read R12 files and
 // honour ANSI_936; a valid R2007 file also needs handles, CLASSES and
 // OBJECTS sections that AAMA readers often reject. Characters GBK cannot
-// encode become "?". The one text style follows the convention of Chinese
+// encode become "?". The text style follows the convention of Chinese
 // AutoCAD users: an SHX font for Latin text (gbenor.shx) with the GB
-// big font gbcbig.shx for Chinese. LibreCAD substitutes its own LFF fonts
-// and, as packaged by Debian, has none with the GB 2312 characters, so it
-// draws placeholders whatever the style says (see TestDXFLibreCAD).
+// big font gbcbig.shx for Chinese. It is named GBCBIG because LibreCAD
+// ignores the STYLE table and draws text in the LFF font named like the
+// style: the export ships fonts/gbcbig.lff for it (see dxffont.go).
 //
 // Quantities are per shoe ("Quantity: 1"), the rule the tech pack states;
 // a pair takes twice as many, the other shoe's flipped. A half pattern
@@ -70,7 +70,7 @@ func (d *dxfWriter) text(layer string, x, y, h float64, s string) {
 	d.num(30, 0)
 	d.num(40, h)
 	d.pair(1, d.enc(s))
-	d.pair(7, "STANDARD")
+	d.pair(7, dxfTextStyle)
 }
 
 func (d *dxfWriter) polyline(layer string, pts []models.Point, closed bool) {
@@ -214,6 +214,8 @@ func writeDXF(w io.Writer, d *models.Design, o Options, rules *ruleTable) error 
 	dw.pair(70, "4")
 	dw.pair(9, "$MEASUREMENT")
 	dw.pair(70, "1")
+	dw.pair(9, "$TEXTSTYLE")
+	dw.pair(7, dxfTextStyle)
 	dw.pair(0, "ENDSEC")
 	// TABLES: line type, layers, the one text style.
 	dw.pair(0, "SECTION")
@@ -243,17 +245,19 @@ func writeDXF(w io.Writer, d *models.Design, o Options, rules *ruleTable) error 
 	dw.pair(0, "ENDTAB")
 	dw.pair(0, "TABLE")
 	dw.pair(2, "STYLE")
-	dw.pair(70, "1")
-	dw.pair(0, "STYLE")
-	dw.pair(2, "STANDARD")
-	dw.pair(70, "0")
-	dw.num(40, 0)
-	dw.num(41, 1)
-	dw.num(50, 0)
-	dw.pair(71, "0")
-	dw.num(42, 2.5)
-	dw.pair(3, "gbenor.shx")
-	dw.pair(4, "gbcbig.shx")
+	dw.pair(70, "2")
+	for _, name := range []string{"STANDARD", dxfTextStyle} {
+		dw.pair(0, "STYLE")
+		dw.pair(2, name)
+		dw.pair(70, "0")
+		dw.num(40, 0)
+		dw.num(41, 1)
+		dw.num(50, 0)
+		dw.pair(71, "0")
+		dw.num(42, 2.5)
+		dw.pair(3, "gbenor.shx")
+		dw.pair(4, "gbcbig.shx")
+	}
 	dw.pair(0, "ENDTAB")
 	dw.pair(0, "ENDSEC")
 	// BLOCKS: one per piece and size.
