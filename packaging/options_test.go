@@ -124,3 +124,61 @@ func TestSampleRequestSheet(t *testing.T) {
 		t.Errorf("page 1 is not the sample request: %v", err)
 	}
 }
+
+// The sample request's "Enclosed" list names every kind of file the zip
+// holds, in both languages, so the workshop knows what each one is for.
+func TestSampleRequestNamesEveryEnclosedFile(t *testing.T) {
+	d := samples.Derby()
+	o := testOptions()
+	o.DPI = 10
+	files, err := WorkshopFiles(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string][2]string{ // file kind → what the sheet calls it, en and zh
+		"_techpack.pdf": {"Tech pack", "工艺单"},
+		".png":          {"PNG in pages/", "PNG，在 pages/"},
+		"_cut.dxf":      {"DXF cut file", "DXF 裁断文件"},
+		"_base.dxf":     {"base-size DXF", "基本码 DXF"},
+		".rul":          {"grade rules .rul", "放码规则 .rul"},
+		"fonts/":        {"LibreCAD's Chinese font (fonts/)", "LibreCAD 中文字体（fonts/）"},
+		"_bom.csv":      {"BOM CSV", "物料清单 CSV"},
+		"manifest.json": {"manifest.json", "manifest.json"},
+		"_request.pdf":  {"", ""}, // the sheet itself
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		kind := ""
+		for k := range kinds {
+			if strings.HasSuffix(f.Name, k) || strings.HasPrefix(f.Name, k) {
+				kind = k
+			}
+		}
+		if kind == "" {
+			t.Errorf("the zip's %s is of no kind the sheet names", f.Name)
+		}
+		seen[kind] = true
+	}
+	for _, lang := range []Lang{LangEN, LangZH} {
+		o := testOptions()
+		o.Lang = lang
+		var buf bytes.Buffer
+		if err := WriteSampleRequestPDF(&buf, d, o); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "req.pdf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(run(t, "pdftotext", path, "-")), "")
+		for kind := range seen {
+			name := kinds[kind][0]
+			if lang == LangZH {
+				name = kinds[kind][1]
+			}
+			if !strings.Contains(text, strings.Join(strings.Fields(name), "")) {
+				t.Errorf("%s sheet does not name the zip's %s files (%q)", lang, kind, name)
+			}
+		}
+	}
+}

@@ -166,8 +166,8 @@ func (tp *techPack) requestPage() {
 		p.SetFillColor(ink)
 		p.Text(tp.tr("随附", "Enclosed"), bx, y, bodySize+1, canvas.AlignLeft)
 		y += 1
-		enc := tp.tr("工艺单（本文件）、1:1 纸样、DXF 裁断文件（每码每片一块，数量按每只鞋计）、物料清单 CSV、manifest.json 校验和。",
-			"Tech pack (this file), 1:1 patterns, DXF cut file (one block per piece and size, quantities per shoe), BOM CSV, manifest.json checksums.")
+		enc := tp.tr("工艺单（本文件；各页另有 PNG，在 pages/）、1:1 纸样、DXF 裁断文件（每码每片一块，数量按每只鞋计）、基本码 DXF 与 ASTM D6673 放码规则 .rul（供纸样 CAD 放码）、LibreCAD 中文字体（fonts/）、物料清单 CSV、manifest.json 校验和。",
+			"Tech pack (this file; its pages also as PNG in pages/), 1:1 patterns, DXF cut file (one block per piece and size, quantities per shoe), base-size DXF with ASTM D6673 grade rules .rul (for pattern CAD to regrade), LibreCAD's Chinese font (fonts/), BOM CSV, manifest.json checksums.")
 		for _, l := range wrap(enc, bw, bodySize) {
 			y += lineH(bodySize)
 			p.Text(l, bx, y, bodySize, canvas.AlignLeft)
