@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"github.com/go-gl/glfw/v3.3/glfw"
@@ -101,6 +102,10 @@ func runGUI(dataDir string, stderr io.Writer) int {
 		// says the studio is in use and tries again.
 		fmt.Fprintln(stderr, "cordwain: asking the running Cordwain to show its window:", err)
 	}
+	if err := noDisplay(); err != nil {
+		fmt.Fprintln(stderr, "cordwain:", err)
+		return 1
+	}
 	a := fyneapp.NewWithID("studio.cordwain.app")
 	w := a.NewWindow("Cordwain")
 	w.Resize(app.DefaultWindowSize)
@@ -142,6 +147,9 @@ func runGUI(dataDir string, stderr io.Writer) int {
 	w.SetMaster()
 	fitToScreen(a, w)
 	quitOnSignal(a)
+	if os.Getenv("CORDWAIN_DEBUG_DRAWS") == "1" {
+		go reportDraws(stderr)
+	}
 	w.ShowAndRun()
 	if srv != nil {
 		srv.Close() // before the store: commands still running finish first
@@ -176,6 +184,20 @@ func fit(w fyne.Window) {
 	screen := fyne.NewSize(float32(mode.Width)/scale, float32(mode.Height)/scale)
 	w.Resize(app.WindowSize(screen))
 	w.CenterOnScreen()
+}
+
+// reportDraws writes a line to stderr whenever the window has drawn since
+// the last look (CORDWAIN_DEBUG_DRAWS=1; the smoke test checks that an
+// idle window draws nothing). It only reads counters: it draws nothing.
+func reportDraws(stderr io.Writer) {
+	var last [2]uint64
+	for range time.Tick(200 * time.Millisecond) {
+		walks, frames := app.DrawCounts()
+		if now := [2]uint64{walks, frames}; now != last {
+			last = now
+			fmt.Fprintf(stderr, "cordwain debug: draws walks=%d frames=%d\n", walks, frames)
+		}
+	}
 }
 
 // quitOnSignal closes the app cleanly (the store is closed on the way out)
