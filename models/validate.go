@@ -404,8 +404,11 @@ func (v *validator) piece(p *Piece, materials, lines map[ID]bool) {
 	if segs := p.Outline.Segments(); len(p.Edges) > segs {
 		v.add(p.ID, "edges", CodeTooMany, "lists %d edges for %d outline segments", len(p.Edges), segs)
 	}
+	edgeKinds := []AllowanceKind{AllowNone, AllowLasting, AllowLap, AllowFold, AllowSeam}
 	for i, k := range p.Edges {
-		oneOf(v, p.ID, fmt.Sprintf("edges.%d", i), k, AllowNone, AllowLasting, AllowLap, AllowFold, AllowSeam)
+		if !slices.Contains(edgeKinds, k) { // the field name only for an error
+			oneOf(v, p.ID, fmt.Sprintf("edges.%d", i), k, edgeKinds...)
+		}
 	}
 	if p.Material != "" && !materials[p.Material] {
 		v.add(p.ID, "material", CodeUnknownRef, "material %s does not exist", p.Material)

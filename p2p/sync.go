@@ -196,7 +196,7 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 			sentM[v.Root] = true
 			chunk.Manifests = append(chunk.Manifests, m)
 			size += len(m)
-			for _, eh := range manifestHashes(m) {
+			for _, eh := range store.CollectedElements(m) {
 				if e := elements[eh]; e != nil && !sentE[eh] {
 					sentE[eh] = true
 					chunk.Elements = append(chunk.Elements, e)
@@ -214,14 +214,6 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 		return err
 	}
 	return writeFrame(w, MsgDone, Done{Design: want.Design})
-}
-
-// manifestHashes lists the element hashes of a manifest, in a fixed
-// order.
-func manifestHashes(m []byte) []models.Hash {
-	out, _ := store.ManifestElements(m)
-	slices.SortFunc(out, func(a, b models.Hash) int { return bytes.Compare(a[:], b[:]) })
-	return out
 }
 
 // PullStats says what a pull brought.
