@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	fynecanvas "fyne.io/fyne/v2/canvas"
@@ -435,6 +436,7 @@ func (e *Editor) Render(w, h int) image.Image {
 func (e *Editor) Frame(w, h int) image.Image { return e.generate(w, h) }
 
 func (e *Editor) generate(w, h int) image.Image {
+	drawCounts.frames.Add(1)
 	if w <= 0 || h <= 0 {
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
 	}
@@ -569,7 +571,29 @@ func (e *Editor) drawTop(r *paint.Raster, d *models.Design, vp canvas.Viewport, 
 
 // CreateRenderer implements fyne.Widget.
 func (e *Editor) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(e.raster)
+	return &editorRenderer{WidgetRenderer: widget.NewSimpleRenderer(e.raster)}
+}
+
+// editorRenderer counts how often the driver walks the editor: every
+// frame the window draws walks it (to lay out and to paint), so an idle
+// window walks it not at all. See [DrawCounts].
+type editorRenderer struct{ fyne.WidgetRenderer }
+
+func (r *editorRenderer) Objects() []fyne.CanvasObject {
+	drawCounts.walks.Add(1)
+	return r.WidgetRenderer.Objects()
+}
+
+var drawCounts struct{ walks, frames atomic.Uint64 }
+
+// DrawCounts reports how many times the window's driver has walked the
+// editor's objects (it does so for every frame it draws, once or twice,
+// and for pointer events over it) and how many frames the editor has
+// drawn into its raster, since the start. Both stay still while the
+// window is idle; the smoke test checks that through
+// CORDWAIN_DEBUG_DRAWS (main.go).
+func DrawCounts() (walks, frames uint64) {
+	return drawCounts.walks.Load(), drawCounts.frames.Load()
 }
 
 // MinSize keeps the drawing usable.

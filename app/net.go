@@ -36,12 +36,14 @@ import (
 type studioNet struct {
 	u *UI
 
-	mu     sync.Mutex // guards node (read by commands handed to the window)
-	node   *p2p.Node
-	key    [p2p.KeySize]byte // the studio key node runs with
-	dir    string            // data directory (set by StartNetwork)
-	on     bool              // StartNetwork was called: run a node when there is a studio
-	cancel context.CancelFunc
+	mu   sync.Mutex // guards node (read by commands handed to the window)
+	node *p2p.Node
+	// nodeStop is closed when node stops: its follow goroutine ends.
+	nodeStop chan struct{}
+	key      [p2p.KeySize]byte // the studio key node runs with
+	dir      string            // data directory (set by StartNetwork)
+	on       bool              // StartNetwork was called: run a node when there is a studio
+	cancel   context.CancelFunc
 
 	studio   *p2p.Studio // nil: not in a studio
 	members  []p2p.Member
@@ -50,7 +52,10 @@ type studioNet struct {
 	versions map[string]int       // versions received from each peer at the last refresh
 	recent   int                  // versions received in the last moment
 	recentAt time.Time
-	err      error // why the node is not running
+	// decay, when set, refreshes once more when "recent" runs out (the
+	// only thing shown that changes with time alone).
+	decay *time.Timer
+	err   error // why the node is not running
 
 	// The open design's head as last seen, to tell a peer's change.
 	headDesign models.ID
@@ -66,7 +71,9 @@ type studioNet struct {
 
 	// startNode starts a node for cfg (tests may replace it).
 	startNode func(ctx context.Context, cfg p2p.Config) (*p2p.Node, error)
-	logf      func(format string, args ...any)
+	// peersOf, when set (tests), replaces the running node's peer list.
+	peersOf func(*p2p.Node) []p2p.PeerStatus
+	logf    func(format string, args ...any)
 	// queue, when set (tests), takes what the background goroutines hand
 	// to the UI goroutine, for the test to run on its own goroutine (the
 	// test driver runs fyne.Do on the caller's); done ends them.
@@ -197,15 +204,28 @@ func (u *UI) CloseNetwork() error {
 		n.cancel = nil
 	}
 	n.doneOnce.Do(func() { close(n.done) })
+	if n.decay != nil {
+		n.decay.Stop()
+		n.decay = nil
+	}
 	n.on = false
 	n.mu.Lock()
 	node := n.node
 	n.node = nil
+	n.endFollowLocked()
 	n.mu.Unlock()
 	if node != nil {
 		return node.Close()
 	}
 	return nil
+}
+
+// endFollowLocked ends the follow goroutine of the node being stopped.
+func (n *studioNet) endFollowLocked() {
+	if n.nodeStop != nil {
+		close(n.nodeStop)
+		n.nodeStop = nil
+	}
 }
 
 // Node is the running studio node, nil when there is none.
@@ -257,11 +277,13 @@ func (n *studioNet) ensureNode() error {
 		var node *p2p.Node
 		node, err = n.startNode(context.Background(), cfg)
 		if err == nil {
+			stop := make(chan struct{})
 			n.mu.Lock()
-			n.node, n.key = node, st.Key
+			n.endFollowLocked()
+			n.node, n.key, n.nodeStop = node, st.Key, stop
 			n.mu.Unlock()
 			n.err = nil
-			go n.follow(node)
+			go n.follow(node, stop)
 			n.logf("studio %q: peer %s listening on %v", st.Name, node.ID(), node.Addrs())
 		}
 	}
@@ -278,6 +300,7 @@ func (n *studioNet) stopNode() {
 	n.mu.Lock()
 	node := n.node
 	n.node = nil
+	n.endFollowLocked()
 	n.mu.Unlock()
 	if node != nil {
 		node.Close()
@@ -285,17 +308,20 @@ func (n *studioNet) stopNode() {
 	n.peers = nil
 }
 
-// follow hands the node's changes to the window until it stops.
-func (n *studioNet) follow(node *p2p.Node) {
-	tick := time.NewTicker(time.Second) // last-sync times and "syncing" age
-	defer tick.Stop()
+// follow hands the node's changes to the window until it stops. It
+// wakes only when the node says something changed (peers, presence, a
+// sync done): an idle window draws nothing.
+func (n *studioNet) follow(node *p2p.Node, stop <-chan struct{}) {
 	for {
 		select {
 		case _, ok := <-node.Changed():
 			if !ok {
 				return
 			}
-		case <-tick.C:
+		case <-stop:
+			return
+		case <-n.done:
+			return
 		}
 		n.mu.Lock()
 		cur := n.node
@@ -438,7 +464,9 @@ func (n *studioNet) refresh() {
 	node := n.node
 	n.mu.Unlock()
 	n.peers = nil
-	if node != nil {
+	if n.peersOf != nil {
+		n.peers = n.peersOf(node)
+	} else if node != nil {
 		n.peers = node.Peers()
 	}
 	now := time.Now()
@@ -452,13 +480,26 @@ func (n *studioNet) refresh() {
 		}
 		n.versions[p.ID] = p.Versions
 	}
-	if now.Sub(n.recentAt) > 2*time.Second {
+	if left := recentFor - now.Sub(n.recentAt); left <= 0 {
 		n.recent = 0
+	} else if n.decay == nil {
+		// "Syncing… (n received)" goes back to "In step" when nothing
+		// more comes: one refresh then, not a clock.
+		n.decay = time.AfterFunc(left+10*time.Millisecond, func() {
+			n.do(func() {
+				n.decay = nil
+				n.refresh()
+			})
+		})
 	}
 	n.updateIndicator()
 	n.panel.refresh()
 	n.refreshPointers()
 }
+
+// recentFor is how long versions just received keep the indicator on
+// "Syncing… (n received)".
+const recentFor = 2 * time.Second
 
 // SyncState is the indicator's state and its text.
 func (u *UI) SyncState() (state, text string) { return u.net.state() }
@@ -500,7 +541,6 @@ func (n *studioNet) updateIndicator() {
 	if text != n.sync.Text && n.studio != nil {
 		n.logf("sync: %s", text)
 	}
-	n.sync.SetText(text)
 	c := colOffline
 	switch state {
 	case SyncInStep:
@@ -510,13 +550,19 @@ func (n *studioNet) updateIndicator() {
 	case SyncRejected:
 		c = colRemoved
 	}
-	n.sync.Importance = widget.MediumImportance
+	imp := widget.MediumImportance
 	if state == SyncRejected {
-		n.sync.Importance = widget.DangerImportance
+		imp = widget.DangerImportance
 	}
-	n.sync.Refresh()
-	n.dot.FillColor = c
-	n.dot.Refresh()
+	// Only what changed is refreshed: a refresh redraws the window.
+	if text != n.sync.Text || imp != n.sync.Importance {
+		n.sync.Text, n.sync.Importance = text, imp
+		n.sync.Refresh()
+	}
+	if n.dot.FillColor != color.Color(c) {
+		n.dot.FillColor = c
+		n.dot.Refresh()
+	}
 }
 
 // publish sends this designer's presence: the open design and view, the

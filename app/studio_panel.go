@@ -39,6 +39,9 @@ type StudioPanel struct {
 	// afterDialog, when set (tests), runs when what a dialog started is
 	// done.
 	afterDialog func(error)
+	// shown is what refresh last put on screen: a refresh that would show
+	// the same leaves the widgets alone (and the window undrawn).
+	shown string
 }
 
 // MemberRow is one line of the members list, as shown.
@@ -146,33 +149,46 @@ func (p *StudioPanel) fill(r *MemberRow, ps p2p.PeerStatus) {
 	}
 }
 
-// refresh shows the studio as the window knows it now.
+// refresh shows the studio as the window knows it now. It changes
+// nothing when what it would show is what is shown: the node reports
+// often, and every change redraws the window.
 func (p *StudioPanel) refresh() {
 	tr := p.u.tr
 	n := p.u.net
+	name := tr.L("studio.none")
+	if n.studio != nil {
+		name = tr.L("studio.name", map[string]any{"Name": n.studio.Name})
+	}
+	me := ""
+	if node := p.u.Node(); node != nil {
+		me = tr.L("studio.this_machine", map[string]any{"Peer": node.ID()})
+	}
+	open := p.u.StoreStudio() != nil
+	rows := p.Rows()
+	// The language is part of it: the rows' texts are translated.
+	shown := fmt.Sprintf("%s\x00%s\x00%s\x00%v\x00%v\x00%v", tr.Language(), name, me, n.studio != nil, open, rows)
+	if shown == p.shown {
+		return
+	}
+	p.shown = shown
+	p.name.SetText(name)
+	p.me.SetText(me)
 	if n.studio == nil {
-		p.name.SetText(tr.L("studio.none"))
 		p.inviteBtn.Disable()
 		p.addBtn.Disable()
 	} else {
-		p.name.SetText(tr.L("studio.name", map[string]any{"Name": n.studio.Name}))
 		p.inviteBtn.Enable()
 		p.addBtn.Enable()
 	}
-	if p.u.StoreStudio() == nil {
+	if !open {
 		p.joinBtn.Disable()
 		p.createBtn.Disable()
 	} else {
 		p.joinBtn.Enable()
 		p.createBtn.Enable()
 	}
-	if node := p.u.Node(); node != nil {
-		p.me.SetText(tr.L("studio.this_machine", map[string]any{"Peer": node.ID()}))
-	} else {
-		p.me.SetText("")
-	}
 	var objs []fyne.CanvasObject
-	for _, r := range p.Rows() {
+	for _, r := range rows {
 		objs = append(objs, p.row(r))
 	}
 	p.members.Objects = objs
