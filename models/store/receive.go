@@ -5,9 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
@@ -203,33 +201,7 @@ func (s *Store) verifyAll(vs []*models.Version) error {
 		}
 		return s.checkAuthor(v)
 	}
-	workers := min(runtime.GOMAXPROCS(0), 8, len(vs)/32)
-	if workers < 2 {
-		for _, v := range vs {
-			if err := check(v); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	errs := make([]error, len(vs))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(vs); i += workers {
-				errs[i] = check(vs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return parallel(len(vs), func(i int) error { return check(vs[i]) })
 }
 
 func compareHash(a, b models.Hash) int { return bytes.Compare(a[:], b[:]) }
