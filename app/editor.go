@@ -77,6 +77,8 @@ type Editor struct {
 	// line for the status bar (a measurement, a refusal, a hint).
 	OnSelection func(Selection)
 	OnStatus    func(string)
+	// OnTool is called when a key picks a tool (the toolbar shows it).
+	OnTool func()
 	// OnCalibrate asks the designer the distance between two points picked
 	// on the underlay (design mm).
 	OnCalibrate func(a, b canvas.Point)

@@ -208,6 +208,9 @@ func (e *Editor) TypedRune(r rune) {
 	if name, ok := toolKeys[r]; ok {
 		e.SetTool(name)
 		e.status("")
+		if e.OnTool != nil {
+			e.OnTool()
+		}
 	}
 }
 

@@ -98,10 +98,29 @@ func (u *UI) setupEditing() {
 		{fyne.KeyEqual, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(1.25) }},
 		{fyne.KeyPlus, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(1.25) }},
 		{fyne.KeyMinus, fyne.KeyModifierShortcutDefault, func() { u.editor.Zoom(0.8) }},
+		// Ctrl+Shift+= is Ctrl++ on keyboards where + is shifted.
+		{fyne.KeyEqual, fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift, func() { u.editor.Zoom(1.25) }},
 	} {
 		do := sc.do
 		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: sc.key, Modifier: sc.mods}, func(fyne.Shortcut) { do() })
 	}
+	// The desktop driver turns Ctrl+Z, Ctrl+Y, Ctrl+C and Ctrl+V (Cmd on
+	// macOS) into Fyne's standard shortcuts, never into the custom ones
+	// above: without these the keys did nothing in the real window. A
+	// focused entry still gets them first (its own undo, copy, paste).
+	for _, sc := range []struct {
+		s  fyne.Shortcut
+		do func()
+	}{
+		{&fyne.ShortcutUndo{}, u.undo},
+		{&fyne.ShortcutRedo{}, u.redo},
+		{&fyne.ShortcutCopy{}, func() { u.editor.Copy() }},
+		{&fyne.ShortcutPaste{}, u.editor.Paste},
+	} {
+		do := sc.do
+		u.win.Canvas().AddShortcut(sc.s, func(fyne.Shortcut) { do() })
+	}
+	e.OnTool = u.highlightTool // a tool picked by its key is lit too
 	u.applyEditingLanguage()
 }
 
