@@ -199,7 +199,16 @@ func (c *ConflictsPanel) who(s models.Stamp) string {
 	return name + ", " + formatTime(s.Time)
 }
 
-// Flip makes the other value of conflict key win on main.
+// branch is the branch flips commit to: the design's current branch.
+func (c *ConflictsPanel) branch() string {
+	bs, ok := c.studio.(BranchStudio)
+	if ss, isStore := bs.(*StoreStudio); !ok || c.design == "" || (isStore && ss == nil) {
+		return store.DefaultBranch
+	}
+	return bs.CurrentBranch(c.design)
+}
+
+// Flip makes the other value of conflict key win on the current branch.
 func (c *ConflictsPanel) Flip(key string) {
 	if c.studio == nil {
 		return
@@ -210,7 +219,7 @@ func (c *ConflictsPanel) Flip(key string) {
 		c.message.SetText(c.tr.L("conflicts.flip_failed", map[string]any{"Error": err.Error()}))
 	} else {
 		c.message.Importance = widget.SuccessImportance
-		c.message.SetText(c.tr.L("conflicts.flip_done", map[string]any{"Version": store.Short(v.ID)}))
+		c.message.SetText(c.tr.L("conflicts.flip_done", map[string]any{"Version": store.Short(v.ID), "Branch": c.branch()}))
 	}
 	c.message.Show()
 	c.Refresh()

@@ -64,6 +64,7 @@ type HistoryPanel struct {
 	// header's (meta) ones shown in a block above the rest, and the older
 	// last when the last changed.
 	diffOld, diffNew models.ID
+	diff             []models.Change
 	changes          []changeLine
 	listed           []changeLine // changes less the header's
 	headerChanges    []changeLine
@@ -161,6 +162,7 @@ func (h *HistoryPanel) applyLanguage() {
 		h.empty.SetText(tr.L("history.no_versions"))
 	}
 	if h.diffOld != "" {
+		h.splitChanges(h.diff) // the header block in the new language
 		h.showChanges()
 	} else {
 		h.showDetail()
@@ -525,6 +527,7 @@ func (h *HistoryPanel) Compare(a, b models.ID) {
 		}
 	}
 	h.diffOld, h.diffNew, h.highlight = va.ID, vb.ID, hl
+	h.diff = changes
 	h.changes = describeChanges(h.tr, changes, elementNames(h.tr, older, d))
 	h.splitChanges(changes)
 	h.ghost = nil
@@ -599,7 +602,7 @@ func (h *HistoryPanel) showChanges() {
 // clearDiff forgets the comparison (the window goes back to the head).
 func (h *HistoryPanel) clearDiff() {
 	h.diffOld, h.diffNew, h.changes, h.highlight = "", "", nil, nil
-	h.listed, h.headerChanges, h.ghost = nil, nil, nil
+	h.diff, h.listed, h.headerChanges, h.ghost = nil, nil, nil, nil
 	h.changeList.Hide()
 	h.headerBlock.Hide()
 }
