@@ -277,6 +277,9 @@ func TestCompareDrawsTheOldLastAndListsTheHeader(t *testing.T) {
 	if g == nil || *g != before.Last || u.history.Ghost() == nil {
 		t.Fatalf("the comparison does not ghost the older last: %+v", g)
 	}
+	if !strings.Contains(u.viewNote.Text, "ghosted") {
+		t.Fatalf("the compare bar does not say the last is ghosted: %q", u.viewNote.Text)
+	}
 	header := u.history.HeaderText()
 	for _, want := range []string{"Header", "Name", "“" + before.Meta.Name + "” → “Runner Mk II”", "Size run",
 		formatNumber(before.Meta.SizeRun[len(before.Meta.SizeRun)-1]+5) + " mm"} {

@@ -47,6 +47,9 @@ func (u *UI) branchSwitched() {
 // showComparison draws a comparison: d with the diff colours and, when the
 // last changed, the older last ghosted under it.
 func (u *UI) showComparison(d *models.Design, highlight map[models.ID]color.Color, ghost *models.Last, note string) {
+	if ghost != nil {
+		note += " · " + u.tr.L("history.ghost_note")
+	}
 	u.showVersion(d, highlight, note)
 	if ghost != nil {
 		opt := u.editor.Options()
