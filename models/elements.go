@@ -206,10 +206,7 @@ func (d *Design) Snapshot() (Snapshot, error) {
 	}
 	s := make(Snapshot, 2+len(d.StyleLines)+len(d.Pieces)+len(d.Marks)+len(d.Materials)+len(d.Colourways)+
 		len(d.Dimensions)+len(d.Images)+len(d.Underlays))
-	add := func(id ID, k Kind, v reflect.Value) error {
-		if id != MetaID && id != LastID && !ValidID(id) {
-			return fmt.Errorf("snapshot: %s has invalid ID %q", k, id)
-		}
+	err := d.eachElement(func(id ID, k Kind, v reflect.Value) error {
 		if prev, dup := s[id]; dup {
 			return fmt.Errorf("snapshot: ID %s used by both a %s and a %s", id, prev.Kind, k)
 		}
@@ -219,52 +216,9 @@ func (d *Design) Snapshot() (Snapshot, error) {
 		}
 		s[id] = e
 		return nil
-	}
-	if err := add(MetaID, KindMeta, reflect.ValueOf(&d.Meta).Elem()); err != nil {
+	})
+	if err != nil {
 		return nil, err
-	}
-	if err := add(LastID, KindLast, reflect.ValueOf(&d.Last).Elem()); err != nil {
-		return nil, err
-	}
-	for i := range d.StyleLines {
-		if err := add(d.StyleLines[i].ID, KindStyleLine, reflect.ValueOf(&d.StyleLines[i]).Elem()); err != nil {
-			return nil, err
-		}
-	}
-	for i := range d.Pieces {
-		if err := add(d.Pieces[i].ID, KindPiece, reflect.ValueOf(&d.Pieces[i]).Elem()); err != nil {
-			return nil, err
-		}
-	}
-	for i := range d.Marks {
-		if err := add(d.Marks[i].ID, KindMark, reflect.ValueOf(&d.Marks[i]).Elem()); err != nil {
-			return nil, err
-		}
-	}
-	for i := range d.Materials {
-		if err := add(d.Materials[i].ID, KindMaterial, reflect.ValueOf(&d.Materials[i]).Elem()); err != nil {
-			return nil, err
-		}
-	}
-	for i := range d.Colourways {
-		if err := add(d.Colourways[i].ID, KindColourway, reflect.ValueOf(&d.Colourways[i]).Elem()); err != nil {
-			return nil, err
-		}
-	}
-	for i := range d.Dimensions {
-		if err := add(d.Dimensions[i].ID, KindDimension, reflect.ValueOf(&d.Dimensions[i]).Elem()); err != nil {
-			return nil, err
-		}
-	}
-	for i := range d.Images {
-		if err := add(d.Images[i].ID, KindImage, reflect.ValueOf(&d.Images[i]).Elem()); err != nil {
-			return nil, err
-		}
-	}
-	for i := range d.Underlays {
-		if err := add(d.Underlays[i].ID, KindUnderlay, reflect.ValueOf(&d.Underlays[i]).Elem()); err != nil {
-			return nil, err
-		}
 	}
 	return s, nil
 }

@@ -24,8 +24,12 @@ type manifest map[models.ID]models.Hash
 type encodedSnapshot struct {
 	root     models.Hash
 	manifest []byte
-	elements map[models.Hash][]byte
+	elements map[models.Hash][]byte // nil when src holds them
 	man      manifest
+	src      *models.EncodedSnapshot // the elements, when made by encodedFrom
+	// changed lists, sorted, the elements that differ from the head the
+	// manifest was patched from (finishManifest); nil when not known.
+	changed []models.ID
 }
 
 // encodeSnapshot splits snap into element bytes and a manifest.
@@ -59,14 +63,106 @@ func encodeSnapshot(snap models.Snapshot) (*encodedSnapshot, error) {
 	return es, nil
 }
 
+// newElements yields the elements of es (hash and bytes) except those
+// that known (a stored manifest; nil for none) lists under the same ID.
+func (es *encodedSnapshot) newElements(known manifest) func(func(models.Hash, []byte) bool) {
+	return func(yield func(models.Hash, []byte) bool) {
+		if es.src != nil && known != nil && es.changed != nil {
+			// known is the head the manifest was patched from: only
+			// the elements that differ from it can be new.
+			for _, id := range es.changed {
+				e, ok := es.src.Elements[id]
+				if ok && !yield(e.Hash, e.Enc) {
+					return
+				}
+			}
+			return
+		}
+		if es.src != nil {
+			for id, e := range es.src.Elements {
+				if kh, ok := known[id]; ok && kh == e.Hash {
+					continue
+				}
+				if !yield(e.Hash, e.Enc) {
+					return
+				}
+			}
+			return
+		}
+		for h, b := range es.elements {
+			if !yield(h, b) {
+				return
+			}
+		}
+	}
+}
+
+// encodedFrom is encodeSnapshot of enc's content, with the element bytes
+// and hashes enc holds.
+func encodedFrom(enc *models.EncodedSnapshot) (*encodedSnapshot, error) {
+	man := make(manifest, len(enc.Elements))
+	for id, e := range enc.Elements {
+		if e.Enc == nil || e.ID != id || !models.ValidElementID(id) || e.Kind == "" {
+			return nil, fmt.Errorf("encoding snapshot: %w: element %q", ErrInvalid, id)
+		}
+		man[id] = e.Hash
+	}
+	return &encodedSnapshot{src: enc, man: man}, nil // the manifest: finishManifest
+}
+
+// finishManifest makes the manifest bytes and root of es (made by
+// encodedFrom), a commit on head (nil for a first version): the head's
+// manifest bytes with the entries that differ patched, or encoded whole.
+// It notes which elements differ from the head for the commit's record.
+func (s *Store) finishManifest(es *encodedSnapshot, head *models.Version) error {
+	if head != nil {
+		err := s.db.View(func(tx *bolt.Tx) error {
+			hm, err := s.hist.manifest(tx, head.Root)
+			if err != nil {
+				return err
+			}
+			put := map[models.ID]models.Hash{}
+			var changed, del []models.ID
+			for id, h := range es.man {
+				if hh, ok := hm[id]; !ok || hh != h {
+					put[id] = h
+					changed = append(changed, id)
+				}
+			}
+			for id := range hm {
+				if _, ok := es.man[id]; !ok {
+					del = append(del, id)
+					changed = append(changed, id)
+				}
+			}
+			raw := tx.Bucket(bucketManifests).Get(head.Root[:])
+			if patched, ok := patchManifest(raw, put, del); ok {
+				es.manifest = patched
+				slices.Sort(changed)
+				es.changed = changed
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if es.manifest == nil {
+		es.manifest = encodeManifest(es.man)
+		es.changed = nil
+	}
+	es.root = models.HashOf(es.manifest)
+	return nil
+}
+
 // checkNewElements refuses, before anything is written, an element of es
 // that the file does not hold yet and that the decoder would refuse, so
 // nothing unreadable is ever stored. Elements already stored were checked
 // when they entered, so a commit that changes a few elements of a large
 // design checks only those.
-func checkNewElements(tx *bolt.Tx, es *encodedSnapshot, hc *histCache) error {
+func checkNewElements(tx *bolt.Tx, es *encodedSnapshot, hc *histCache, known manifest) error {
 	eb := tx.Bucket(bucketElements)
-	for h, b := range es.elements {
+	for h, b := range es.newElements(known) {
 		if eb.Get(h[:]) != nil {
 			continue
 		}

@@ -28,12 +28,20 @@ func (s *Store) Checkout(id models.ID) (*models.Design, error) {
 // CommitDesign commits d (its ID names the design) on branch; see
 // [Store.Commit]. d is not validated here: the caller decides whether an
 // invalid design may be saved (the editor saves work in progress).
+//
+// Only the elements that differ from what the last CommitDesign of the
+// design saw are encoded again ([models.SnapshotCache]), and only those
+// that differ from the branch head are looked up and written, so the cost
+// of an autosave follows the edit more than the design's size.
 func (s *Store) CommitDesign(branch string, d *models.Design, msg string, author *Identity) (*models.Version, error) {
-	snap, err := d.Snapshot()
+	if d == nil {
+		return nil, fmt.Errorf("committing design: %w: no design", ErrInvalid)
+	}
+	enc, err := d.SnapshotCached(s.hist.snapshotCache(d.ID))
 	if err != nil {
 		return nil, fmt.Errorf("committing design %s: %w", d.ID, err)
 	}
-	return s.commitChecked(d.ID, branch, snap, msg, author, d)
+	return s.commitChecked(d.ID, branch, nil, msg, author, d, enc)
 }
 
 // Root is one unsigned root version to build with [RootBatch]: a design's

@@ -77,6 +77,26 @@ type histCache struct {
 	// the store's secret: then no stored record is read (it could not
 	// be checked) and records are derived from the content.
 	seal *sealer
+	// snaps remembers, per design, the element form of the typed
+	// elements committed last (CommitDesign encodes only what changed).
+	snaps map[models.ID]*models.SnapshotCache
+}
+
+const maxSnapshotCaches = 16
+
+// snapshotCache returns design's snapshot cache.
+func (h *histCache) snapshotCache(design models.ID) *models.SnapshotCache {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c := h.snaps[design]
+	if c == nil {
+		if len(h.snaps) >= maxSnapshotCaches || h.snaps == nil {
+			h.snaps = map[models.ID]*models.SnapshotCache{}
+		}
+		c = models.NewSnapshotCache()
+		h.snaps[design] = c
+	}
+	return c
 }
 
 func (h *histCache) setSeal(sl *sealer) {
@@ -576,7 +596,11 @@ func (s *Store) recordCommit(tx *bolt.Tx, txn *memdb.Txn, v, head *models.Versio
 		if err != nil {
 			return err
 		}
-		in = &verInfo{Gen: hi.Gen + 1, Changed: [][]models.ID{diffManifests(mp, es.man)}}
+		changed := es.changed
+		if changed == nil {
+			changed = diffManifests(mp, es.man)
+		}
+		in = &verInfo{Gen: hi.Gen + 1, Changed: [][]models.ID{changed}}
 	}
 	if err := s.hist.writeInfo(tx, v.ID, in); err != nil {
 		return err

@@ -277,7 +277,7 @@ func (p *pending) mergeContent(design models.ID, base, a, b *models.Version) (*m
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := writeContent(p.tx, es); err != nil {
+		if err := writeContent(p.tx, es, nil); err != nil {
 			return nil, nil, err
 		}
 		return mergeVersion(design, a, b, es.root), conflicts, nil

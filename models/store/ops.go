@@ -40,10 +40,12 @@ func designName(snap models.Snapshot) string {
 	return name
 }
 
-// writeContent stores the objects of es that the file lacks.
-func writeContent(tx *bolt.Tx, es *encodedSnapshot) error {
+// writeContent stores the objects of es that the file lacks; elements
+// that known (a stored manifest, may be nil) lists under the same ID are
+// stored already.
+func writeContent(tx *bolt.Tx, es *encodedSnapshot, known manifest) error {
 	eb := tx.Bucket(bucketElements)
-	for h, b := range es.elements {
+	for h, b := range es.newElements(known) {
 		if eb.Get(h[:]) != nil {
 			continue
 		}
@@ -133,14 +135,15 @@ func refreshDesign(txn *memdb.Txn, id models.ID, name string) error {
 // parent is the branch head. When snap equals the head's content nothing
 // is written and Commit returns the head with ErrNoChange.
 func (s *Store) Commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity) (*models.Version, error) {
-	return s.commitChecked(design, branch, snap, msg, author, nil)
+	return s.commitChecked(design, branch, snap, msg, author, nil, nil)
 }
 
 // commitChecked is Commit; typed, when not nil, is the design snap was
 // made from, validated by Options.ValidateDesign instead of snap by
-// Options.Validate.
-func (s *Store) commitChecked(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design) (*models.Version, error) {
-	v, err := s.commit(design, branch, snap, msg, author, typed)
+// Options.Validate; enc, when not nil, is snap with its elements' bytes
+// and hashes.
+func (s *Store) commitChecked(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design, enc *models.EncodedSnapshot) (*models.Version, error) {
+	v, err := s.commit(design, branch, snap, msg, author, typed, enc)
 	if err != nil && !errors.Is(err, ErrNoChange) {
 		return nil, fmt.Errorf("committing to %s/%s: %w", design, branch, err)
 	}
@@ -150,7 +153,7 @@ func (s *Store) commitChecked(design models.ID, branch string, snap models.Snaps
 	return v, nil
 }
 
-func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design) (*models.Version, error) {
+func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design, enc *models.EncodedSnapshot) (*models.Version, error) {
 	if err := checkName("design ID", string(design)); err != nil {
 		return nil, err
 	}
@@ -169,6 +172,9 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	if a := author.Author(); !utf8.ValidString(a.Name) || !utf8.ValidString(a.PeerID) {
 		return nil, fmt.Errorf("%w: the author's name is not valid UTF-8 text: %q", ErrInvalid, a.Name)
 	}
+	if enc != nil && (typed == nil || s.opts.ValidateDesign == nil) {
+		snap = enc.Snapshot()
+	}
 	if typed != nil && s.opts.ValidateDesign != nil {
 		if err := s.opts.ValidateDesign(typed); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -178,7 +184,13 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 	}
-	es, err := encodeSnapshot(snap)
+	var es *encodedSnapshot
+	var err error
+	if enc != nil {
+		es, err = encodedFrom(enc)
+	} else {
+		es, err = encodeSnapshot(snap)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +205,11 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	head, err := s.refHead(rtxn, design, RefBranch, branch)
 	if err != nil && (known || !errors.Is(err, ErrNotFound)) {
 		return nil, err
+	}
+	if es.manifest == nil {
+		if err := s.finishManifest(es, head); err != nil {
+			return nil, err
+		}
 	}
 	v := &models.Version{Design: design, Author: author.Author(), Message: msg, Root: es.root}
 	t := s.clock.Now()
@@ -214,13 +231,26 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		return nil, err
 	}
 	ref := &Ref{Key: refKey(design, RefBranch, branch), Design: design, Kind: RefBranch, Name: branch, Version: v.ID}
-	name := designName(snap)
+	var name string
+	if enc != nil {
+		name = designName(models.Snapshot{models.MetaID: enc.Elements[models.MetaID].Element})
+	} else {
+		name = designName(snap)
+	}
 	stored := cloneVersion(v)
 	err = s.write(func(tx *bolt.Tx) error {
-		if err := checkNewElements(tx, es, s.hist); err != nil {
+		// Elements the head holds under the same ID are stored: only the
+		// others are looked up, checked and written.
+		var hm manifest
+		if head != nil {
+			if hm, err = s.hist.manifest(tx, head.Root); err != nil {
+				return err
+			}
+		}
+		if err := checkNewElements(tx, es, s.hist, hm); err != nil {
 			return err
 		}
-		if err := writeContent(tx, es); err != nil {
+		if err := writeContent(tx, es, hm); err != nil {
 			return err
 		}
 		if err := s.writeVersion(tx, v); err != nil {
