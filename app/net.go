@@ -373,7 +373,7 @@ func (n *studioNet) checkHead() {
 	if studio == nil || cur == nil {
 		return
 	}
-	head, err := studio.Store().Head(cur.ID, store.DefaultBranch)
+	head, err := studio.Store().Head(cur.ID, studio.CurrentBranch(cur.ID)) // the branch the window draws
 	if err != nil {
 		return
 	}
