@@ -315,9 +315,14 @@ func (h *HistoryPanel) rowUpdate(i widget.ListItemID, o fyne.CanvasObject) {
 	meta.SetText(author + " · " + formatTime(v.Time))
 
 	chips.Objects = chips.Objects[:0]
+	current := h.Branch()
 	for _, r := range h.refs[v.ID] {
 		if r.Kind == store.RefBranch {
-			chips.Objects = append(chips.Objects, newChip(r.Name, laneColour(row.Lane)))
+			name := r.Name
+			if name == current { // the branch the window works on
+				name = "● " + name
+			}
+			chips.Objects = append(chips.Objects, newChip(name, laneColour(row.Lane)))
 		}
 	}
 	for _, r := range h.refs[v.ID] {

@@ -40,6 +40,11 @@ func (u *UI) branchSwitched() {
 		return
 	}
 	u.editor.Session().Load(d)
+	if u.net != nil {
+		// The sync notice's "new head" baseline is the new branch's head,
+		// not a change by a peer.
+		u.net.headDesign = ""
+	}
 	u.refreshCurrent()
 	u.updateTitle()
 }
