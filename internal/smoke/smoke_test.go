@@ -48,11 +48,17 @@ type running struct {
 
 func start(t *testing.T, disp string, args ...string) *running {
 	t.Helper()
+	return startIn(t, disp, t.TempDir(), nil, args...)
+}
+
+// startIn starts the binary with home as its HOME (its Fyne preferences
+// under home/config) and env added to its environment.
+func startIn(t *testing.T, disp, home string, env []string, args ...string) *running {
+	t.Helper()
 	bin := os.Getenv("CORDWAIN_BIN")
 	if bin == "" {
 		t.Fatal("CORDWAIN_BIN is not set: run `make smoke`")
 	}
-	home := t.TempDir()
 	cmd := exec.Command(bin, args...)
 	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr
@@ -60,6 +66,7 @@ func start(t *testing.T, disp string, args ...string) *running {
 	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "HOME="+home,
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"),
 		"LANG=en_US.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1")
+	cmd.Env = append(cmd.Env, env...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
 	}
