@@ -13,6 +13,16 @@ import (
 	"cordwain/models/store"
 )
 
+// newBranchUI is the window on the fixture with autosave on a manual
+// clock (no timer fires behind the test's back).
+func newBranchUI(t *testing.T, f *storeFixture) (*UI, *manualClock) {
+	t.Helper()
+	u, _ := newStoreUI(t, f)
+	clock := &manualClock{}
+	u.editor.session.schedule = clock.schedule
+	return u, clock
+}
+
 func head(t *testing.T, f *storeFixture, branch string) *models.Version {
 	t.Helper()
 	h, err := f.st.Head(f.design, branch)
@@ -50,7 +60,7 @@ func TestSwitchBranchThenCommitLandsOnItAndLeavesMainAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	onMain := f.commit(t, "main", "Girth +2 on main", func(d *models.Design) { d.Last.BallGirth += 2 })
-	u, _ := newStoreUI(t, f)
+	u, clock := newBranchUI(t, f)
 
 	if got := u.history.branchSelect.Selected; got != "main" {
 		t.Fatalf("the picker shows %q, want main", got)
@@ -78,6 +88,26 @@ func TestSwitchBranchThenCommitLandsOnItAndLeavesMainAlone(t *testing.T) {
 	if h := head(t, f, "main"); h.ID != onMain.ID {
 		t.Fatalf("main moved to %s", store.Short(h.ID))
 	}
+	// Autosave after the idle time goes to the branch too.
+	d0 := u.editor.Session().Design()
+	l0 := d0.Last
+	l0.BallGirth += 1
+	cmd0, err := canvas.SetLast(d0, l0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.editor.Do(cmd0); err != nil {
+		t.Fatal(err)
+	}
+	clock.fire()
+	auto := head(t, f, "wider-fit")
+	if auto.ID == v.ID || auto.Parents[0] != v.ID || mustCheckout(t, f, auto.ID).Last.BallGirth != l0.BallGirth {
+		t.Fatalf("autosave did not land on wider-fit: head %s", store.Short(auto.ID))
+	}
+	if h := head(t, f, "main"); h.ID != onMain.ID {
+		t.Fatalf("autosave moved main to %s", store.Short(h.ID))
+	}
+	v = auto
 
 	// Unsaved edits are saved on their branch before switching back.
 	d := u.editor.Session().Design()
@@ -115,6 +145,7 @@ func TestNewBranchOffersTheSwitchAndRestoreGoesToIt(t *testing.T) {
 	v1 := head(t, f, "main")
 	v2 := f.commit(t, "main", "Girth +6", func(d *models.Design) { d.Last.BallGirth += 6 })
 	u, w := newStoreUI(t, f)
+	u.editor.session.schedule = (&manualClock{}).schedule
 
 	// Branch… at v2, with "Switch to the new branch" ticked (the default).
 	u.history.Select(v2.ID)
@@ -161,6 +192,7 @@ func TestMergeFromHistoryIsTheStoresMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, w := newStoreUI(t, f)
+	u.editor.session.schedule = (&manualClock{}).schedule
 
 	// Merge… from the History tab: on main, it proposes ana into main.
 	test.Tap(button(t, w, "Merge…"))
@@ -216,7 +248,7 @@ func TestMergeWithAConflictShowsIt(t *testing.T) {
 	}
 	f.commit(t, "main", "Girth 240", func(d *models.Design) { d.Last.BallGirth = 240 })
 	f.commit(t, "ana", "Girth 250", func(d *models.Design) { d.Last.BallGirth = 250 })
-	u, _ := newStoreUI(t, f)
+	u, _ := newBranchUI(t, f)
 	if len(u.conflicts.Conflicts()) != 0 {
 		t.Fatal("conflicts before the merge")
 	}
@@ -271,6 +303,7 @@ func TestCompareDrawsTheOldLastAndListsTheHeader(t *testing.T) {
 	})
 	v3 := f.commit(t, "main", "Notes only", func(d *models.Design) { d.Meta.Notes = "check the heel" })
 	u, w := newStoreUI(t, f)
+	u.editor.session.schedule = (&manualClock{}).schedule
 
 	u.history.Compare(v1.ID, v2.ID)
 	g := u.Editor().Options().Ghost
@@ -341,6 +374,7 @@ func TestAMessageClearsOnTheNextAction(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, w := newStoreUI(t, f)
+	u.editor.session.schedule = (&manualClock{}).schedule
 	tagError := func() {
 		t.Helper()
 		u.history.Select(v2.ID)
@@ -388,6 +422,7 @@ func TestFlipGoesToTheCurrentBranch(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, w := newStoreUI(t, f)
+	u.editor.session.schedule = (&manualClock{}).schedule
 	u.history.SwitchBranch("review")
 	kept := u.Current().Last.BallGirth
 
@@ -416,7 +451,7 @@ func TestHeaderBlockFollowsTheLanguage(t *testing.T) {
 	f := newStoreFixture(t, t.TempDir())
 	v1 := head(t, f, "main")
 	v2 := f.commit(t, "main", "Season", func(d *models.Design) { d.Meta.Season = "AW27" })
-	u, _ := newStoreUI(t, f)
+	u, _ := newBranchUI(t, f)
 	u.history.Compare(v1.ID, v2.ID)
 	en := u.history.HeaderText()
 	u.SetLanguage(LangZH)
