@@ -134,21 +134,49 @@ func (e *Editor) DoubleTapped(*fyne.PointEvent) {
 	e.activeTool().Key(e, fyne.KeyReturn, 0)
 }
 
-// Scrolled implements fyne.Scrollable: the wheel zooms about the pointer;
-// a sideways scroll, or the wheel with Shift, pans.
+// Scrolled implements fyne.Scrollable. As in Illustrator and Inkscape,
+// the wheel (or two fingers on a trackpad) pans — up and down, and
+// sideways with a sideways scroll or with Shift (the driver turns
+// Shift+wheel into a sideways scroll except on macOS, where Shift is
+// seen here) — and Ctrl+wheel (Cmd on macOS; Alt too, Illustrator's
+// habit) zooms about the pointer, in proportion to the delta so a
+// trackpad's small steps zoom smoothly. A pinch on a Windows precision
+// touchpad arrives as Ctrl+wheel and zooms; GLFW passes no pinch gesture
+// on macOS or Linux (see README).
 func (e *Editor) Scrolled(ev *fyne.ScrollEvent) {
 	x, y := float64(ev.Position.X)/unitsPerMM, float64(ev.Position.Y)/unitsPerMM
 	dx, dy := float64(ev.Scrolled.DX), float64(ev.Scrolled.DY)
-	if e.input.mods&fyne.KeyModifierShift != 0 {
-		e.Pan(dy/unitsPerMM, 0)
+	mods := e.heldModifiers()
+	if mods&(fyne.KeyModifierControl|fyne.KeyModifierSuper|fyne.KeyModifierAlt) != 0 {
+		if dy == 0 {
+			dy = dx // a wheel turned into a sideways scroll
+		}
+		if dy != 0 {
+			e.ZoomAt(x, y, math.Pow(zoomPerUnit, dy))
+		}
 		return
 	}
-	if dx != 0 {
-		e.Pan(dx/unitsPerMM, 0)
+	if mods&fyne.KeyModifierShift != 0 && dx == 0 {
+		dx, dy = dy, 0
 	}
-	if dy != 0 {
-		e.ZoomAt(x, y, math.Pow(1.0015, dy))
+	if dx != 0 || dy != 0 {
+		e.Pan(dx/unitsPerMM, dy/unitsPerMM)
 	}
+}
+
+// zoomPerUnit is the zoom for one unit of scroll with Ctrl held: a wheel
+// notch is 25 units on Linux and Windows (×1.16), a trackpad's step a
+// few units.
+const zoomPerUnit = 1.006
+
+// heldModifiers are the modifier keys held now: the desktop driver's
+// (whichever widget has the keyboard), else those this editor followed
+// (the test driver).
+func (e *Editor) heldModifiers() fyne.KeyModifier {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		return d.CurrentKeyModifiers()
+	}
+	return e.input.mods
 }
 
 // MouseIn implements desktop.Hoverable.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -68,5 +69,70 @@ func TestToolKeyLightsTheToolbar(t *testing.T) {
 		if b.Importance != want {
 			t.Errorf("button %s: importance %v, want %v", name, b.Importance, want)
 		}
+	}
+}
+
+// Ctrl+= and Ctrl+Shift+= zoom in by 1.25 about the middle, Ctrl+−
+// out, Ctrl+0 frames the whole drawing again, and View → Zoom to
+// selection frames the selected piece: it fills the drawing's width or
+// height, inside it.
+func TestZoomKeysAndZoomToSelection(t *testing.T) {
+	u, done := newTestUI(t, newFakeStudio(), nil)
+	defer done()
+	e := u.editor
+	u.setView(canvas.ViewMeanForm)
+	sc := u.win.Canvas().(fyne.Shortcutable)
+	key := func(k fyne.KeyName, mods fyne.KeyModifier) {
+		sc.TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault | mods})
+	}
+	e.Fit()
+	fitted := e.Viewport()
+	w, h := e.pageSize()
+	mid := fyne.NewPos(float32(w/2*unitsPerMM), float32(h/2*unitsPerMM))
+	for _, c := range []struct {
+		k    fyne.KeyName
+		mods fyne.KeyModifier
+		f    float64
+	}{{fyne.KeyEqual, 0, 1.25}, {fyne.KeyEqual, fyne.KeyModifierShift, 1.25}, {fyne.KeyMinus, 0, 0.8}} {
+		scale, at := e.Viewport().Scale, e.ToModel(mid)
+		key(c.k, c.mods)
+		if got := e.Viewport().Scale / scale; math.Abs(got-c.f) > 1e-9 {
+			t.Fatalf("%s (mods %v): zoom ×%.4f, want ×%.4f", c.k, c.mods, got, c.f)
+		}
+		if canvas.Dist(at, e.ToModel(mid)) > 1e-9 {
+			t.Fatalf("%s moved the middle of the drawing", c.k)
+		}
+	}
+	key(fyne.Key0, 0)
+	if got := e.Viewport(); got.Scale != fitted.Scale || got.OffX != fitted.OffX || got.OffY != fitted.OffY {
+		t.Fatalf("Ctrl+0: viewport %+v, want the fitted %+v", got, fitted)
+	}
+
+	d := e.Session().Design()
+	pc := d.Pieces[0]
+	e.Select(Selection{Elems: []models.ID{pc.ID}})
+	var zoomSel *fyne.MenuItem
+	for _, m := range u.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Label == u.tr.L("menu.zoom_selection") {
+				zoomSel = it
+			}
+		}
+	}
+	if zoomSel == nil {
+		t.Fatal("no Zoom to selection in the menus")
+	}
+	zoomSel.Action()
+	b := canvas.ElemBounds(d, []models.ID{pc.ID})
+	lo, hi := e.ToWidget(models.Pt(b.Min.X, b.Max.Y)), e.ToWidget(models.Pt(b.Max.X, b.Min.Y))
+	size := e.Size()
+	if lo.X < 0 || lo.Y < 0 || hi.X > size.Width || hi.Y > size.Height {
+		t.Fatalf("the selection %v–%v is not inside the drawing %v", lo, hi, size)
+	}
+	if fx, fy := (hi.X-lo.X)/size.Width, (hi.Y-lo.Y)/size.Height; max(fx, fy) < 0.7 {
+		t.Fatalf("the selection fills %.0f%% × %.0f%% of the drawing", fx*100, fy*100)
+	}
+	if e.Viewport().Scale <= fitted.Scale {
+		t.Fatal("zoom to a piece did not zoom in from the whole drawing")
 	}
 }

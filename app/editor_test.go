@@ -149,15 +149,48 @@ func TestZoomPanMappingExact(t *testing.T) {
 		t.Fatalf("pan by (40, −20) units: model moved by (%.6f, %.6f), want (%.6f, %.6f)",
 			after.X-before.X, after.Y-before.Y, wantDX, wantDY)
 	}
-	// The wheel zooms about the pointer too.
+	// The wheel (two fingers on a trackpad) pans: the drawing follows
+	// the scroll, at the same zoom.
 	before = e.ToModel(pos)
-	e.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.NewDelta(0, 120)})
-	if e.Viewport().Scale <= scale {
-		t.Fatal("the wheel did not zoom in")
+	e.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.NewDelta(0, 50)})
+	after = e.ToModel(pos)
+	if e.Viewport().Scale != scale {
+		t.Fatal("the plain wheel zoomed")
 	}
-	if after := e.ToModel(pos); canvas.Dist(before, after) > 1e-9 {
-		t.Fatal("wheel zoom moved the point under the pointer")
+	if want := 50 / unitsPerMM / scale; math.Abs(after.X-before.X) > 1e-9 || math.Abs(after.Y-before.Y-want) > 1e-9 {
+		t.Fatalf("wheel by 50 units: model moved by (%.6f, %.6f), want (0, %.6f)", after.X-before.X, after.Y-before.Y, want)
 	}
+	// Shift+wheel, and a sideways scroll, pan sideways.
+	for _, shift := range []bool{true, false} {
+		before = e.ToModel(pos)
+		delta := fyne.NewDelta(30, 0)
+		if shift {
+			e.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+			delta = fyne.NewDelta(0, 30)
+		}
+		e.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: delta})
+		e.KeyUp(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+		after = e.ToModel(pos)
+		if want := -30 / unitsPerMM / scale; math.Abs(after.X-before.X-want) > 1e-9 || math.Abs(after.Y-before.Y) > 1e-9 {
+			t.Fatalf("sideways (shift %v) by 30 units: model moved by (%.6f, %.6f), want (%.6f, 0)", shift, after.X-before.X, after.Y-before.Y, want)
+		}
+	}
+	// Ctrl+wheel (a pinch on a Windows touchpad) zooms about the pointer,
+	// in proportion to the scroll: a wheel notch, then a trackpad's small
+	// step, then back out.
+	e.SetScale(2) // well inside the zoom's bounds
+	e.KeyDown(&fyne.KeyEvent{Name: desktop.KeyControlLeft})
+	for _, dy := range []float32{25, 2.5, -27.5} {
+		before, scale = e.ToModel(pos), e.Viewport().Scale
+		e.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.NewDelta(0, dy)})
+		if got, want := e.Viewport().Scale/scale, math.Pow(zoomPerUnit, float64(dy)); math.Abs(got-want) > 1e-9 {
+			t.Fatalf("Ctrl+wheel by %v: zoom ×%.6f, want ×%.6f", dy, got, want)
+		}
+		if after := e.ToModel(pos); canvas.Dist(before, after) > 1e-9 {
+			t.Fatalf("Ctrl+wheel by %v moved the point under the pointer: %v → %v", dy, before, after)
+		}
+	}
+	e.KeyUp(&fyne.KeyEvent{Name: desktop.KeyControlLeft})
 	// Fit frames the whole last again.
 	e.Fit()
 	b, _ := canvas.SceneBounds(e.Design(), e.Options())
