@@ -133,6 +133,7 @@ func NewHistoryPanel(tr *Translator, studio HistoryStudio, win fyne.Window, host
 	h.box = split
 	h.applyLanguage()
 	h.updateButtons()
+	h.updateBranches()
 	return h
 }
 
