@@ -78,3 +78,29 @@ func TestGhostLastIsTheOtherLastsOutline(t *testing.T) {
 		t.Fatalf("an invalid ghost last drew %d strokes", n)
 	}
 }
+
+// BenchmarkDrawGhost is a comparison's frame scene: the 20-piece design in
+// the lateral view with and without the older last ghosted (its geometry
+// generated per draw).
+func BenchmarkDrawGhost(b *testing.B) {
+	d := twentyPieces()
+	old := d.Last
+	old.HeelHeight += 10
+	for _, ghost := range []*models.Last{nil, &old} {
+		name := "without"
+		if ghost != nil {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			r := canvas.NewRecorder(508, 286)
+			opt := canvas.DrawOptions{View: canvas.ViewLateral, Grid: true, Ghost: ghost}
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Reset()
+				if _, err := canvas.DrawDesign(r, d, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
