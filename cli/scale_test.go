@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -319,6 +320,26 @@ func BenchmarkCommitDesign(b *testing.B) {
 				b.ReportMetric(medianMS(ds), "median-ms")
 				b.ReportMetric(medianMS(cpu), "median-cpu-ms")
 			})
+		}
+	}
+}
+
+// BenchmarkEditCommand runs `cordwain edit` on the 1,000-element design of
+// the studio in CORDWAIN_SCALE_DIR in this process (what a run costs
+// without the process start: open, find the design, load it, check it
+// out, edit, validate, commit durably). Skipped without the studio.
+func BenchmarkEditCommand(b *testing.B) {
+	dir := os.Getenv("CORDWAIN_SCALE_DIR")
+	if dir == "" {
+		b.Skip("CORDWAIN_SCALE_DIR not set")
+	}
+	cmd, _ := Lookup("edit")
+	var out bytes.Buffer
+	b.ResetTimer()
+	for k := range b.N {
+		out.Reset()
+		if err := cmd.Run(Env{DataDir: dir, Stdout: &out, Stderr: &out}, []string{"--design", "Scale 0000", "--set", fmt.Sprintf("meta.notes=bench %d", k)}); err != nil {
+			b.Fatalf("%v\n%s", err, out.String())
 		}
 	}
 }

@@ -167,6 +167,9 @@ func decodeProps(ki *kindInfo, props Props, v reflect.Value) error {
 		if !ok {
 			return fmt.Errorf("property %q is not known to this version: %w", name, ErrNewerVersion)
 		}
+		if fastDecodeProp(props[name], v.Field(f.index)) {
+			continue
+		}
 		if err := propDec.Unmarshal(props[name], v.Field(f.index).Addr().Interface()); err != nil {
 			if _, unknown := errors.AsType[*cbor.UnknownFieldError](err); unknown {
 				return fmt.Errorf("property %q holds a field not known to this version: %w", name, ErrNewerVersion)

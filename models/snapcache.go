@@ -241,6 +241,8 @@ func sameTyped(a, b reflect.Value) bool {
 	return false
 }
 
+var pathType = reflect.TypeFor[Path]()
+
 func samePoint(a, b Point) bool {
 	return math.Float64bits(a.X) == math.Float64bits(b.X) && math.Float64bits(a.Y) == math.Float64bits(b.Y)
 }
@@ -266,6 +268,16 @@ func deepCopy(v reflect.Value) reflect.Value {
 }
 
 func copyInto(dst, src reflect.Value) {
+	if src.Type() == pathType {
+		p := src.Interface().(Path)
+		if p.Points != nil {
+			pts := make([]Point, len(p.Points))
+			copy(pts, p.Points)
+			p.Points = pts
+		}
+		dst.Set(reflect.ValueOf(p))
+		return
+	}
 	switch src.Kind() {
 	case reflect.Struct:
 		for i := range src.NumField() {
@@ -310,4 +322,45 @@ func copyInto(dst, src reflect.Value) {
 	default:
 		dst.Set(src)
 	}
+}
+
+// EncodedBytes is an element's stored bytes and hash.
+type EncodedBytes struct {
+	Enc  []byte
+	Hash Hash
+}
+
+// DesignFromSnapshotCached is [DesignFromSnapshot] that also remembers in
+// c, for each element enc gives the bytes of (the bytes s was decoded
+// from, checked against their hash by the caller), its typed value as
+// decoded: a commit of the design through c then encodes only the
+// elements the caller changes. An element whose decoded value the
+// caller leaves as it is keeps its stored bytes.
+func DesignFromSnapshotCached(id ID, s Snapshot, enc map[ID]EncodedBytes, c *SnapshotCache) (*Design, error) {
+	seeds := make(map[ID]*cachedElement, len(s))
+	d, err := designFromSnapshot(id, s, func(ki *kindInfo, e Element, eid ID) (reflect.Value, error) {
+		v := reflect.New(ki.typ).Elem()
+		if err := decodeProps(ki, e.Props, v); err != nil {
+			return v, err
+		}
+		if b, ok := enc[eid]; ok && b.Enc != nil {
+			cp := deepCopy(v)
+			if f := cp.FieldByName("ID"); f.IsValid() && f.Type() == reflect.TypeFor[ID]() {
+				f.Set(reflect.ValueOf(eid))
+			}
+			seeds[eid] = &cachedElement{kind: e.Kind, typed: cp, el: e, enc: b.Enc, hash: b.Hash}
+		}
+		return v, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for eid, ce := range seeds {
+			c.m[eid] = ce
+		}
+	}
+	return d, nil
 }

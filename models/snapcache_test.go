@@ -131,8 +131,8 @@ func TestSnapshotCachedRandomEdits(t *testing.T) {
 	}
 }
 
-// samePath and samePoint compare these types field by field by hand: a
-// field added to either must be added there too.
+// samePath, samePoint and copyInto handle these types field by field by
+// hand: a field added to either must be added there too.
 func TestSamePathCoversPathAndPoint(t *testing.T) {
 	for typ, want := range map[reflect.Type][]string{
 		reflect.TypeFor[Path]():  {"Points", "Closed"},

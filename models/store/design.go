@@ -2,6 +2,9 @@ package store
 
 import (
 	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
 	"maps"
 	"slices"
 
@@ -14,11 +17,18 @@ func (s *Store) Checkout(id models.ID) (*models.Design, error) {
 	if err != nil {
 		return nil, fmt.Errorf("checking out: %w", err)
 	}
-	snap, err := s.Snapshot(id)
+	var snap models.Snapshot
+	var enc map[models.ID]models.EncodedBytes
+	err = s.db.View(func(tx *bolt.Tx) error {
+		snap, enc, err = readSnapshotEnc(tx, v.Root, true)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("checking out: %w", err)
+		return nil, fmt.Errorf("checking out %s: %w", short(id), err)
 	}
-	d, err := models.DesignFromSnapshot(v.Design, snap)
+	// Remembered for CommitDesign: a commit of the checked-out design
+	// encodes only what the caller changes.
+	d, err := models.DesignFromSnapshotCached(v.Design, snap, enc, s.hist.snapshotCache(v.Design))
 	if err != nil {
 		return nil, fmt.Errorf("checking out %s: %w", short(id), err)
 	}

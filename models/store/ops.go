@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -378,28 +379,42 @@ func (s *Store) Snapshot(id models.ID) (models.Snapshot, error) {
 }
 
 func readSnapshot(tx *bolt.Tx, root models.Hash) (models.Snapshot, error) {
+	snap, _, err := readSnapshotEnc(tx, root, false)
+	return snap, err
+}
+
+// readSnapshotEnc is readSnapshot, with each element's bytes (a copy) and
+// hash when withEnc.
+func readSnapshotEnc(tx *bolt.Tx, root models.Hash, withEnc bool) (models.Snapshot, map[models.ID]models.EncodedBytes, error) {
 	mb := tx.Bucket(bucketManifests).Get(root[:])
 	if mb == nil {
-		return nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
+		return nil, nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
 	}
 	m, err := decodeManifest(mb, root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	snap := make(models.Snapshot, len(m))
+	var enc map[models.ID]models.EncodedBytes
+	if withEnc {
+		enc = make(map[models.ID]models.EncodedBytes, len(m))
+	}
 	eb := tx.Bucket(bucketElements)
 	for id, h := range m {
 		b := eb.Get(h[:])
 		if b == nil {
-			return nil, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
+			return nil, nil, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
 		}
 		el, err := decodeStored(id, b, h)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		snap[id] = el
+		if withEnc {
+			enc[id] = models.EncodedBytes{Enc: bytes.Clone(b), Hash: h}
+		}
 	}
-	return snap, nil
+	return snap, enc, nil
 }
 
 // Designs lists the designs, by name.
