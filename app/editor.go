@@ -49,8 +49,6 @@ type Editor struct {
 	// drag's preview (they invalidate the drag's cached still frame).
 	rev, stillRev uint64
 	overlay       func(p canvas.Painter, vp canvas.Viewport)
-	under         *Underlay
-	dims          []Dimension
 	rulers        bool
 	// moving names what a drag moves: the rest is drawn once into bg and
 	// the frame is bg plus the moving elements.
@@ -445,7 +443,7 @@ func (e *Editor) generate(w, h int) image.Image {
 	e.mu.Lock()
 	e.ensureFitLocked()
 	d, opt, vp, rev := e.design, e.opt, e.vp, e.rev
-	overlay, under, dims, rulers := e.overlay, e.under, e.dims, e.rulers
+	overlay, rulers := e.overlay, e.rulers
 	moving := e.moving
 	c := &e.cache
 	if c.img != nil && c.w == w && c.h == h && c.rev == rev {
@@ -462,6 +460,7 @@ func (e *Editor) generate(w, h int) image.Image {
 		bg = c.bg
 	}
 	e.mu.Unlock()
+	under := e.underlayOf(d) // the design's own, decoded once
 
 	// pxPerMM follows the screen: w pixels across the widget's width.
 	pxPerMM := unitsPerMM
@@ -494,7 +493,7 @@ func (e *Editor) generate(w, h int) image.Image {
 		e.drawStill(r, d, opt, vp, under, nil)
 		e.keepBase(buf, stillRev)
 	}
-	e.drawTop(r, d, vp, overlay, dims, rulers)
+	e.drawTop(r, d, vp, overlay, rulers)
 	e.mu.Lock()
 	e.cache.img, e.cache.w, e.cache.h, e.cache.rev = buf, w, h, rev
 	e.mu.Unlock()
@@ -550,12 +549,12 @@ func (e *Editor) drawStill(r *paint.Raster, d *models.Design, opt canvas.DrawOpt
 	}
 }
 
-// drawTop draws what lies over the design: kept dimensions, the
+// drawTop draws what lies over the design: the design's dimensions, the
 // selection, the tool's overlay and the rulers.
-func (e *Editor) drawTop(r *paint.Raster, d *models.Design, vp canvas.Viewport, overlay func(canvas.Painter, canvas.Viewport), dims []Dimension, rulers bool) {
+func (e *Editor) drawTop(r *paint.Raster, d *models.Design, vp canvas.Viewport, overlay func(canvas.Painter, canvas.Viewport), rulers bool) {
 	opt := e.Options()
 	if !opt.Hide.Has(canvas.LayerDimensions) {
-		for _, dm := range dims {
+		for _, dm := range dimensionsOf(d, opt.View, e.selection()) {
 			dm.draw(r, vp)
 		}
 	}
@@ -601,10 +600,13 @@ func DrawCounts() (walks, frames uint64) {
 // MinSize keeps the drawing usable.
 func (e *Editor) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
 
-// Dimension is a measurement kept on the drawing (in this session).
+// Dimension is a measurement drawn on the drawing: a dimension of the
+// design (ID set; see editor_dimensions.go) or a tool's live one.
 type Dimension struct {
-	A, B  canvas.Point
-	Label string
+	A, B     canvas.Point
+	Label    string
+	ID       models.ID
+	Selected bool
 }
 
 func (dm Dimension) draw(p canvas.Painter, vp canvas.Viewport) {
@@ -623,11 +625,15 @@ func (dm Dimension) draw(p canvas.Painter, vp canvas.Viewport) {
 		path.MoveTo(bx-nx, by-ny)
 		path.LineTo(bx+nx, by+ny)
 	}
-	p.SetStrokeColor(colDimension)
-	p.SetLineWidth(0.25)
+	col, lw := colDimension, 0.25
+	if dm.Selected {
+		col, lw = colSelection, 0.45
+	}
+	p.SetStrokeColor(col)
+	p.SetLineWidth(lw)
 	p.SetDash()
 	p.Stroke(&path)
-	p.SetFillColor(colDimension)
+	p.SetFillColor(col)
 	p.Text(dm.Label, (ax+bx)/2, (ay+by)/2-1.2, 8, canvas.AlignCenter)
 }
 

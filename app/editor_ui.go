@@ -137,6 +137,10 @@ func (u *UI) applyEditingLanguage() {
 	u.highlightTool()
 	u.edit.editTab.Text = tr.L("menu.edit")
 	u.edit.search.entry.SetPlaceHolder(tr.L("search.placeholder"))
+	if u.archivedCheck != nil {
+		u.archivedCheck.Text = tr.L("library.show_archived")
+		u.archivedCheck.Refresh()
+	}
 	u.edit.layersTab.Text = tr.L("layers.title")
 	u.buildLayers()
 	u.edit.panel.Show(u.editor.session.Design(), u.editor.Selection())
@@ -182,7 +186,8 @@ func (u *UI) buildLayers() {
 	if un := u.editor.Underlay(); un != nil {
 		op.Value = un.Opacity
 	}
-	op.OnChanged = u.editor.SetUnderlayOpacity
+	// One undoable command when the slider is let go, not one a step.
+	op.OnChangeEnded = u.editor.SetUnderlayOpacity
 	box.Add(widget.NewLabel(tr.L("underlay.opacity")))
 	box.Add(op)
 	box.Refresh()
@@ -199,6 +204,7 @@ func (u *UI) onDesignEdited(d *models.Design) {
 	}
 	u.current = d
 	u.inspector.Show(d)
+	u.followColourways(d)
 	u.updateTitle()
 	if u.edit != nil {
 		u.edit.panel.Show(d, u.editor.Selection())
@@ -261,6 +267,12 @@ func (u *UI) editMenu() *fyne.Menu {
 	under := fyne.NewMenuItem(tr.L("menu.import_underlay"), u.askUnderlay)
 	noUnder := fyne.NewMenuItem(tr.L("menu.remove_underlay"), func() { u.editor.SetUnderlay(nil) })
 	noUnder.Disabled = u.editor.Underlay() == nil
+	archive := fyne.NewMenuItem(tr.L("menu.archive_design"), func() { u.archive(true) })
+	if d := u.editor.session.Design(); d == nil {
+		archive.Disabled = true
+	} else if d.Meta.Archived {
+		archive = fyne.NewMenuItem(tr.L("menu.unarchive_design"), func() { u.archive(false) })
+	}
 	snap := fyne.NewMenuItem(tr.L("menu.snap"), func() {
 		u.editor.SetSnapping(!u.editor.snapOn)
 		u.win.SetMainMenu(u.mainMenu())
@@ -268,7 +280,7 @@ func (u *UI) editMenu() *fyne.Menu {
 	snap.Checked = u.editor.snapOn
 	mirror := fyne.NewMenuItem(tr.L("menu.mirror"), u.editor.MirrorSelection)
 	return fyne.NewMenu(tr.L("menu.edit"), undo, redo, fyne.NewMenuItemSeparator(), cp, paste, dup, del, mirror, snap,
-		fyne.NewMenuItemSeparator(), save, newDesign, dupDesign, fyne.NewMenuItemSeparator(), under, noUnder)
+		fyne.NewMenuItemSeparator(), save, newDesign, dupDesign, archive, fyne.NewMenuItemSeparator(), under, noUnder)
 }
 
 // zoomItems are the View menu's zoom entries.
@@ -381,7 +393,9 @@ func (u *UI) loadUnderlay(data []byte) error {
 	if err != nil {
 		return err
 	}
-	u.editor.SetUnderlay(un)
+	if err := u.editor.SetUnderlay(un); err != nil {
+		return err
+	}
 	if u.editor.Options().View != canvas.ViewMeanForm {
 		u.setView(canvas.ViewMeanForm)
 	}
@@ -477,6 +491,7 @@ func (u *UI) createDesign(base *models.Design, name, styleNo string, g models.Ge
 	}
 	d.ID = models.NewID()
 	d.Meta.Name, d.Meta.NameZH = name, ""
+	d.Meta.Archived = false // a copy of an archived design is a live one
 	if s := strings.TrimSpace(styleNo); s != "" {
 		d.Meta.StyleNo = s
 	}

@@ -1,17 +1,103 @@
 package app
 
 import (
+	"errors"
+
+	"fyne.io/fyne/v2/widget"
+
 	"cordwain/models"
 	"cordwain/models/store"
 )
 
 // DesignSummary is one row of the library.
 type DesignSummary struct {
-	ID      models.ID
-	Name    string
-	NameZH  string
-	StyleNo string
-	Season  string
+	ID       models.ID
+	Name     string
+	NameZH   string
+	StyleNo  string
+	Season   string
+	Archived bool // hidden from the library unless archived designs are shown
+}
+
+// visibleDesigns is the library as listed: archived designs only when
+// they are shown. all is not modified.
+func visibleDesigns(all []DesignSummary, showArchived bool) []DesignSummary {
+	if showArchived {
+		return all
+	}
+	out := make([]DesignSummary, 0, len(all))
+	for _, d := range all {
+		if !d.Archived {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// ArchiveDesign is the command that archives d (archived true) or brings
+// it back: a change of its header like any other, saved as a version and
+// synced, never a deletion.
+func ArchiveDesign(d *models.Design, archived bool) models.Command {
+	m := d.Meta
+	m.Archived = archived
+	name := "Archive design"
+	if !archived {
+		name = "Unarchive design"
+	}
+	return models.SetElem(name, d, m)
+}
+
+// SetArchived archives (or unarchives) the open design and saves it as a
+// version at once, so the library of every machine in the studio follows.
+// The design stays open; the library hides it unless archived designs are
+// shown.
+func (u *UI) SetArchived(archived bool) error {
+	s := u.editor.session
+	d := s.Design()
+	if d == nil {
+		return errors.New("archive: no design open")
+	}
+	if d.Meta.Archived == archived {
+		return nil
+	}
+	c := ArchiveDesign(d, archived)
+	if err := u.editor.Do(c); err != nil {
+		return err
+	}
+	if _, err := s.Save(c.Name); err != nil {
+		return err
+	}
+	if u.studio != nil {
+		u.reload()
+	}
+	u.win.SetMainMenu(u.mainMenu())
+	return nil
+}
+
+// archive is the Edit menu's Archive / Unarchive design: SetArchived,
+// a failure said on the status line.
+func (u *UI) archive(on bool) {
+	if err := u.SetArchived(on); err != nil {
+		u.status.SetText(err.Error())
+	}
+}
+
+// ShowArchived shows or hides archived designs in the library.
+func (u *UI) ShowArchived(on bool) {
+	u.showArchived = on
+	if u.archivedCheck != nil && u.archivedCheck.Checked != on {
+		u.archivedCheck.SetChecked(on) // calls back here once more, harmlessly
+		return
+	}
+	if u.studio != nil {
+		u.reload()
+	}
+}
+
+// newArchivedCheck is the library's "Show archived" toggle.
+func (u *UI) newArchivedCheck() *widget.Check {
+	u.archivedCheck = widget.NewCheck("", u.ShowArchived)
+	return u.archivedCheck
 }
 
 // Studio is what the window needs from the studio's store. The store

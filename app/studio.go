@@ -101,7 +101,7 @@ func (s *StoreStudio) Designs() ([]DesignSummary, error) {
 				return nil, fmt.Errorf("reading design %s: %w", info.Name, err)
 			}
 			c = cachedHeader{head: head.ID, summary: DesignSummary{ID: d.ID, Name: d.Meta.Name, NameZH: d.Meta.NameZH,
-				StyleNo: d.Meta.StyleNo, Season: d.Meta.Season}}
+				StyleNo: d.Meta.StyleNo, Season: d.Meta.Season, Archived: d.Meta.Archived}}
 			s.mu.Lock()
 			s.headers[info.ID] = c
 			s.mu.Unlock()

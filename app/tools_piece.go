@@ -337,22 +337,6 @@ func (t *MeasureTool) show(e *Editor) {
 	})
 }
 
-// AddDimension keeps a measurement on the drawing.
-func (e *Editor) AddDimension(d Dimension) {
-	e.mu.Lock()
-	e.dims = append(e.dims, d)
-	e.rev++ // dimensions are drawn on top of the cached design
-	e.mu.Unlock()
-	e.Refresh()
-}
-
-// Dimensions lists the dimensions kept on the drawing.
-func (e *Editor) Dimensions() []Dimension {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]Dimension(nil), e.dims...)
-}
-
 // CalibrateTool picks two points on the underlay; the editor then asks for
 // the distance between them (OnCalibrate) and scales the image so tracing
 // is to size.

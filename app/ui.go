@@ -48,8 +48,13 @@ type UI struct {
 	settings Settings
 	prefs    *settingsWriter // writes settings once idle (settings.go)
 
-	designs []DesignSummary
+	designs []DesignSummary // as listed (see library.go)
 	current *models.Design
+	// allDesigns is the whole library, archived designs included;
+	// showArchived lists them too (archivedCheck toggles it).
+	allDesigns    []DesignSummary
+	showArchived  bool
+	archivedCheck *widget.Check
 
 	libTitle   *widget.Label
 	list       *widget.List
@@ -150,7 +155,7 @@ func (u *UI) build() {
 	u.tabs = container.NewAppTabs(u.inspectorTab, u.historyTab, u.conflictsTab)
 	u.buildViewBar()
 
-	left := container.NewBorder(u.libTitle, nil, nil, nil, u.list)
+	left := container.NewBorder(container.NewVBox(u.libTitle, u.newArchivedCheck()), nil, nil, nil, u.list)
 	toolbar := container.NewHBox(u.viewSelect, u.sizeSelect, u.cwSelect)
 	u.setupNet()
 	centre := container.NewBorder(container.NewVBox(u.noticeObject(), u.banner, u.viewBar, toolbar), u.statusBar(), nil, nil, u.editor)
@@ -294,6 +299,8 @@ func (u *UI) reload() {
 		u.showError(u.tr.L("error.data_dir"), err)
 		return
 	}
+	u.allDesigns = designs
+	designs = visibleDesigns(designs, u.showArchived)
 	u.designs = designs
 	u.list.Refresh()
 	u.updateStatus()
@@ -301,11 +308,17 @@ func (u *UI) reload() {
 	if u.current != nil {
 		want = string(u.current.ID)
 	}
-	idx := 0
+	idx, found := 0, false
 	for i, d := range designs {
 		if string(d.ID) == want {
-			idx = i
+			idx, found = i, true
 		}
+	}
+	if u.current != nil && !found {
+		// The open design was archived: it stays open, unlisted.
+		u.list.UnselectAll()
+		u.refreshCurrent()
+		return
 	}
 	if len(designs) > 0 {
 		if u.current != nil && designs[idx].ID == u.current.ID {
@@ -367,7 +380,11 @@ func (u *UI) listUpdate(id widget.ListItemID, o fyne.CanvasObject) {
 	d := u.designs[id]
 	box := o.(*fyne.Container)
 	box.Objects[0].(*widget.Label).SetText(u.displayName(d.Name, d.NameZH))
-	box.Objects[1].(*widget.Label).SetText(strings.TrimSpace(d.StyleNo + "  " + d.Season))
+	sub := strings.TrimSpace(d.StyleNo + "  " + d.Season)
+	if d.Archived {
+		sub = strings.TrimSpace(sub + "  · " + u.tr.L("library.archived"))
+	}
+	box.Objects[1].(*widget.Label).SetText(sub)
 }
 
 func (u *UI) displayName(en, zh string) string {

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"cordwain/canvas"
+	"cordwain/models"
+)
+
+// Dimensions kept on the drawing are elements of the design
+// (models.Dimension): anchored on the mean form, they re-fit when the
+// last changes, are saved with every version and undone like any edit.
+
+// AddDimension is the command that keeps a measurement from a to b (mean
+// form mm) on the drawing.
+func AddDimension(d *models.Design, a, b canvas.Point) (models.Command, error) {
+	if d == nil {
+		return models.Command{}, errors.New("add dimension: no design open")
+	}
+	for _, p := range []canvas.Point{a, b} {
+		if math.IsNaN(p.X) || math.IsNaN(p.Y) || math.Abs(p.X) > 1e4 || math.Abs(p.Y) > 1e4 {
+			return models.Command{}, fmt.Errorf("add dimension: %v is not a point on the drawing", p)
+		}
+	}
+	if canvas.Dist(a, b) < 1e-6 {
+		return models.Command{}, errors.New("add dimension: pick two different points")
+	}
+	dm := models.Dimension{ID: models.NewID(), A: a, B: b}
+	return models.Command{Name: "Add dimension", Edits: []models.Edit{{ID: dm.ID, After: dm}}}, nil
+}
+
+// AddDimension keeps a measurement on the drawing as a dimension of the
+// design. Dimensions live on the mean form: in another view the
+// measurement is not kept, and the status line says so.
+func (e *Editor) AddDimension(dm Dimension) {
+	if !e.Editable() {
+		e.status(e.tr().L("status.dimension_mean_form"))
+		return
+	}
+	c, err := AddDimension(e.session.Design(), dm.A, dm.B)
+	if err != nil {
+		e.status(err.Error())
+		return
+	}
+	e.Do(c)
+}
+
+// Dimensions lists the dimensions of the design being edited, as drawn.
+func (e *Editor) Dimensions() []Dimension {
+	return dimensionsOf(e.session.Design(), canvas.ViewMeanForm, Selection{})
+}
+
+// dimensionsOf is what the editor draws for d's dimensions in view v:
+// nothing outside the mean form, where their points are not.
+func dimensionsOf(d *models.Design, v canvas.View, sel Selection) []Dimension {
+	if d == nil || v != canvas.ViewMeanForm || len(d.Dimensions) == 0 {
+		return nil
+	}
+	picked := map[models.ID]bool{}
+	for _, id := range sel.Elems {
+		picked[id] = true
+	}
+	out := make([]Dimension, 0, len(d.Dimensions))
+	for _, dm := range d.Dimensions {
+		label := dm.Text
+		if label == "" {
+			label = fmt.Sprintf("%.1f mm", canvas.Dist(dm.A, dm.B))
+		}
+		out = append(out, Dimension{A: dm.A, B: dm.B, Label: label, ID: dm.ID, Selected: picked[dm.ID]})
+	}
+	return out
+}
