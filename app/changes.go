@@ -151,6 +151,8 @@ func formatAny(tr *Translator, v any, depth int) string {
 			return tr.L("value.yes")
 		}
 		return tr.L("value.no")
+	case []byte: // an image's file: its size, not megabytes of numbers
+		return tr.L("value.bytes", map[string]any{"Count": len(x)})
 	case string:
 		r := []rune(x)
 		if len(r) > 40 {

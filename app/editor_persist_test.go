@@ -495,3 +495,41 @@ func TestColourwaysAndBOM(t *testing.T) {
 	}
 	roundTripSession(t, s, d4)
 }
+
+// A design with an underlay and a dimension still makes its tech pack
+// (which draws neither), and the history shows an image's file as its
+// size, not as megabytes of numbers.
+func TestTechPackAndHistoryWithUnderlay(t *testing.T) {
+	e, _, _, _ := newTestEditor(t)
+	un, err := DecodeUnderlay(pngBytes(t, 64, 48))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetUnderlay(un); err != nil {
+		t.Fatal(err)
+	}
+	c, err := AddDimension(e.Design(), canvas.Point{X: 10, Y: 10}, canvas.Point{X: 90, Y: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Do(c); err != nil {
+		t.Fatal(err)
+	}
+	d := e.Design()
+	if err := models.Validate(d); err != nil {
+		t.Fatal(err)
+	}
+	pages, err := packaging.Pages(d, packaging.Options{})
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("tech pack of a design with an underlay: %d pages, %v", len(pages), err)
+	}
+	tr, _ := NewTranslator(LangEN)
+	b, err := models.Canonical(d.Images[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := trimFloat(float64(len(d.Images[0].Data))) + " bytes"
+	if got := formatValue(tr, "data", b); got != want {
+		t.Fatalf("an image's data shows as %.60q, want %q", got, want)
+	}
+}
