@@ -89,6 +89,17 @@ func (es *encodedSnapshot) newElements(known manifest) func(func(models.Hash, []
 			}
 			return
 		}
+		if known != nil {
+			for id, h := range es.man {
+				if kh, ok := known[id]; ok && kh == h {
+					continue
+				}
+				if !yield(h, es.elements[h]) {
+					return
+				}
+			}
+			return
+		}
 		for h, b := range es.elements {
 			if !yield(h, b) {
 				return
