@@ -253,6 +253,22 @@ func TestUnderlaySurvivesReopen(t *testing.T) {
 		t.Fatal("recalibrating changed the image element, or not the underlay")
 	}
 
+	// A duplicate of the design has the underlay too (the same image
+	// element: stored once).
+	cur := s.Design()
+	if err := u.CreateDesign(cur, "Traced copy", "TC-1", cur.Meta.Gender, cur.Meta.BaseSize); err != nil {
+		t.Fatal(err)
+	}
+	cp := s.Design()
+	if cp.ID == id || UnderlayOf(cp) == nil || UnderlayOf(cp).MMPerPx != UnderlayOf(cur).MMPerPx {
+		t.Fatal("the copy has no underlay, or another calibration")
+	}
+	cs, _ := cp.Snapshot()
+	if cs.Manifest()[got.Image] != m2[got.Image] {
+		t.Fatal("the copy's picture is not the same element")
+	}
+	reopen(t, u, id)
+
 	// Removed as a command; undo puts it back.
 	d3 := s.Design()
 	if err := e.SetUnderlay(nil); err != nil {
