@@ -169,6 +169,8 @@ type ReceiveResult struct {
 // branch). A crash leaves all of it or none; a receive that finds heads
 // left diverged (by an older program, say) merges them too, so the same
 // batch received again settles the design. Known versions are no-ops.
+// It is the two steps of a [Receiver] (Prepare, then Commit) on one
+// batch; the checks of the first step run without the write lock.
 func (s *Store) Receive(b *Batch) (ReceiveResult, error) {
 	res, err := s.receive(b)
 	if err != nil {
