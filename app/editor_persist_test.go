@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"math"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"cordwain/canvas"
 	"cordwain/models"
@@ -548,4 +550,61 @@ func TestTechPackAndHistoryWithUnderlay(t *testing.T) {
 	if got := formatValue(tr, "data", b); got != want {
 		t.Fatalf("an image's data shows as %.60q, want %q", got, want)
 	}
+}
+
+// A photo too wide for the design is scaled down and stays a JPEG.
+func TestUnderlayDownscaledJPEG(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, models.MaxImageSide+300, 30))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	un, err := DecodeUnderlay(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := un.Size()
+	data, format := un.Bytes()
+	cfg, f, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || w > models.MaxImageSide || format != models.ImageJPEG || f != "jpeg" || cfg.Width != w {
+		t.Fatalf("stored %d px wide as %s (%s, %d px): %v", w, format, f, cfg.Width, err)
+	}
+}
+
+// The panel's delete button on a material in use offers to move its
+// pieces to another material; confirming does it as one command.
+func TestMaterialDeleteButtonOffersReplace(t *testing.T) {
+	f := newStoreFixture(t, t.TempDir())
+	u, w := newStoreUI(t, f)
+	s := u.editor.Session()
+	d := s.Design()
+	var used models.Material
+	for _, m := range d.Materials {
+		if p, _ := usersOf(d, m.ID); len(p) > 0 {
+			used = m
+			break
+		}
+	}
+	if used.ID == "" || len(d.Materials) < 2 {
+		t.Fatal("the sample has no material in use, or only one")
+	}
+	test.Tap(u.edit.panel.materialDelete(used))
+	if models.FindElem(s.Design(), used.ID) == nil {
+		t.Fatal("a material in use was deleted without asking")
+	}
+	test.Tap(button(t, w, u.tr.L("material.replace_delete")))
+	after := s.Design()
+	if models.FindElem(after, used.ID) != nil || !strings.HasPrefix(s.UndoName(), "Replace "+used.Name) {
+		t.Fatalf("after confirming: material still there or undo says %q", s.UndoName())
+	}
+	if p, c := usersOf(after, used.ID); len(p)+len(c) > 0 {
+		t.Fatalf("still used by %v %v", p, c)
+	}
+	if err := models.Validate(after); err != nil {
+		t.Fatal(err)
+	}
+	roundTripSession(t, s, d)
 }

@@ -197,8 +197,9 @@ type decodedImage struct {
 }
 
 // maxDecodedImages bounds the cache: a design has at most
-// models.MaxImages, and a few designs are looked at in turn.
-const maxDecodedImages = 6
+// models.MaxImages, and a decoded 4096² picture takes 128 MB with its
+// faded copy, so only the open design's are kept.
+const maxDecodedImages = 2
 
 func sameBytes(a, b []byte) bool {
 	if len(a) != len(b) {
