@@ -608,3 +608,29 @@ func TestMaterialDeleteButtonOffersReplace(t *testing.T) {
 	}
 	roundTripSession(t, s, d)
 }
+
+// The search finds archived designs too, and opening one lists archived
+// designs so it can be open and selected.
+func TestSearchFindsArchived(t *testing.T) {
+	f := newStoreFixture(t, t.TempDir())
+	u, _ := newStoreUI(t, f)
+	d := u.editor.Session().Design()
+	if err := u.SetArchived(true); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range u.designs {
+		if x.ID != d.ID {
+			u.SelectDesign(x.ID)
+			break
+		}
+	}
+	found := u.edit.search.Find(d.Meta.StyleNo)
+	if len(found) != 1 || found[0].ID != d.ID || !found[0].Archived {
+		t.Fatalf("search for %q: %+v", d.Meta.StyleNo, found)
+	}
+	test.Type(u.edit.search.entry, d.Meta.StyleNo)
+	u.edit.search.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if cur := u.editor.Session().Design(); cur == nil || cur.ID != d.ID || !u.showArchived {
+		t.Fatalf("Enter opened %s, archived shown %v", cur.Meta.Name, u.showArchived)
+	}
+}

@@ -33,7 +33,11 @@ func newDesignSearch(u *UI) *DesignSearch {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(s.found) {
 				d := s.found[i]
-				o.(*widget.Label).SetText(u.displayName(d.Name, d.NameZH) + "  " + d.StyleNo)
+				text := u.displayName(d.Name, d.NameZH) + "  " + d.StyleNo
+				if d.Archived {
+					text += "  · " + u.tr.L("library.archived")
+				}
+				o.(*widget.Label).SetText(text)
 			}
 		})
 	s.results.OnSelected = func(i widget.ListItemID) { s.open(i) }
@@ -41,14 +45,19 @@ func newDesignSearch(u *UI) *DesignSearch {
 }
 
 // Find lists the designs whose name, Chinese name or style number contains
-// q (case does not matter).
+// q (case does not matter), archived ones too: the library hides them,
+// the search does not.
 func (s *DesignSearch) Find(q string) []DesignSummary {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
 		return nil
 	}
+	all := s.u.allDesigns
+	if all == nil {
+		all = s.u.designs
+	}
 	var out []DesignSummary
-	for _, d := range s.u.designs {
+	for _, d := range all {
 		if strings.Contains(strings.ToLower(d.Name), q) || strings.Contains(strings.ToLower(d.NameZH), q) ||
 			strings.Contains(strings.ToLower(d.StyleNo), q) {
 			out = append(out, d)
@@ -79,12 +88,17 @@ func (s *DesignSearch) open(i int) {
 	if i < 0 || i >= len(s.found) {
 		return
 	}
-	id := s.found[i].ID
+	found := s.found[i]
 	if s.popup != nil {
 		s.popup.Hide()
 	}
 	s.entry.SetText("")
-	s.u.SelectDesign(id)
+	if found.Archived && !s.u.showArchived {
+		s.u.ShowArchived(true) // so the library can list and open it
+	}
+	// Selecting the row that is selected opens nothing.
+	s.u.list.UnselectAll()
+	s.u.SelectDesign(found.ID)
 }
 
 // Open opens the design with this ID (tests).

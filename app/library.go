@@ -69,6 +69,7 @@ func (u *UI) SetArchived(archived bool) error {
 	}
 	if u.studio != nil {
 		u.reload()
+		u.highlightCurrent()
 	}
 	u.win.SetMainMenu(u.mainMenu())
 	return nil
@@ -91,6 +92,26 @@ func (u *UI) ShowArchived(on bool) {
 	}
 	if u.studio != nil {
 		u.reload()
+		u.highlightCurrent()
+	}
+}
+
+// highlightCurrent selects the open design's row (none when it is not
+// listed) without opening it again: after the list changed under it, the
+// old row number may point at another design.
+func (u *UI) highlightCurrent() {
+	on := u.list.OnSelected
+	u.list.OnSelected = nil
+	defer func() { u.list.OnSelected = on }()
+	u.list.UnselectAll()
+	if u.current == nil {
+		return
+	}
+	for i, d := range u.designs {
+		if d.ID == u.current.ID {
+			u.list.Select(i)
+			return
+		}
 	}
 }
 
