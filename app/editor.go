@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -52,8 +53,19 @@ type Editor struct {
 	rulers        bool
 	// moving names what a drag moves: the rest is drawn once into bg and
 	// the frame is bg plus the moving elements.
-	moving   map[models.ID]bool
-	cache    frameCache
+	moving map[models.ID]bool
+	cache  frameCache
+	// drawMu serializes frames; painters are theirs (see painterFor).
+	drawMu   sync.Mutex
+	painters []keptPainter
+	// scene is the design made ready to draw, kept while only the zoom
+	// and pan change (optRev counts changes of opt).
+	scene struct {
+		d      *models.Design
+		optRev uint64
+		sc     *canvas.Scene
+	}
+	optRev   uint64
 	trueSize bool
 
 	raster  *fynecanvas.Raster
@@ -233,6 +245,7 @@ func (e *Editor) SetOptions(o canvas.DrawOptions) {
 		e.fitted = false
 	}
 	e.opt = o
+	e.optRev++
 	e.rev, e.stillRev = e.rev+1, e.stillRev+1
 	e.mu.Unlock()
 	e.snapper = nil
@@ -383,6 +396,7 @@ func (e *Editor) SetLayer(l canvas.Layer, visible, locked bool) {
 	e.hidden = e.hidden.With(l, !visible)
 	e.locked = e.locked.With(l, locked)
 	e.opt.Hide = e.hidden
+	e.optRev++
 	e.rev, e.stillRev = e.rev+1, e.stillRev+1
 	e.mu.Unlock()
 	e.Refresh()
@@ -437,12 +451,14 @@ func (e *Editor) Frame(w, h int) image.Image { return e.generate(w, h) }
 
 func (e *Editor) generate(w, h int) image.Image {
 	drawCounts.frames.Add(1)
+	e.drawMu.Lock() // the painters are reused: one frame at a time
+	defer e.drawMu.Unlock()
 	if w <= 0 || h <= 0 {
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
 	}
 	e.mu.Lock()
 	e.ensureFitLocked()
-	d, opt, vp, rev := e.design, e.opt, e.vp, e.rev
+	d, opt, vp, rev, optRev := e.design, e.opt, e.vp, e.rev, e.optRev
 	overlay, rulers := e.overlay, e.rulers
 	moving := e.moving
 	c := &e.cache
@@ -470,8 +486,7 @@ func (e *Editor) generate(w, h int) image.Image {
 	if moving != nil && bg == nil {
 		// First frame of a drag: the still part, once.
 		bg = image.NewRGBA(image.Rect(0, 0, w, h))
-		r := paint.NewRasterRGBA(bg, pxPerMM)
-		e.drawStill(r, e.session.Design(), opt, vp, under, moving)
+		e.drawStillBands(bg, pxPerMM, e.session.Design(), opt, optRev, vp, under, moving)
 		e.mu.Lock()
 		e.cache.bg, e.cache.bgMove, e.cache.bgRev = bg, moving, stillRev
 		e.mu.Unlock()
@@ -479,7 +494,7 @@ func (e *Editor) generate(w, h int) image.Image {
 	if buf == nil {
 		buf = image.NewRGBA(image.Rect(0, 0, w, h))
 	}
-	r := paint.NewRasterRGBA(buf, pxPerMM)
+	r := e.painterFor(buf, pxPerMM, 0, 0)
 	if bg != nil {
 		copy(buf.Pix, bg.Pix)
 		if d != nil {
@@ -490,7 +505,7 @@ func (e *Editor) generate(w, h int) image.Image {
 	} else if base := e.cachedBase(w, h, stillRev); base != nil {
 		copy(buf.Pix, base.Pix)
 	} else {
-		e.drawStill(r, d, opt, vp, under, nil)
+		e.drawStillBands(buf, pxPerMM, d, opt, optRev, vp, under, nil)
 		e.keepBase(buf, stillRev)
 	}
 	e.drawTop(r, d, vp, overlay, rulers)
@@ -498,6 +513,63 @@ func (e *Editor) generate(w, h int) image.Image {
 	e.cache.img, e.cache.w, e.cache.h, e.cache.rev = buf, w, h, rev
 	e.mu.Unlock()
 	return buf
+}
+
+// painterFor is the painter of img at pxPerMM — of its rows y0..y1 when
+// y1 > 0, a band (see drawStillBands) — kept from the frame before when
+// it drew on the same image: its rasterizer and the glyph caches of its
+// faces are warm (a new painter a frame made every label be rasterized
+// again). Called under drawMu.
+func (e *Editor) painterFor(img *image.RGBA, pxPerMM float64, y0, y1 int) *paint.Raster {
+	for _, p := range e.painters {
+		if p.img == img && p.y0 == y0 && p.y1 == y1 && p.r.PxPerMM() == pxPerMM {
+			p.r.Reset()
+			return p.r
+		}
+	}
+	var r *paint.Raster
+	if y1 > 0 {
+		r = paint.NewRasterBand(paint.Band(img, y0, y1), pxPerMM, y0, img.Rect.Dy())
+	} else {
+		r = paint.NewRasterRGBA(img, pxPerMM)
+	}
+	// The frame and its bands, the drag's still part's bands, and the
+	// frame before a resize: older ones belong to buffers no longer drawn.
+	if len(e.painters) >= 2+2*maxBands {
+		e.painters = e.painters[1:]
+	}
+	e.painters = append(e.painters, keptPainter{img: img, y0: y0, y1: y1, r: r})
+	return r
+}
+
+type keptPainter struct {
+	img    *image.RGBA
+	y0, y1 int
+	r      *paint.Raster
+}
+
+// maxBands bounds how many bands a frame is drawn in at the same time.
+const maxBands = 4
+
+// drawStillBands is drawStill over the whole of img, in horizontal bands
+// drawn at the same time, one per processor (at most maxBands): each
+// band's painter draws the whole scene clipped to its rows, so the pixel
+// work (fills, lines, text) is shared out while the pixels are exactly
+// those of one painter (paint.NewRasterBand).
+func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Design, opt canvas.DrawOptions, optRev uint64, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool) {
+	h := img.Rect.Dy()
+	n := min(runtime.GOMAXPROCS(0), maxBands)
+	sc := e.stillScene(d, opt, optRev, exclude)
+	if n <= 1 || h < 64*n {
+		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range n {
+		r := e.painterFor(img, pxPerMM, h*k/n, h*(k+1)/n)
+		wg.Go(func() { e.drawStill(r, sc, opt, vp, under) })
+	}
+	wg.Wait()
 }
 
 // cachedBase is the design layer drawn for stillRev at w×h, or nil.
@@ -535,14 +607,35 @@ func sameSet(a, b map[models.ID]bool) bool {
 	return true
 }
 
-// drawStill draws the design (less the elements in exclude) and the
+// stillScene is d made ready to draw with opt (optRev counts opt's
+// changes), less the elements in exclude: the one of the frame before
+// when only the zoom or pan changed since, else a new one (nil when d
+// cannot be drawn). Called under drawMu.
+func (e *Editor) stillScene(d *models.Design, opt canvas.DrawOptions, optRev uint64, exclude map[models.ID]bool) *canvas.Scene {
+	if d == nil {
+		return nil
+	}
+	if exclude == nil && e.scene.sc != nil && e.scene.d == d && e.scene.optRev == optRev {
+		return e.scene.sc
+	}
+	o := opt
+	o.Viewport, o.Exclude, o.Only, o.Selected = nil, exclude, nil, ""
+	sc, err := canvas.PrepareScene(d, o)
+	if err != nil {
+		return nil
+	}
+	if exclude == nil {
+		e.scene.d, e.scene.optRev, e.scene.sc = d, optRev, sc
+	}
+	return sc
+}
+
+// drawStill draws the scene (the design less what a drag moves) and the
 // underlay.
-func (e *Editor) drawStill(r *paint.Raster, d *models.Design, opt canvas.DrawOptions, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool) {
+func (e *Editor) drawStill(r *paint.Raster, sc *canvas.Scene, opt canvas.DrawOptions, vp canvas.Viewport, under *Underlay) {
 	r.Clear(color.White)
-	if d != nil {
-		o := opt
-		o.Viewport, o.Exclude, o.Only, o.Selected = &vp, exclude, nil, ""
-		canvas.DrawDesign(r, d, o)
+	if sc != nil {
+		sc.Draw(r, &vp)
 	}
 	if under != nil && !opt.Hide.Has(canvas.LayerUnderlay) && opt.View == canvas.ViewMeanForm {
 		under.draw(r, vp)

@@ -38,7 +38,7 @@ func benchDesign(n int) *models.Design {
 // benchEditor is the editor as the window runs it at 1920×1080 (scale 1):
 // the 20-piece design on the mean form with grid, allowances, labels, a
 // colourway and a selected piece.
-func benchEditor(b *testing.B) (*Editor, models.Piece) {
+func benchEditor(b testing.TB) (*Editor, models.Piece) {
 	test.NewTempApp(b)
 	e := NewEditor()
 	w := test.NewTempWindow(b, e)

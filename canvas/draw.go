@@ -664,6 +664,14 @@ func DrawDesign(p Painter, d *models.Design, opt DrawOptions) (Viewport, error) 
 	if err != nil {
 		return Viewport{}, err
 	}
+	return drawScene(p, sc, opt), nil
+}
+
+// drawScene draws a scene built with opt (less Viewport) onto p.
+func drawScene(p Painter, sc *scene, opt DrawOptions) Viewport {
+	if opt.View == "" {
+		opt.View = ViewMeanForm
+	}
 	w, h := p.Size()
 	margin := opt.Margin
 	if !(margin > 0) {
@@ -699,7 +707,7 @@ func DrawDesign(p Painter, d *models.Design, opt DrawOptions) (Viewport, error) 
 	if opt.Labels && opt.View == ViewMeanForm && opt.Only == nil {
 		sc.drawLabels(p, vp)
 	}
-	return vp, nil
+	return vp
 }
 
 func drawGrid(p Painter, vp Viewport, w, h float64) {

@@ -34,6 +34,15 @@ type Raster struct {
 	rz      *rasterizer
 	img     *image.RGBA
 	pxPerMM float64
+	// A band (NewRasterBand) is rows top.. of a frame frameH pixels
+	// high: img holds those rows only, drawing lands where it would on
+	// the whole frame, and Size is the whole frame's.
+	top, frameH int
+	// margin rows above img are rasterized and dropped: the rasterizer
+	// (golang/freetype) sums the parts of edges just above its first row
+	// into that row (it truncates negative coordinates towards zero),
+	// which the whole frame does only at its top.
+	margin int
 	stateStack
 	faces map[float64]font.Face // by pixel size
 }
@@ -60,13 +69,54 @@ func NewRasterRGBA(img *image.RGBA, pxPerMM float64) *Raster {
 		pxPerMM = 1
 	}
 	r := &Raster{
-		rz:      newRasterizer(img),
+		rz:      newRasterizer(img, 0),
 		img:     img,
 		pxPerMM: pxPerMM,
 		faces:   make(map[float64]font.Face),
 	}
 	r.stateStack = newStateStack()
 	return r
+}
+
+// NewRasterBand paints the rows of a frame from top down that img holds
+// (an image whose Bounds().Min is (0, 0), its first row the frame's row
+// top), for a frame frameH pixels high and as wide as img: what is drawn
+// lands on img's pixels exactly as a painter of the whole frame would put
+// it there, and the rest is clipped. Bands of one frame can be painted
+// at the same time, each by its own painter.
+func NewRasterBand(img *image.RGBA, pxPerMM float64, top, frameH int) *Raster {
+	r := NewRasterRGBA(img, pxPerMM)
+	if frameH > img.Bounds().Dy() {
+		r.frameH = frameH
+	}
+	if top > 0 && frameH > top {
+		r.top, r.margin = top, 1
+		r.rz = newRasterizer(img, r.margin)
+	}
+	return r
+}
+
+// Band views the rows y0..y1 of img as an image of their own (sharing
+// its pixels) with its Bounds().Min at (0, 0), for [NewRasterBand].
+func Band(img *image.RGBA, y0, y1 int) *image.RGBA {
+	b := img.Bounds()
+	y0, y1 = max(y0, b.Min.Y), min(y1, b.Max.Y)
+	if y1 <= y0 {
+		return &image.RGBA{Stride: img.Stride}
+	}
+	i0 := (y0 - b.Min.Y) * img.Stride
+	i1 := (y1 - b.Min.Y) * img.Stride
+	return &image.RGBA{Pix: img.Pix[i0:i1:i1], Stride: img.Stride, Rect: image.Rect(0, 0, b.Dx(), y1-y0)}
+}
+
+// Reset puts the painter back as NewRasterRGBA made it (no saved states,
+// no transform, default colours, width and dash) without touching the
+// pixels: a painter kept for the next frame of the same image keeps its
+// rasterizer and its faces' glyph caches, which a new one builds again.
+func (r *Raster) Reset() {
+	stack := r.stack[:0]
+	r.stateStack = newStateStack()
+	r.stack = stack
 }
 
 // RGBA returns the image painted on. (It cannot be called Image: that name
@@ -85,7 +135,11 @@ func (r *Raster) Clear(c color.Color) {
 // Size implements [canvas.Painter].
 func (r *Raster) Size() (w, h float64) {
 	b := r.img.Bounds()
-	return float64(b.Dx()) / r.pxPerMM, float64(b.Dy()) / r.pxPerMM
+	rows := b.Dy()
+	if r.frameH > 0 {
+		rows = r.frameH
+	}
+	return float64(b.Dx()) / r.pxPerMM, float64(rows) / r.pxPerMM
 }
 
 // validDash drops patterns that cannot be drawn (non-positive sum, negative
@@ -105,7 +159,15 @@ func validDash(mm []float64) []float64 {
 }
 
 // device is the current transform to pixels.
-func (r *Raster) device() affine { return affine{a: r.pxPerMM, d: r.pxPerMM}.mul(r.st.m) }
+func (r *Raster) device() affine {
+	return affine{a: r.pxPerMM, d: r.pxPerMM, f: -float64(r.top)}.mul(r.st.m)
+}
+
+// fillDevice is the transform to the rasterizer's pixels: device, moved
+// down by the margin.
+func (r *Raster) fillDevice() affine {
+	return affine{a: r.pxPerMM, d: r.pxPerMM, f: float64(r.margin - r.top)}.mul(r.st.m)
+}
 
 // face returns the cached face for a pixel size.
 func (r *Raster) face(px float64) font.Face {

@@ -218,7 +218,7 @@ func TestHairlineMatchesOutline(t *testing.T) {
 				r.Clear(color.White)
 				r.rz.sp.setColor(color.Black)
 				if fast {
-					r.flatten(&p, func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, tc.dash, tc.width) })
+					r.flatten(&p, r.device(), func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, tc.dash, tc.width) })
 				} else {
 					r.strokeOutline(&p, tc.dash, tc.width)
 				}

@@ -23,13 +23,18 @@ type rasterizer struct {
 
 type fpt struct{ x, y float64 }
 
-func newRasterizer(img *image.RGBA) *rasterizer {
+// newRasterizer rasterizes onto img; margin rows above it are
+// rasterized too and thrown away (see Raster.margin).
+func newRasterizer(img *image.RGBA, margin int) *rasterizer {
 	b := img.Bounds()
-	return &rasterizer{rz: raster.NewRasterizer(b.Dx(), b.Dy()), sp: spanPainter{img: img}}
+	return &rasterizer{rz: raster.NewRasterizer(b.Dx(), b.Dy()+margin), sp: spanPainter{img: img, rowOff: margin}}
 }
 
+// fx rounds a pixel position to 26.6 fixed point, halves up (not away
+// from zero): a shift by whole pixels (a band of a frame) shifts the
+// result exactly.
 func fx(x, y float64) fixed.Point26_6 {
-	return fixed.Point26_6{X: fixed.Int26_6(math.Round(x * 64)), Y: fixed.Int26_6(math.Round(y * 64))}
+	return fixed.Point26_6{X: fixed.Int26_6(math.Floor(x*64 + 0.5)), Y: fixed.Int26_6(math.Floor(y*64 + 0.5))}
 }
 
 // flattenCubic appends the points after p0 of the cubic p0..p3 to dst, with
@@ -103,7 +108,10 @@ func addPolyline(path *raster.Path, pts []fpt, closed bool, dash []float64) {
 
 // spanPainter composites a solid colour over an RGBA image.
 type spanPainter struct {
-	img            *image.RGBA
+	img *image.RGBA
+	// rowOff: span row y is the image's row y − rowOff (rows above are
+	// the rasterizer's margin, dropped).
+	rowOff         int
 	r, g, b, a     uint32 // premultiplied, 16 bit
 	r8, g8, b8, a8 uint32 // premultiplied, 8 bit
 }
@@ -124,6 +132,7 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 	opaque := p.a == m
 	r8, g8, b8 := uint8(p.r>>8), uint8(p.g>>8), uint8(p.b>>8)
 	for _, s := range ss {
+		s.Y -= p.rowOff
 		if s.Y < b.Min.Y || s.Y >= b.Max.Y {
 			continue
 		}
@@ -185,9 +194,11 @@ func (r *Raster) fillPath(p *canvas.Path) bool {
 	if p == nil {
 		return false
 	}
-	m := r.device()
+	m := r.fillDevice()
 	var start, cur fixed.Point26_6
+	var curF fpt // cur before rounding
 	open := false
+	flat := r.rz.poly[:0]
 	for _, s := range p.Segs {
 		if s.Op == canvas.OpClose {
 			if open && cur != start {
@@ -201,11 +212,12 @@ func (r *Raster) fillPath(p *canvas.Path) bool {
 			k = 2
 		}
 		var q [3]fixed.Point26_6
+		var qf [3]fpt
 		ok := true
 		for i := 0; i <= k; i++ {
 			x, y := m.apply(s.Pts[i].X, s.Pts[i].Y)
 			ok = ok && finite(x, y)
-			q[i] = fx(x, y)
+			q[i], qf[i] = fx(x, y), fpt{x, y}
 		}
 		if !ok {
 			continue
@@ -215,20 +227,29 @@ func (r *Raster) fillPath(p *canvas.Path) bool {
 				rp.Add1(start)
 			}
 			// A line or curve without a move starts at its end point.
-			start, cur, open = q[k], q[k], true
+			start, cur, curF, open = q[k], q[k], qf[k], true
 			rp.Start(start)
 			continue
 		}
 		if k == 0 {
 			rp.Add1(q[0])
 		} else {
-			rp.Add3(q[0], q[1], q[2])
+			// Flattened here, in floating point, rather than by the
+			// rasterizer's fixed-point subdivision, whose rounding
+			// depends on where the curve is: a band of a frame must get
+			// the frame's very edges.
+			flat = flattenCubic(flat[:0], curF, qf[0], qf[1], qf[2], 0.2)
+			for _, f := range flat[:len(flat)-1] {
+				rp.Add1(fx(f.x, f.y))
+			}
+			rp.Add1(q[2])
 		}
-		cur = q[k]
+		cur, curF = q[k], qf[k]
 	}
 	if open && cur != start {
 		rp.Add1(start)
 	}
+	r.rz.poly = flat[:0]
 	return len(*rp) > 0
 }
 
@@ -237,18 +258,17 @@ func (r *Raster) fillPath(p *canvas.Path) bool {
 func (r *Raster) strokePath(p *canvas.Path, dash []float64) bool {
 	rz := r.rz
 	rz.path.Clear()
-	r.flatten(p, func(poly []fpt, closed bool) { addPolyline(&rz.path, poly, closed, dash) })
+	r.flatten(p, r.fillDevice(), func(poly []fpt, closed bool) { addPolyline(&rz.path, poly, closed, dash) })
 	return len(rz.path) > 0
 }
 
-// flatten hands each subpath of p, transformed to pixels and flattened, to
+// flatten hands each subpath of p, transformed by m and flattened, to
 // emit (which must not keep poly).
-func (r *Raster) flatten(p *canvas.Path, emit func(poly []fpt, closed bool)) {
+func (r *Raster) flatten(p *canvas.Path, m affine, emit func(poly []fpt, closed bool)) {
 	if p == nil {
 		return
 	}
 	rz := r.rz
-	m := r.device()
 	poly := rz.poly[:0]
 	var cur fpt
 	for _, s := range p.Segs {
@@ -320,7 +340,7 @@ func (r *Raster) Stroke(p *canvas.Path) {
 	px := r.st.lineW * r.pxPerMM
 	r.rz.sp.setColor(r.st.stroke)
 	if px <= hairMaxPx {
-		r.flatten(p, func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, dash, px) })
+		r.flatten(p, r.device(), func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, dash, px) })
 		return
 	}
 	r.strokeOutline(p, dash, px)
@@ -448,6 +468,26 @@ func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
 	}
 	if i1 > hi-1 {
 		i1 = hi - 1
+	}
+	// Only where the line crosses the image's extent across the walk
+	// (a band of a frame, a line running off the edge) is worth walking;
+	// a pixel of margin keeps every pixel the full walk would touch.
+	if slope == 0 {
+		if y0+thick/2 < float64(clo) || y0-thick/2 > float64(chi) {
+			return
+		}
+	} else {
+		ta := x0 + (float64(clo)-thick-1-y0)/slope
+		tb := x0 + (float64(chi)+thick+1-y0)/slope
+		if ta > tb {
+			ta, tb = tb, ta
+		}
+		if ta > float64(i0) && ta < 1e9 {
+			i0 = floorInt(ta)
+		}
+		if tb < float64(i1) && tb > -1e9 {
+			i1 = floorInt(tb) + 1
+		}
 	}
 	for i := i0; i <= i1; i++ {
 		c0, c1 := float64(i), float64(i+1)

@@ -1,0 +1,72 @@
+package paint
+
+import (
+	"image"
+	"image/color"
+	"testing"
+
+	"cordwain/canvas"
+	"cordwain/canvas/samples"
+)
+
+// A frame painted in bands, each by its own painter and at the same time,
+// is the frame painted whole, pixel for pixel: fills, hairlines, dashed and
+// wide strokes, text and an image across the bands' edges.
+func TestBandsPaintTheWholeFrame(t *testing.T) {
+	const w, h, px = 640, 470, 3.2
+	scene := func(p canvas.Painter) {
+		d := samples.Sneaker()
+		if _, err := canvas.DrawDesign(p, d, canvas.DrawOptions{View: canvas.ViewMeanForm, Grid: true, ShowAllowances: true, Labels: true}); err != nil {
+			t.Fatal(err)
+		}
+		var path canvas.Path
+		path.MoveTo(5, 5)
+		path.CubicTo(80, 200, 120, -40, 190, 140)
+		p.SetStrokeColor(color.NRGBA{0x20, 0x40, 0xc0, 0xc0})
+		p.SetLineWidth(1.5) // wider than a hairline: the outline path
+		p.Stroke(&path)
+		p.SetLineWidth(0.1)
+		p.SetDash(1, 0.7)
+		p.Stroke(&path)
+		p.SetDash()
+		p.SetFillColor(color.NRGBA{0xc0, 0x20, 0x20, 0xff})
+		p.Text("band edge ÅØ 鞋", 20, 49.2, 14, canvas.AlignLeft)
+		img := image.NewRGBA(image.Rect(0, 0, 7, 5))
+		for i := range img.Pix {
+			img.Pix[i] = uint8(i * 37)
+		}
+		p.Image(img, 100, 40, 50, 45)
+	}
+	whole := NewRaster(w, h, px)
+	whole.Clear(color.White)
+	scene(whole)
+
+	for _, n := range []int{2, 3, 7} {
+		frame := image.NewRGBA(image.Rect(0, 0, w, h))
+		done := make(chan struct{})
+		for k := 0; k < n; k++ {
+			y0, y1 := h*k/n, h*(k+1)/n
+			go func() {
+				defer func() { done <- struct{}{} }()
+				r := NewRasterBand(Band(frame, y0, y1), px, y0, h)
+				if bw, bh := r.Size(); bw != float64(w)/px || bh != float64(h)/px {
+					t.Errorf("band %d of %d: size %v × %v mm, want the frame's", k, n, bw, bh)
+				}
+				r.Clear(color.White)
+				scene(r)
+			}()
+		}
+		for k := 0; k < n; k++ {
+			<-done
+		}
+		diff := 0
+		for i := range frame.Pix {
+			if frame.Pix[i] != whole.RGBA().Pix[i] {
+				diff++
+			}
+		}
+		if diff != 0 {
+			t.Errorf("%d bands: %d bytes differ from the whole frame", n, diff)
+		}
+	}
+}
