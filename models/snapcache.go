@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -197,6 +198,9 @@ func sameTyped(a, b reflect.Value) bool {
 		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
 			return false
 		}
+		if a.Type().Elem().Kind() == reflect.Uint8 {
+			return bytes.Equal(a.Bytes(), b.Bytes()) // an image's file: megabytes
+		}
 		for i := range a.Len() {
 			if !sameTyped(a.Index(i), b.Index(i)) {
 				return false
@@ -290,6 +294,11 @@ func copyInto(dst, src reflect.Value) {
 			return
 		}
 		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		if src.Type().Elem().Kind() == reflect.Uint8 {
+			reflect.Copy(s, src) // an image's file: megabytes
+			dst.Set(s)
+			return
+		}
 		for i := range src.Len() {
 			copyInto(s.Index(i), src.Index(i))
 		}
