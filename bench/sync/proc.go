@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -27,8 +26,8 @@ type proc struct {
 func start(name, logDir string, env []string, bin string, args ...string) (*proc, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
-	// A child outlives no interrupted run.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	// A child outlives no interrupted run (where the OS can say so).
+	cmd.SysProcAttr = childAttr()
 	logf, err := os.Create(fmt.Sprintf("%s/%s.log", logDir, name))
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -126,7 +125,7 @@ func stConfig(me, other *stInstance) string {
 func (s *stInstance) start(logs string) error {
 	s.cmd = exec.Command("syncthing", "serve", "--home", s.home, "--no-browser", "--no-restart", "--no-upgrade", "--logflags=0")
 	s.cmd.Env = append(os.Environ(), "STNODEFAULTFOLDER=1", "STNOUPGRADE=1", "STNORESTART=1")
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	s.cmd.SysProcAttr = childAttr()
 	lf, err := os.Create(filepath.Join(logs, "syncthing-"+s.name+".log"))
 	if err != nil {
 		return err
@@ -262,36 +261,6 @@ func (s *stInstance) foreignSockets() (seen int, bad []string) {
 		}
 	}
 	return seen, bad
-}
-
-// inotify reports names moved into or closed after writing in dir.
-func inotify(dir string) (<-chan string, func(), error) {
-	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := syscall.InotifyAddWatch(fd, dir, syscall.IN_MOVED_TO|syscall.IN_CLOSE_WRITE); err != nil {
-		syscall.Close(fd)
-		return nil, nil, err
-	}
-	ch := make(chan string, 256)
-	go func() {
-		buf := make([]byte, 64<<10)
-		for {
-			n, err := syscall.Read(fd, buf)
-			if err != nil || n <= 0 {
-				close(ch)
-				return
-			}
-			for off := 0; off+16 <= n; {
-				l := int(binary.LittleEndian.Uint32(buf[off+12:]))
-				name := string(bytes.TrimRight(buf[off+16:off+16+l], "\x00"))
-				ch <- name
-				off += 16 + l
-			}
-		}
-	}()
-	return ch, func() { syscall.Close(fd) }, nil
 }
 
 func writeSynced(path string, data []byte) error {
