@@ -516,6 +516,7 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 // orderParentsFirst orders the waiting versions so each comes after its
 // parents, visiting them in ID order (the same order on every store);
 // every parent must be in waiting or the store, and of the same design.
+// The walk keeps its own stack: a bundle's chain may be long.
 func (s *Store) orderParentsFirst(txn *memdb.Txn, waiting map[models.ID]*models.Version) ([]*models.Version, error) {
 	const (
 		visiting = 1
@@ -523,40 +524,48 @@ func (s *Store) orderParentsFirst(txn *memdb.Txn, waiting map[models.ID]*models.
 	)
 	state := make(map[models.ID]int, len(waiting))
 	order := make([]*models.Version, 0, len(waiting))
-	var visit func(v *models.Version) error
-	visit = func(v *models.Version) error {
-		switch state[v.ID] {
-		case placed:
-			return nil
-		case visiting:
-			return fmt.Errorf("%w: version %s is its own ancestor", ErrCorrupt, short(v.ID))
-		}
-		state[v.ID] = visiting
-		for _, pid := range v.Parents {
-			if pv, ok := waiting[pid]; ok {
-				if pv.Design != v.Design {
-					return fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(v.ID), short(pid))
-				}
-				if err := visit(pv); err != nil {
-					return err
-				}
-				continue
-			}
-			pv, err := s.version(txn, pid)
-			if err != nil {
-				return fmt.Errorf("version %s: %w %s", short(v.ID), ErrUnknownParent, short(pid))
-			}
-			if pv.Design != v.Design {
-				return fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(v.ID), short(pid))
-			}
-		}
-		state[v.ID] = placed
-		order = append(order, v)
-		return nil
+	type frame struct {
+		v    *models.Version
+		next int // the next parent to look at
 	}
 	for _, id := range slices.Sorted(maps.Keys(waiting)) {
-		if err := visit(waiting[id]); err != nil {
-			return nil, err
+		if state[id] == placed {
+			continue
+		}
+		state[id] = visiting
+		stack := []frame{{v: waiting[id]}}
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			v := top.v
+			if top.next == len(v.Parents) {
+				state[v.ID] = placed
+				order = append(order, v)
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			pid := v.Parents[top.next]
+			top.next++
+			pv, inBatch := waiting[pid]
+			if !inBatch {
+				var err error
+				if pv, err = s.version(txn, pid); err != nil {
+					return nil, fmt.Errorf("version %s: %w %s", short(v.ID), ErrUnknownParent, short(pid))
+				}
+			}
+			if pv.Design != v.Design {
+				return nil, fmt.Errorf("%w: version %s: parent %s belongs to another design", ErrCorrupt, short(v.ID), short(pid))
+			}
+			if !inBatch {
+				continue
+			}
+			switch state[pid] {
+			case placed:
+			case visiting:
+				return nil, fmt.Errorf("%w: version %s is its own ancestor", ErrCorrupt, short(pid))
+			default:
+				state[pid] = visiting
+				stack = append(stack, frame{v: pv})
+			}
 		}
 	}
 	return order, nil

@@ -206,3 +206,29 @@ func TestReceiverPrepareValidates(t *testing.T) {
 		t.Fatal("something was written")
 	}
 }
+
+// Versions may come in any order: they are written parents first.
+func TestReceiveOrdersParentsFirst(t *testing.T) {
+	src := sourceStudio(t)
+	b := collect(t, src, "a")
+	slices.Reverse(b.Versions)
+	dst := openTest(t, t.TempDir())
+	res, err := dst.Receive(b)
+	if err != nil {
+		t.Fatalf("reversed batch: %v", err)
+	}
+	pos := map[models.ID]int{}
+	for i, id := range res.Added {
+		pos[id] = i
+	}
+	for _, v := range b.Versions {
+		for _, p := range v.Parents {
+			if pos[p] >= pos[v.ID] {
+				t.Fatalf("version %s written before its parent %s", short(v.ID), short(p))
+			}
+		}
+	}
+	if len(res.Added) != 4 || !slices.Equal(headIDs(dst, "a"), headIDs(src, "a")) {
+		t.Fatalf("added %d, heads %v, want 4 and %v", len(res.Added), headIDs(dst, "a"), headIDs(src, "a"))
+	}
+}
