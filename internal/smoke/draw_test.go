@@ -18,7 +18,7 @@ import (
 )
 
 // The designer's day in the real window: the window sits idle without
-// drawing; the line tool is picked by its key (L) and a line drawn with
+// drawing, also with a text field focused; the line tool is picked by its key (L) and a line drawn with
 // two clicks; Ctrl+Z takes it back, Ctrl+Shift+Z does it again, Ctrl+Q
 // quits. Each step is saved as one version by autosave, and the studio,
 // opened read-only afterwards, has the line in the design's latest
@@ -78,6 +78,20 @@ func TestSmokeDrawUndoRedoQuit(t *testing.T) {
 		t.Fatalf("the idle window drew: %s, then %s five seconds later\n%s", settled, now, r.stderr)
 	}
 	t.Logf("idle: %s, unchanged over 5 s", settled)
+	// Nor with the keyboard in a text field (the design search, top
+	// right): its cursor does not fade in and out (built with Fyne's
+	// no_animations, see the Makefile).
+	x, y = at(0.9, 0.063)
+	r.xdotool("mousemove", "--window", win, x, y)
+	r.xdotool("click", "1")
+	x, y = at(0.47, 0.8)
+	r.xdotool("mousemove", "--window", win, x, y)
+	settled = r.waitDrawsSettle(t, 3*time.Second, 40*time.Second)
+	time.Sleep(5 * time.Second)
+	if now := r.lastDraws(); now != settled {
+		t.Fatalf("the idle window with a text field focused drew: %s, then %s five seconds later\n%s", settled, now, r.stderr)
+	}
+	t.Logf("idle with the search field focused: %s, unchanged over 5 s", settled)
 
 	versions := func() []string {
 		t.Helper()
