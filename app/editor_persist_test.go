@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"math"
@@ -632,5 +633,57 @@ func TestSearchFindsArchived(t *testing.T) {
 	u.edit.search.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if cur := u.editor.Session().Design(); cur == nil || cur.ID != d.ID || !u.showArchived {
 		t.Fatalf("Enter opened %s, archived shown %v", cur.Meta.Name, u.showArchived)
+	}
+}
+
+// The editor draws the underlay where its pixels are on the design: a
+// screen pixel over an image pixel shows that pixel's colour, at every
+// zoom (the picture is drawn from the mipmap level nearest the screen).
+func TestUnderlayDrawnInPlace(t *testing.T) {
+	e, _, _, _ := newTestEditor(t)
+	img := image.NewNRGBA(image.Rect(0, 0, 400, 200))
+	for y := range 200 {
+		for x := range 400 {
+			c := color.NRGBA{0xff, 0, 0, 0xff}
+			if x >= 200 {
+				c = color.NRGBA{0, 0, 0xff, 0xff}
+			}
+			img.SetNRGBA(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	un, err := DecodeUnderlay(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetUnderlay(un); err != nil {
+		t.Fatal(err)
+	}
+	e.SetUnderlayOpacity(1)
+	checked := 0
+	for _, zoom := range []float64{1, 0.3, 4} {
+		e.Zoom(zoom)
+		u := e.Underlay()
+		frame := e.Frame(1000, 700).(*image.RGBA)
+		for _, c := range []struct {
+			px, py float64
+			want   color.RGBA
+		}{{100, 100, color.RGBA{0xff, 0, 0, 0xff}}, {300, 100, color.RGBA{0, 0, 0xff, 0xff}}, {195, 20, color.RGBA{0xff, 0, 0, 0xff}}, {205, 180, color.RGBA{0, 0, 0xff, 0xff}}} {
+			at := e.ToWidget(u.ToDesign(c.px, c.py))
+			x, y := int(at.X), int(at.Y)
+			if !image.Pt(x, y).In(frame.Rect.Inset(30)) {
+				continue // off the screen at this zoom, or under a ruler
+			}
+			if got := frame.RGBAAt(x, y); got != c.want {
+				t.Fatalf("zoom %g: image pixel (%g, %g) drawn at (%d, %d) is %v, want %v", zoom, c.px, c.py, x, y, got, c.want)
+			}
+			checked++
+		}
+	}
+	if checked < 8 {
+		t.Fatalf("only %d pixels were on the screen to check", checked)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"cordwain/canvas"
+	"cordwain/canvas/paint"
 	"cordwain/models"
 )
 
@@ -40,10 +41,11 @@ type Underlay struct {
 	ID      models.ID // the underlay element; "" before it is in a design
 	Image   models.ID // the image element
 	src     image.Image
-	shown   *image.NRGBA // src with the opacity applied
-	data    []byte       // the file as stored
-	format  string       // models.ImagePNG or models.ImageJPEG
-	Origin  canvas.Point // design mm of the image's top-left corner
+	shown   *image.NRGBA  // src with the opacity applied
+	mip     []*image.RGBA // shown premultiplied and halved, for the screen
+	data    []byte        // the file as stored
+	format  string        // models.ImagePNG or models.ImageJPEG
+	Origin  canvas.Point  // design mm of the image's top-left corner
 	MMPerPx float64
 	Opacity float64
 }
@@ -172,7 +174,100 @@ func (u *Underlay) Calibrate(a, b canvas.Point, mm float64) error {
 func (u *Underlay) draw(p canvas.Painter, vp canvas.Viewport) {
 	w, h := u.Size()
 	x, y := vp.ToPage(u.Origin)
+	if r, ok := p.(*paint.Raster); ok && u.mip != nil {
+		u.blit(r, x, y, float64(w)*u.MMPerPx*vp.Scale, float64(h)*u.MMPerPx*vp.Scale)
+		return
+	}
 	p.Image(u.shown, x, y, float64(w)*u.MMPerPx*vp.Scale, float64(h)*u.MMPerPx*vp.Scale)
+}
+
+// mipmap is the faded picture premultiplied, then halved again and again
+// (2×2 boxes) down to about 64 px: the editor draws from the level
+// nearest the screen's size, so a frame costs the same whatever the
+// picture's size.
+func mipmap(shown *image.NRGBA) []*image.RGBA {
+	l0 := image.NewRGBA(image.Rect(0, 0, shown.Rect.Dx(), shown.Rect.Dy()))
+	draw.Draw(l0, l0.Rect, shown, shown.Rect.Min, draw.Src)
+	levels := []*image.RGBA{l0}
+	for cur := l0; cur.Rect.Dx() >= 128 && cur.Rect.Dy() >= 128; {
+		w, h := cur.Rect.Dx()/2, cur.Rect.Dy()/2
+		next := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			a, b := cur.Pix[2*y*cur.Stride:], cur.Pix[(2*y+1)*cur.Stride:]
+			d := next.Pix[y*next.Stride:]
+			for x := range w {
+				for c := range 4 {
+					i := 8*x + c
+					d[4*x+c] = uint8((uint32(a[i]) + uint32(a[i+4]) + uint32(b[i]) + uint32(b[i+4]) + 2) / 4)
+				}
+			}
+		}
+		levels = append(levels, next)
+		cur = next
+	}
+	return levels
+}
+
+// blit draws the picture over r's pixels into the page rectangle at (x,
+// y) mm of w×h mm, from the mipmap level just larger than the rectangle
+// on screen, each screen pixel taking the level's pixel under its centre.
+// The editor never turns an underlay, so this is all the drawing needs.
+func (u *Underlay) blit(r *paint.Raster, x, y, w, h float64) {
+	ppm := r.PxPerMM()
+	dst := r.RGBA()
+	X0, Y0, W, H := x*ppm, y*ppm, w*ppm, h*ppm
+	if !(W > 0) || !(H > 0) || math.IsInf(W, 0) || math.IsInf(H, 0) || math.IsNaN(X0+Y0) {
+		return
+	}
+	lv := 0
+	for lv+1 < len(u.mip) && float64(u.mip[lv+1].Rect.Dx()) >= W && float64(u.mip[lv+1].Rect.Dy()) >= H {
+		lv++
+	}
+	src := u.mip[lv]
+	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	fx, fy := float64(sw)/W, float64(sh)/H
+	clamp := func(v float64, lo, hi int) int {
+		return int(math.Max(float64(lo), math.Min(float64(hi), v)))
+	}
+	b := dst.Rect
+	ix0, ix1 := clamp(math.Floor(X0), b.Min.X, b.Max.X), clamp(math.Ceil(X0+W), b.Min.X, b.Max.X)
+	iy0, iy1 := clamp(math.Floor(Y0), b.Min.Y, b.Max.Y), clamp(math.Ceil(Y0+H), b.Min.Y, b.Max.Y)
+	if ix0 >= ix1 || iy0 >= iy1 {
+		return
+	}
+	cols := make([]int, ix1-ix0)
+	for i := range cols {
+		sx := (float64(ix0+i) + 0.5 - X0) * fx
+		cols[i] = 4 * clamp(math.Floor(sx), 0, sw-1)
+	}
+	for py := iy0; py < iy1; py++ {
+		sy := (float64(py) + 0.5 - Y0) * fy
+		if sy < 0 || sy >= float64(sh) {
+			continue
+		}
+		srow := src.Pix[int(sy)*src.Stride:]
+		drow := dst.Pix[(py-b.Min.Y)*dst.Stride+(ix0-b.Min.X)*4:]
+		for i, sx := range cols {
+			if px := float64(ix0+i) + 0.5 - X0; px < 0 || px >= W {
+				continue
+			}
+			s := srow[sx : sx+4 : sx+4]
+			a := uint32(s[3])
+			if a == 0 {
+				continue
+			}
+			d := drow[4*i : 4*i+4 : 4*i+4]
+			if a == 255 {
+				copy(d, s)
+				continue
+			}
+			ia := 255 - a
+			d[0] = s[0] + uint8((uint32(d[0])*ia+127)/255)
+			d[1] = s[1] + uint8((uint32(d[1])*ia+127)/255)
+			d[2] = s[2] + uint8((uint32(d[2])*ia+127)/255)
+			d[3] = s[3] + uint8((uint32(d[3])*ia+127)/255)
+		}
+	}
 }
 
 // element is u's underlay element.
@@ -193,6 +288,7 @@ type decodedImage struct {
 	src     image.Image
 	opacity float64
 	shown   *image.NRGBA
+	mip     []*image.RGBA
 	bad     bool // the bytes do not decode: not drawn
 }
 
@@ -216,7 +312,7 @@ func (u *Underlay) remember() {
 	if len(underlayImages.m) >= maxDecodedImages {
 		clear(underlayImages.m)
 	}
-	underlayImages.m[u.Image] = &decodedImage{data: u.data, src: u.src, opacity: u.Opacity, shown: u.shown}
+	underlayImages.m[u.Image] = &decodedImage{data: u.data, src: u.src, opacity: u.Opacity, shown: u.shown, mip: mipmap(u.shown)}
 }
 
 // UnderlayOf is the underlay of d as the editor shows it — the first
@@ -262,9 +358,9 @@ func decodeStored(el models.Underlay, img models.Image) *Underlay {
 		Origin: el.Origin, MMPerPx: el.MMPerPx, Opacity: el.Opacity}
 	if c.opacity != el.Opacity || c.shown == nil {
 		u.applyOpacity()
-		c.opacity, c.shown = el.Opacity, u.shown
+		c.opacity, c.shown, c.mip = el.Opacity, u.shown, mipmap(u.shown)
 	}
-	u.shown = c.shown
+	u.shown, u.mip = c.shown, c.mip
 	return u
 }
 
