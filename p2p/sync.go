@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"time"
 
 	"cordwain/models"
 	"cordwain/models/store"
@@ -323,9 +324,11 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 	slots := make(chan struct{}, wantsAhead)
 	var wantsOut int
 	var wantErr error
+	wdone := make(chan struct{})
 	wg.Add(1)
 	go func() { // wants
 		defer wg.Done()
+		defer close(wdone)
 		for _, d := range designs {
 			select {
 			case slots <- struct{}{}:
@@ -427,18 +430,30 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 		stop()
 	} else {
 		closeQuit()
+		// Every design is answered, so every want is out, unless the
+		// peer answered what was not asked yet and does not read: then
+		// the writer may be stuck in a write.
+		select {
+		case <-wdone:
+		case <-time.After(wantsGrace):
+			stop()
+		}
 	}
 	wg.Wait()
 	switch {
 	case err != nil:
 		return err
-	case wantErr != nil:
-		return wantErr
 	case wantsOut < len(designs):
 		return fmt.Errorf("%w: answers for designs not asked for", ErrProtocol)
+	case wantErr != nil:
+		return wantErr
 	}
 	return nil
 }
+
+// wantsGrace is how long a pull whose designs are all answered waits for
+// its last wants to be written.
+var wantsGrace = 5 * time.Second
 
 // commitChunks writes checked chunks as they come: every chunk waiting
 // goes into the same transaction, up to commitVersions and commitBytes.

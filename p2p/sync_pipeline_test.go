@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cordwain/models"
 	"cordwain/models/store"
@@ -85,5 +86,31 @@ func TestPullRefusesAnswersOutOfOrder(t *testing.T) {
 	}
 	if len(a.Designs()) != 0 {
 		t.Fatal("something was stored")
+	}
+}
+
+// A server that answers designs before they are asked for and reads no
+// wants does not hold the pull up: it is a protocol error.
+func TestPullRefusesAnswersNotAskedFor(t *testing.T) {
+	defer func(g time.Duration) { wantsGrace = g }(wantsGrace)
+	wantsGrace = 50 * time.Millisecond
+	a := testStore(t)
+	c1, c2 := net.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer c2.Close()
+		readFrame(c2)
+		writeFrame(c2, MsgHello, Hello{Name: "M"})
+		readFrame(c2)
+		writeFrame(c2, MsgSummary, Summary{Designs: []DesignDigest{{Design: "d1"}, {Design: "d2"}}})
+		writeFrame(c2, MsgDone, Done{Design: "d1"})
+		writeFrame(c2, MsgDone, Done{Design: "d2"})
+		<-done // reads nothing more
+	}()
+	_, _, err := pullAll(c1, a, "A")
+	close(done)
+	c1.Close()
+	if !errors.Is(err, ErrProtocol) {
+		t.Fatalf("answers not asked for: %v, want a protocol error", err)
 	}
 }
