@@ -3,7 +3,10 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"runtime"
+	"sort"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -61,8 +64,10 @@ func (e *Editor) invalidate() {
 	e.mu.Unlock()
 }
 
-// BenchmarkEditorFullRedraw is a whole frame as the window draws it: the
-// design, the selection and the rulers into the reused 1920×1080 buffer.
+// BenchmarkEditorFullRedraw is a whole frame as the window draws it
+// after a zoom or a pan: the design (its scene kept, drawn in one band per
+// processor at the same time), a copy kept for the frames that follow,
+// the selection and the rulers, into the reused 1920×1080 buffer.
 // Target ≤ 8 ms.
 func BenchmarkEditorFullRedraw(b *testing.B) {
 	e, _ := benchEditor(b)
@@ -72,6 +77,14 @@ func BenchmarkEditorFullRedraw(b *testing.B) {
 		e.invalidate()
 		e.Frame(1920, 1080)
 	}
+}
+
+// BenchmarkEditorFullRedrawOneProc is BenchmarkEditorFullRedraw with
+// GOMAXPROCS=1: one band, as on a single processor (or a machine whose
+// other processors are busy): what the bands gain, in the same run.
+func BenchmarkEditorFullRedrawOneProc(b *testing.B) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	BenchmarkEditorFullRedraw(b)
 }
 
 // BenchmarkEditorDragFrame is one pointer move of a piece being dragged:
@@ -159,4 +172,53 @@ func BenchmarkEditorBaselineDrawDesign(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkEditorRedrawRatios interleaves, in each iteration, the bare
+// DrawDesign (BenchmarkEditorBaselineDrawDesign), a full redraw
+// (BenchmarkEditorFullRedraw) and a full redraw with GOMAXPROCS=1, so
+// that they see the same load; it reports each one's median wall time
+// and the full redraws' median ratios to the bare DrawDesign of the same
+// iteration (on a shared machine one run's load drifts too much between
+// benchmarks run one after the other).
+func BenchmarkEditorRedrawRatios(b *testing.B) {
+	e, _ := benchEditor(b)
+	d, opt := e.Design(), e.Options()
+	r := paint.NewRaster(1920, 1080, unitsPerMM)
+	e.Frame(1920, 1080)
+	var bare, full, one, rFull, rOne []float64
+	timed := func(f func()) float64 {
+		t0 := time.Now()
+		f()
+		return float64(time.Since(t0)) / 1e6
+	}
+	for b.Loop() {
+		tb := timed(func() {
+			r.Clear(color.White)
+			canvas.DrawDesign(r, d, opt)
+		})
+		tf := timed(func() {
+			e.invalidate()
+			e.Frame(1920, 1080)
+		})
+		procs := runtime.GOMAXPROCS(1)
+		to := timed(func() {
+			e.invalidate()
+			e.Frame(1920, 1080)
+		})
+		runtime.GOMAXPROCS(procs)
+		bare, full, one = append(bare, tb), append(full, tf), append(one, to)
+		rFull, rOne = append(rFull, tf/tb), append(rOne, to/tb)
+	}
+	b.ReportMetric(median(bare), "drawdesign-ms")
+	b.ReportMetric(median(full), "full-ms")
+	b.ReportMetric(median(one), "full-1proc-ms")
+	b.ReportMetric(median(rFull), "full/drawdesign")
+	b.ReportMetric(median(rOne), "full-1proc/drawdesign")
+}
+
+func median(v []float64) float64 {
+	v = append([]float64(nil), v...)
+	sort.Float64s(v)
+	return v[len(v)/2]
 }

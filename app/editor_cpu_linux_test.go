@@ -1,0 +1,95 @@
+package app
+
+import (
+	"image"
+	"image/color"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+
+	"cordwain/canvas"
+	"cordwain/canvas/paint"
+)
+
+// threadCPU is the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID):
+// what the work cost, whatever else the machine's cores were doing.
+func threadCPU() time.Duration {
+	var ts syscall.Timespec
+	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3, uintptr(unsafe.Pointer(&ts)), 0)
+	return time.Duration(ts.Nano())
+}
+
+// BenchmarkEditorBandsCPU times, in CPU time of the threads that do it,
+// the design layer of a full redraw drawn by one painter and by the
+// editor's two bands (each on its own thread, at the same time): on a
+// machine with two free cores the bands' wall time is their slowest
+// band's, which wall-clock benchmarks on a loaded machine cannot show.
+// Reported (medians): drawdesign-ms, canvas.DrawDesign alone into a
+// cleared 1920×1080 painter (BenchmarkEditorBaselineDrawDesign);
+// frame-rest-ms, the CPU of a full redraw on the thread that draws the
+// frame, bands excepted (copy kept, selection, rulers); single-ms, the
+// design layer (scene kept) by one painter; slowest-band-ms and
+// all-bands-ms, the same by two bands.
+func BenchmarkEditorBandsCPU(b *testing.B) {
+	e, _ := benchEditor(b)
+	d, opt, vp := e.Design(), e.Options(), e.Viewport()
+	sc := e.stillScene(d, opt, 0, nil)
+	buf := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
+	single := paint.NewRasterRGBA(buf, unitsPerMM)
+	const n = 2
+	var bands [n]*paint.Raster
+	for k := range n {
+		y0, y1 := 1080*k/n, 1080*(k+1)/n
+		bands[k] = paint.NewRasterBand(paint.Band(buf, y0, y1), unitsPerMM, y0, 1080)
+	}
+	var singles, slowest, all, bare, main []float64
+	e.Frame(1920, 1080)
+	for b.Loop() {
+		// The yardstick: DrawDesign alone, scene built, one painter.
+		runtime.LockOSThread()
+		c0 := threadCPU()
+		single.Clear(color.White)
+		canvas.DrawDesign(single, d, opt)
+		bare = append(bare, ms(threadCPU()-c0))
+		// The window's full redraw, on the thread that asks for it: all
+		// but the bands (the kept copy, selection, rulers), which run on
+		// other threads meanwhile.
+		e.invalidate()
+		c0 = threadCPU()
+		e.Frame(1920, 1080)
+		main = append(main, ms(threadCPU()-c0))
+		runtime.UnlockOSThread()
+
+		runtime.LockOSThread()
+		c0 = threadCPU()
+		single.Reset()
+		e.drawStill(single, sc, opt, vp, nil)
+		singles = append(singles, ms(threadCPU()-c0))
+		runtime.UnlockOSThread()
+		var cpu [n]time.Duration
+		var wg sync.WaitGroup
+		for k := range n {
+			wg.Go(func() {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				c0 := threadCPU()
+				bands[k].Reset()
+				e.drawStill(bands[k], sc, opt, vp, nil)
+				cpu[k] = threadCPU() - c0
+			})
+		}
+		wg.Wait()
+		slowest = append(slowest, ms(max(cpu[0], cpu[1])))
+		all = append(all, ms(cpu[0]+cpu[1]))
+	}
+	b.ReportMetric(median(bare), "drawdesign-ms")
+	b.ReportMetric(median(main), "frame-rest-ms")
+	b.ReportMetric(median(singles), "single-ms")
+	b.ReportMetric(median(slowest), "slowest-band-ms")
+	b.ReportMetric(median(all), "all-bands-ms")
+}
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
