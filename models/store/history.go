@@ -99,6 +99,15 @@ func (h *histCache) snapshotCache(design models.ID) *models.SnapshotCache {
 	return c
 }
 
+// forget drops the records and content read so far.
+func (h *histCache) forget() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.info = map[models.ID]*verInfo{}
+	h.mans, h.manFIFO, h.manSize = map[models.Hash]manifest{}, nil, 0
+	h.els, h.elFIFO = map[models.Hash]models.Element{}, nil
+}
+
 func (h *histCache) setSeal(sl *sealer) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -274,6 +274,7 @@ func (s *Store) rebuildRecords(tx *bolt.Tx, sl *sealer, all map[models.ID]*model
 			return fmt.Errorf("writing the record of %s: %w", short(id), err)
 		}
 	}
+	s.hist.forget() // every record of the studio: read again when needed
 	return nil
 }
 
