@@ -123,3 +123,19 @@ func TestFastDecodeEdges(t *testing.T) {
 		}
 	}
 }
+
+// Any bytes: the fast path never panics, and whatever it takes propDec
+// decodes to the same value.
+func FuzzFastDecodeProp(f *testing.F) {
+	for _, v := range []any{1.5, Pt(1, 2), Path{Points: []Point{Pt(1, 2), Pt(3, 4)}, Closed: true}, "vamp", []ID{"a"}, 42, true} {
+		b, _ := Canonical(v)
+		f.Add(b)
+	}
+	types := []reflect.Type{reflect.TypeFor[float64](), reflect.TypeFor[int](), reflect.TypeFor[string](), reflect.TypeFor[bool](),
+		reflect.TypeFor[[]ID](), pathType, pointType}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, typ := range types {
+			checkFastProp(t, "fuzz", b, typ)
+		}
+	})
+}
