@@ -64,6 +64,7 @@ func runAll(args []string) error {
 	big := fs.Int("big", 500, "versions per design of the large studio (200 designs; 0 skips it)")
 	noST := fs.Bool("no-syncthing", false, "skip Syncthing")
 	prof := fs.String("profile", "", "write CPU profiles of both sides of the 10,000-version pull here")
+	profBig := fs.Bool("profile-big", false, "with -profile: profile the 100,000-version pull too (pull-100k-*.prof)")
 	only := fs.String("only", "", "run only this part: latency (with Syncthing), pull, big")
 	pullDesigns := fs.Int("designs", 200, "designs of the pulled studios")
 	per := fs.Int("per", 50, "versions per design of the first pulled studio")
@@ -102,7 +103,11 @@ func runAll(args []string) error {
 		}
 	}
 	if *big > 0 && (*only == "" || *only == "big") {
-		if err := b.pull("100k", *pullDesigns, *big, 0, ""); err != nil {
+		bigProf := ""
+		if *profBig {
+			bigProf = *prof
+		}
+		if err := b.pull("100k", *pullDesigns, *big, 0, bigProf); err != nil {
 			return fmt.Errorf("pull 100k: %w", err)
 		}
 	}
@@ -412,8 +417,12 @@ func (b *bench) pull(name string, designs, per, reconnects int, prof string) err
 	resetPeak(S.pid())
 	resetPeak(N.pid())
 	if prof != "" {
-		S.do(time.Minute, "ok", "profile %s", filepath.Join(prof, "pull-serving.prof"))
-		N.do(time.Minute, "ok", "profile %s", filepath.Join(prof, "pull-receiving.prof"))
+		tag := "pull" // the 10,000-version pull keeps its file names
+		if name != "10k" {
+			tag = "pull-" + name
+		}
+		S.do(time.Minute, "ok", "profile %s", filepath.Join(prof, tag+"-serving.prof"))
+		N.do(time.Minute, "ok", "profile %s", filepath.Join(prof, tag+"-receiving.prof"))
 	}
 	scpu0, ncpu0 := procCPU(S.pid()), procCPU(N.pid())
 	p, err := N.do(30*time.Minute, "pulled", "pull %s %s", expect, paddr)
