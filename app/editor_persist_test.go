@@ -687,3 +687,54 @@ func TestUnderlayDrawnInPlace(t *testing.T) {
 		t.Fatalf("only %d pixels were on the screen to check", checked)
 	}
 }
+
+// File ▸ Import underlay reads the picture off the window's thread and
+// puts it under the design that was open; a broken file says why and
+// changes nothing; a picture that arrives after another design was
+// opened is not put under it.
+func TestImportUnderlayInBackground(t *testing.T) {
+	f := newStoreFixture(t, t.TempDir())
+	u, w := newStoreUI(t, f)
+	var queued []func()
+	inBackground = func(f func()) { queued = append(queued, f) }
+	t.Cleanup(func() { inBackground = func(f func()) { go f() } })
+	run := func() {
+		for len(queued) > 0 {
+			f := queued[0]
+			queued = queued[1:]
+			f()
+		}
+	}
+	s := u.editor.Session()
+	h := designHash(t, s.Design())
+	u.importUnderlay([]byte("not a picture"))
+	if s.Design() == nil || len(queued) != 1 {
+		t.Fatal("the picture was not read in the background")
+	}
+	run()
+	if w.Canvas().Overlays().Top() == nil || designHash(t, s.Design()) != h {
+		t.Fatal("a broken picture changed the design or said nothing")
+	}
+	w.Canvas().Overlays().Top().Hide()
+
+	u.importUnderlay(pngBytes(t, 80, 60))
+	run()
+	if u.editor.Underlay() == nil || s.UndoName() != "Import underlay" {
+		t.Fatalf("no underlay after the import; undo says %q", s.UndoName())
+	}
+
+	// Started on one design, finished on another: refused.
+	id := s.Design().ID
+	u.importUnderlay(pngBytes(t, 80, 60))
+	for _, d := range u.designs {
+		if d.ID != id {
+			u.SelectDesign(d.ID)
+			break
+		}
+	}
+	other := designHash(t, s.Design())
+	run()
+	if designHash(t, s.Design()) != other || u.editor.Underlay() != nil {
+		t.Fatal("the picture went under the design opened meanwhile")
+	}
+}

@@ -376,14 +376,43 @@ func (u *UI) askUnderlay() {
 		}
 		defer r.Close()
 		data, err := io.ReadAll(io.LimitReader(r, 256<<20))
-		if err == nil {
-			err = u.loadUnderlay(data)
-		}
 		if err != nil {
 			dialog.ShowError(fmt.Errorf("%s: %w", u.tr.L("underlay.error"), err), u.win)
+			return
 		}
+		u.importUnderlay(data)
 	}, u.win)
 	fd.Show()
+}
+
+// importUnderlay decodes data (a large photo takes seconds: it is read
+// and scaled down off the window's thread) and puts it under the design
+// that was open when it started; if another design is open by then,
+// nothing changes and the designer is told.
+func (u *UI) importUnderlay(data []byte) {
+	d := u.editor.session.Design()
+	if d == nil {
+		return
+	}
+	id := d.ID
+	u.status.SetText(u.tr.L("underlay.importing"))
+	inBackground(func() {
+		un, err := DecodeUnderlay(data)
+		fyne.Do(func() {
+			if cur := u.editor.session.Design(); err == nil && (cur == nil || cur.ID != id) {
+				err = errors.New(u.tr.L("underlay.design_changed"))
+			}
+			if err == nil {
+				err = u.placeUnderlay(un)
+			}
+			if err != nil {
+				u.status.SetText("")
+				dialog.ShowError(fmt.Errorf("%s: %w", u.tr.L("underlay.error"), err), u.win)
+				return
+			}
+			u.status.SetText(u.tr.L("underlay.imported"))
+		})
+	})
 }
 
 // loadUnderlay decodes data and puts it under the drawing; a file that
@@ -393,6 +422,12 @@ func (u *UI) loadUnderlay(data []byte) error {
 	if err != nil {
 		return err
 	}
+	return u.placeUnderlay(un)
+}
+
+// placeUnderlay puts a decoded picture under the drawing, on the mean
+// form.
+func (u *UI) placeUnderlay(un *Underlay) error {
 	if err := u.editor.SetUnderlay(un); err != nil {
 		return err
 	}

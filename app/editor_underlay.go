@@ -41,8 +41,8 @@ type Underlay struct {
 	ID      models.ID // the underlay element; "" before it is in a design
 	Image   models.ID // the image element
 	src     image.Image
-	shown   *image.NRGBA  // src with the opacity applied
-	mip     []*image.RGBA // shown premultiplied and halved, for the screen
+	shown   *image.RGBA   // src premultiplied, the opacity applied
+	mip     []*image.RGBA // shown, then halved again and again, for the screen
 	data    []byte        // the file as stored
 	format  string        // models.ImagePNG or models.ImageJPEG
 	Origin  canvas.Point  // design mm of the image's top-left corner
@@ -89,10 +89,17 @@ func shrinkImage(img image.Image, format string) (image.Image, []byte, string, e
 	b := img.Bounds()
 	scale := math.Min(1, float64(models.MaxImageSide)/float64(max(b.Dx(), b.Dy())))
 	opaque := isOpaque(img)
+	// In RGBA the scaler and the JPEG encoder take their fast paths
+	// (a 24 MP photo: seconds faster than scaling YCbCr pixel by pixel).
+	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
 	for range 12 {
 		w, h := max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))
-		small := image.NewNRGBA(image.Rect(0, 0, w, h))
-		xdraw.ApproxBiLinear.Scale(small, small.Bounds(), img, b, draw.Src, nil)
+		var small draw.Image = image.NewRGBA(image.Rect(0, 0, w, h))
+		if !opaque {
+			small = image.NewNRGBA(image.Rect(0, 0, w, h)) // PNG keeps the alpha as it is
+		}
+		xdraw.ApproxBiLinear.Scale(small, small.Bounds(), rgba, rgba.Rect, draw.Src, nil)
 		for _, f := range []string{format, models.ImageJPEG} {
 			if f == models.ImageJPEG && format == models.ImagePNG && !opaque {
 				continue // JPEG would lose the transparency
@@ -134,11 +141,14 @@ func (u *Underlay) Bytes() ([]byte, string) { return u.data, u.format }
 
 func (u *Underlay) applyOpacity() {
 	b := u.src.Bounds()
-	out := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(out, out.Bounds(), u.src, b.Min, draw.Src)
 	a := uint32(math.Round(math.Max(0, math.Min(1, u.Opacity)) * 255))
-	for i := 3; i < len(out.Pix); i += 4 {
-		out.Pix[i] = uint8(uint32(out.Pix[i]) * a / 255)
+	if a != 255 {
+		// Premultiplied: every channel scales with the alpha.
+		for i, v := range out.Pix {
+			out.Pix[i] = uint8((uint32(v)*a + 127) / 255)
+		}
 	}
 	u.shown = out
 }
@@ -181,13 +191,11 @@ func (u *Underlay) draw(p canvas.Painter, vp canvas.Viewport) {
 	p.Image(u.shown, x, y, float64(w)*u.MMPerPx*vp.Scale, float64(h)*u.MMPerPx*vp.Scale)
 }
 
-// mipmap is the faded picture premultiplied, then halved again and again
-// (2×2 boxes) down to about 64 px: the editor draws from the level
-// nearest the screen's size, so a frame costs the same whatever the
-// picture's size.
-func mipmap(shown *image.NRGBA) []*image.RGBA {
-	l0 := image.NewRGBA(image.Rect(0, 0, shown.Rect.Dx(), shown.Rect.Dy()))
-	draw.Draw(l0, l0.Rect, shown, shown.Rect.Min, draw.Src)
+// mipmap is the faded picture, then halved again and again (2×2 boxes)
+// down to about 64 px: the editor draws from the level nearest the
+// screen's size, so a frame costs the same whatever the picture's size.
+func mipmap(shown *image.RGBA) []*image.RGBA {
+	l0 := shown
 	levels := []*image.RGBA{l0}
 	for cur := l0; cur.Rect.Dx() >= 128 && cur.Rect.Dy() >= 128; {
 		w, h := cur.Rect.Dx()/2, cur.Rect.Dy()/2
@@ -287,7 +295,7 @@ type decodedImage struct {
 	data    []byte
 	src     image.Image
 	opacity float64
-	shown   *image.NRGBA
+	shown   *image.RGBA
 	mip     []*image.RGBA
 	bad     bool // the bytes do not decode: not drawn
 }
@@ -503,6 +511,11 @@ func SetUnderlayOpacity(d *models.Design, id models.ID, o float64) (models.Comma
 		return nil
 	})
 }
+
+// inBackground runs slow work (decoding a picture) off the window's
+// thread; it hands its result back through fyne.Do. Fyne's test driver
+// runs fyne.Do on the calling goroutine, so tests run the work in place.
+var inBackground = func(f func()) { go f() }
 
 // SetUnderlay puts u under the drawing in place of the design's underlay
 // (nil removes it), as one undoable command saved with the design. An
