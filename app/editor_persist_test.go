@@ -663,6 +663,12 @@ func TestUnderlayDrawnInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.SetUnderlayOpacity(1)
+	// Big enough to cross the frame's middle, where a frame drawn in
+	// bands changes painter.
+	un0 := e.Underlay()
+	if err := e.CalibrateUnderlay(un0.ToDesign(0, 0), un0.ToDesign(0, 200), 180); err != nil {
+		t.Fatal(err)
+	}
 	checked := 0
 	for _, zoom := range []float64{1, 0.3, 4} {
 		e.Zoom(zoom)
@@ -671,7 +677,8 @@ func TestUnderlayDrawnInPlace(t *testing.T) {
 		for _, c := range []struct {
 			px, py float64
 			want   color.RGBA
-		}{{100, 100, color.RGBA{0xff, 0, 0, 0xff}}, {300, 100, color.RGBA{0, 0, 0xff, 0xff}}, {195, 20, color.RGBA{0xff, 0, 0, 0xff}}, {205, 180, color.RGBA{0, 0, 0xff, 0xff}}} {
+		}{{100, 100, color.RGBA{0xff, 0, 0, 0xff}}, {300, 100, color.RGBA{0, 0, 0xff, 0xff}}, {195, 20, color.RGBA{0xff, 0, 0, 0xff}}, {205, 180, color.RGBA{0, 0, 0xff, 0xff}},
+			{10, 3, color.RGBA{0xff, 0, 0, 0xff}}, {390, 197, color.RGBA{0, 0, 0xff, 0xff}}} {
 			at := e.ToWidget(u.ToDesign(c.px, c.py))
 			x, y := int(at.X), int(at.Y)
 			if !image.Pt(x, y).In(frame.Rect.Inset(30)) {
@@ -685,6 +692,17 @@ func TestUnderlayDrawnInPlace(t *testing.T) {
 	}
 	if checked < 8 {
 		t.Fatalf("only %d pixels were on the screen to check", checked)
+	}
+	// Nothing of the picture is drawn where it is not: a pixel just
+	// left of it and one just below it show no red or blue of it.
+	e.Fit()
+	u := e.Underlay()
+	frame := e.Frame(1000, 700).(*image.RGBA)
+	for _, q := range []canvas.Point{u.ToDesign(-4, 100), u.ToDesign(100, 204)} {
+		at := e.ToWidget(q)
+		if c := frame.RGBAAt(int(at.X), int(at.Y)); image.Pt(int(at.X), int(at.Y)).In(frame.Rect) && (c == color.RGBA{0xff, 0, 0, 0xff} || c == color.RGBA{0, 0, 0xff, 0xff}) {
+			t.Fatalf("picture colour %v drawn outside it at %v", c, at)
+		}
 	}
 }
 

@@ -223,7 +223,8 @@ func mipmap(shown *image.RGBA) []*image.RGBA {
 func (u *Underlay) blit(r *paint.Raster, x, y, w, h float64) {
 	ppm := r.PxPerMM()
 	dst := r.RGBA()
-	X0, Y0, W, H := x*ppm, y*ppm, w*ppm, h*ppm
+	// A band of a frame drawn in bands holds the rows from Top down.
+	X0, Y0, W, H := x*ppm, y*ppm-float64(r.Top()), w*ppm, h*ppm
 	if !(W > 0) || !(H > 0) || math.IsInf(W, 0) || math.IsInf(H, 0) || math.IsNaN(X0+Y0) {
 		return
 	}

@@ -158,6 +158,10 @@ func validDash(mm []float64) []float64 {
 	return append([]float64(nil), mm...)
 }
 
+// Top is the frame row of the painter's first pixel row: 0, or a band's
+// first row (NewRasterBand). Pixel row y of RGBA() is frame row y + Top.
+func (r *Raster) Top() int { return r.top }
+
 // device is the current transform to pixels.
 func (r *Raster) device() affine {
 	return affine{a: r.pxPerMM, d: r.pxPerMM, f: -float64(r.top)}.mul(r.st.m)
