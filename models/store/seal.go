@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -51,20 +53,33 @@ var (
 type sealer struct {
 	key    []byte
 	recKey []byte // recordKey()
+	// Keyed HMAC states to reuse (Reset brings one back to its key):
+	// loading a design checks two seals a version.
+	vers, recs sync.Pool
 }
 
 func newSealer(key []byte) *sealer {
 	s := &sealer{key: key}
 	s.recKey = s.recordKey()
+	s.vers.New = func() any { return hmac.New(sha256.New, s.key) }
+	s.recs.New = func() any { return hmac.New(sha256.New, s.recKey) }
 	return s
 }
 
-func (s *sealer) sum(id models.ID, raw []byte) []byte {
-	m := hmac.New(sha256.New, s.key)
+// mac returns the HMAC of id \x00 b from pool p, appended to dst.
+func mac(p *sync.Pool, dst []byte, id models.ID, b []byte) []byte {
+	m := p.Get().(hash.Hash)
+	m.Reset()
 	m.Write([]byte(id))
 	m.Write([]byte{0})
-	m.Write(raw)
-	return m.Sum(nil)
+	m.Write(b)
+	out := m.Sum(dst)
+	p.Put(m)
+	return out
+}
+
+func (s *sealer) sum(id models.ID, raw []byte) []byte {
+	return mac(&s.vers, nil, id, raw)
 }
 
 // recordKey is the key that seals version records (the changes bucket,
@@ -81,11 +96,7 @@ const recordSealLen = sha256.Size
 
 // sealRecord returns a version's record bytes rec followed by their seal.
 func (s *sealer) sealRecord(id models.ID, rec []byte) []byte {
-	m := hmac.New(sha256.New, s.recKey)
-	m.Write([]byte(id))
-	m.Write([]byte{0})
-	m.Write(rec)
-	return m.Sum(rec[:len(rec):len(rec)])
+	return mac(&s.recs, rec[:len(rec):len(rec)], id, rec)
 }
 
 // openRecord checks a stored record (bytes and seal) of version id and
@@ -95,11 +106,8 @@ func (s *sealer) openRecord(id models.ID, stored []byte) ([]byte, bool) {
 		return nil, false
 	}
 	rec := stored[:len(stored)-recordSealLen]
-	m := hmac.New(sha256.New, s.recKey)
-	m.Write([]byte(id))
-	m.Write([]byte{0})
-	m.Write(rec)
-	return rec, hmac.Equal(m.Sum(nil), stored[len(rec):])
+	var buf [sha256.Size]byte
+	return rec, hmac.Equal(mac(&s.recs, buf[:0], id, rec), stored[len(rec):])
 }
 
 // check is the value in the meta bucket that says which secret sealed
