@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -475,6 +476,7 @@ func (e *Editor) generate(w, h int) image.Image {
 	if moving != nil && c.bg != nil && c.w == w && c.h == h && sameSet(c.bgMove, moving) && c.bgRev == stillRev {
 		bg = c.bg
 	}
+	oldBg := c.bg // the last drag's still part: its buffer serves again
 	e.mu.Unlock()
 	under := e.underlayOf(d) // the design's own, decoded once
 
@@ -485,7 +487,10 @@ func (e *Editor) generate(w, h int) image.Image {
 	}
 	if moving != nil && bg == nil {
 		// First frame of a drag: the still part, once.
-		bg = image.NewRGBA(image.Rect(0, 0, w, h))
+		bg = oldBg
+		if bg == nil || bg.Rect.Dx() != w || bg.Rect.Dy() != h {
+			bg = image.NewRGBA(image.Rect(0, 0, w, h))
+		}
 		e.drawStillBands(bg, pxPerMM, e.session.Design(), opt, optRev, vp, under, moving)
 		e.mu.Lock()
 		e.cache.bg, e.cache.bgMove, e.cache.bgRev = bg, moving, stillRev
@@ -511,7 +516,10 @@ func (e *Editor) generate(w, h int) image.Image {
 	e.drawTop(r, d, vp, overlay, rulers)
 	e.mu.Lock()
 	e.cache.img, e.cache.w, e.cache.h, e.cache.rev = buf, w, h, rev
+	kept := e.cache.bg
 	e.mu.Unlock()
+	// Painters of buffers no longer drawn (before a resize) let them go.
+	e.painters = slices.DeleteFunc(e.painters, func(p keptPainter) bool { return p.img != buf && p.img != kept })
 	return buf
 }
 
