@@ -36,6 +36,7 @@ type Prepared struct {
 	usedE    map[models.Hash][]byte
 	usedM    map[models.Hash][]byte
 	touched  map[models.ID]bool
+	decoded  map[models.Hash]manifest // checked against their hash
 }
 
 // Versions is how many versions new to the store the prepared batch holds.
@@ -181,7 +182,8 @@ type elementSource struct {
 }
 
 func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
-	p := &Prepared{usedE: map[models.Hash][]byte{}, usedM: map[models.Hash][]byte{}, touched: map[models.ID]bool{}}
+	p := &Prepared{usedE: map[models.Hash][]byte{}, usedM: map[models.Hash][]byte{}, touched: map[models.ID]bool{},
+		decoded: map[models.Hash]manifest{}}
 	if b == nil {
 		return p, nil
 	}
@@ -296,6 +298,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 				validating[v.Root] = true
 			}
 			jobs = append(jobs, job{v: v, m: m, check: check})
+			p.decoded[v.Root] = m
 		}
 		// Decode the distinct elements (strictly what arrives; a plain
 		// parse of what the file holds) on every core, inside the View:
@@ -443,6 +446,15 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 		okRefs = append(okRefs, r)
 	}
 
+	// The history records of the new versions compare their manifests
+	// with their parents': decoded already.
+	for _, p := range ps {
+		if p != nil {
+			for root, m := range p.decoded {
+				s.hist.putManifest(root, m)
+			}
+		}
+	}
 	_, err = s.update(func(p *pending) error {
 		mb, eb := p.tx.Bucket(bucketManifests), p.tx.Bucket(bucketElements)
 		for _, h := range slices.SortedFunc(maps.Keys(usedE), compareHash) {
