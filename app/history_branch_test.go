@@ -460,3 +460,30 @@ func TestHeaderBlockFollowsTheLanguage(t *testing.T) {
 		t.Fatalf("header block: en %q, zh %q", en, zh)
 	}
 }
+
+func TestMergeDialogProposesTheCurrentBranchIntoMain(t *testing.T) {
+	f := newStoreFixture(t, t.TempDir())
+	base := head(t, f, "main")
+	for _, b := range []string{"ana", "bo"} {
+		if err := f.st.Branch(f.design, b, base.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bo := f.commit(t, "bo", "Heel 30", func(d *models.Design) { d.Last.HeelHeight = 30 })
+	u, w := newStoreUI(t, f)
+	u.editor.session.schedule = (&manualClock{}).schedule
+	u.history.SwitchBranch("bo")
+	before := u.Current().Last
+
+	test.Tap(button(t, w, "Merge…"))
+	test.Tap(button(t, w, "Merge"))
+	if h := head(t, f, "main"); h.ID != bo.ID {
+		t.Fatalf("main is at %s, want bo's head %s (fast-forward)", store.Short(h.ID), store.Short(bo.ID))
+	}
+	if h := head(t, f, "ana"); h.ID != base.ID {
+		t.Fatal("the merge moved another branch")
+	}
+	if u.history.Branch() != "bo" || u.Current().Last != before || !strings.Contains(u.history.Message(), "“main” moved forward") {
+		t.Fatalf("after the merge: on %q, message %q", u.history.Branch(), u.history.Message())
+	}
+}
