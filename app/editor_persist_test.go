@@ -208,6 +208,14 @@ func TestUnderlaySurvivesReopen(t *testing.T) {
 	if math.Abs(want.MMPerPx-0.6) > 1e-12 || want.Opacity != 0.8 {
 		t.Fatalf("calibrated underlay: %g mm/px, opacity %g", want.MMPerPx, want.Opacity)
 	}
+	if u.edit.opacity.Value != 0.8 {
+		t.Fatalf("the layers tab's slider says %g", u.edit.opacity.Value)
+	}
+	s.Undo()
+	if u.edit.opacity.Value != 0.5 {
+		t.Fatalf("after undo the slider says %g", u.edit.opacity.Value)
+	}
+	s.Redo()
 
 	// A broken file: refused, with the reason; nothing changes.
 	h := designHash(t, s.Design())

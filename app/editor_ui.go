@@ -30,6 +30,7 @@ type editing struct {
 	layers    *fyne.Container
 	panel     *EditPanel
 	search    *DesignSearch
+	opacity   *widget.Slider // the underlay's, in the layers tab
 }
 
 // setupEditing connects the editor's session to the studio and the
@@ -188,6 +189,7 @@ func (u *UI) buildLayers() {
 	}
 	// One undoable command when the slider is let go, not one a step.
 	op.OnChangeEnded = u.editor.SetUnderlayOpacity
+	u.edit.opacity = op
 	box.Add(widget.NewLabel(tr.L("underlay.opacity")))
 	box.Add(op)
 	box.Refresh()
@@ -205,6 +207,7 @@ func (u *UI) onDesignEdited(d *models.Design) {
 	u.current = d
 	u.inspector.Show(d)
 	u.followColourways(d)
+	u.followUnderlay(d)
 	u.updateTitle()
 	if u.edit != nil {
 		u.edit.panel.Show(d, u.editor.Selection())

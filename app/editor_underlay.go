@@ -590,3 +590,19 @@ func (e *Editor) SetUnderlayOpacity(o float64) {
 	}
 	e.Do(c)
 }
+
+// followUnderlay keeps the layers tab's opacity slider on the design's
+// underlay after an undo, a redo or another design opened.
+func (u *UI) followUnderlay(d *models.Design) {
+	if u.edit == nil || u.edit.opacity == nil {
+		return
+	}
+	o := 0.5
+	if un := UnderlayOf(d); un != nil {
+		o = un.Opacity
+	}
+	if s := u.edit.opacity; s.Value != o {
+		s.Value = o // not SetValue: that would send the change back
+		s.Refresh()
+	}
+}
