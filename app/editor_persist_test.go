@@ -329,9 +329,11 @@ func TestArchiveHidesAndUnhides(t *testing.T) {
 	}
 	n := len(f.st.History(id))
 	all := len(u.designs)
+	before := u.editor.Session().Design()
 	if err := u.SetArchived(true); err != nil {
 		t.Fatal(err)
 	}
+	roundTripSession(t, u.editor.Session(), before) // undo and redo, before it is saved again
 	hist := f.st.History(id)
 	if len(hist) != n+1 || hist[0].Message != "Archive design" {
 		t.Fatalf("archiving made %d versions, the newest %q", len(hist)-n, hist[0].Message)
