@@ -195,6 +195,12 @@ func TestUnderlaySurvivesReopen(t *testing.T) {
 	if len(d1.Images) != 1 || !bytes.Equal(d1.Images[0].Data, pic) || d1.Images[0].Width != 400 {
 		t.Fatal("the design does not hold the picture as imported")
 	}
+	// Placed over the mean form, as wide as it, until calibrated.
+	g, _ := canvas.NewLastGeometry(d1.Last)
+	mf := canvas.PathBounds(g.MeanForm)
+	if pl := e.Underlay(); math.Abs(float64(400)*pl.MMPerPx-mf.Dx()) > 1e-9 || pl.Origin != (canvas.Point{X: mf.Min.X, Y: mf.Max.Y}) {
+		t.Fatalf("placed at %v, %g mm/px; the mean form is %v", pl.Origin, pl.MMPerPx, mf)
+	}
 	un := e.Underlay()
 	a, b := un.ToDesign(50, 100), un.ToDesign(250, 100)
 	if err := e.CalibrateUnderlay(a, b, 120); err != nil {

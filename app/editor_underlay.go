@@ -373,14 +373,21 @@ func decodeStored(el models.Underlay, img models.Image) *Underlay {
 	return u
 }
 
-// underlayOrigin is where an underlay without a place goes: its top-left
-// corner at the top-left of the design's mean form.
-func underlayOrigin(d *models.Design) canvas.Point {
-	if g, err := canvas.NewLastGeometry(d.Last); err == nil {
-		b := canvas.PathBounds(g.MeanForm)
-		return canvas.Point{X: b.Min.X, Y: b.Max.Y}
+// underlayPlace is where an underlay w px wide without a place goes: its
+// top-left corner at the top-left of the design's mean form, as wide as
+// the mean form (until it is calibrated), so it is in view whatever the
+// photo's resolution.
+func underlayPlace(d *models.Design, w int) (origin canvas.Point, mmPerPx float64, ok bool) {
+	g, err := canvas.NewLastGeometry(d.Last)
+	if err != nil || w <= 0 {
+		return canvas.Point{}, 0, false
 	}
-	return canvas.Point{}
+	b := canvas.PathBounds(g.MeanForm)
+	mmPerPx = b.Dx() / float64(w)
+	if !(mmPerPx > 0) || mmPerPx > 100 {
+		return canvas.Point{}, 0, false
+	}
+	return canvas.Point{X: b.Min.X, Y: b.Max.Y}, mmPerPx, true
 }
 
 // checkUnderlayElems validates next and reports the problems of the
@@ -409,7 +416,7 @@ func checkUnderlayElems(next *models.Design, ids ...models.ID) error {
 
 // ImportUnderlay is the command that puts u under the drawing of d in
 // place of any underlay it has: a new image element holding the picture
-// and an underlay element placing it (at the top-left of the mean form
+// and an underlay element placing it (over the mean form, as wide as it,
 // when u has no place yet).
 func ImportUnderlay(d *models.Design, u *Underlay) (models.Command, error) {
 	if d == nil || u == nil || len(u.data) == 0 {
@@ -421,7 +428,9 @@ func ImportUnderlay(d *models.Design, u *Underlay) (models.Command, error) {
 	el := u.element()
 	el.ID, el.Image = models.NewID(), img.ID
 	if u.Origin == (canvas.Point{}) {
-		el.Origin = underlayOrigin(d)
+		if o, s, ok := underlayPlace(d, w); ok {
+			el.Origin, el.MMPerPx = o, s
+		}
 	}
 	c.Edits = append(c.Edits, models.Edit{ID: img.ID, After: img}, models.Edit{ID: el.ID, After: el})
 	next, err := c.Apply(d)
@@ -520,7 +529,7 @@ var inBackground = func(f func()) { go f() }
 
 // SetUnderlay puts u under the drawing in place of the design's underlay
 // (nil removes it), as one undoable command saved with the design. An
-// underlay not placed yet goes to the top-left of the mean form.
+// underlay not placed yet goes over the mean form, as wide as it.
 func (e *Editor) SetUnderlay(u *Underlay) error {
 	d := e.session.Design()
 	if d == nil {
