@@ -58,7 +58,7 @@ func (p *EditPanel) showMaterials(d *models.Design) {
 	p.showColourways(d)
 }
 
-// materialRow is a material's delete button: refused with the pieces
+// materialDelete is a material's delete button: refused with the pieces
 // that use it, or — when there is another material — an offer to move
 // them to it first.
 func (p *EditPanel) materialDelete(m models.Material) *widget.Button {
