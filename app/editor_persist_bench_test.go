@@ -77,7 +77,10 @@ func BenchmarkSaveWithUnderlay(b *testing.B) {
 					b.Fatal(err)
 				}
 				data, _ := un.Bytes()
-				b.ReportMetric(float64(len(data)), "picture-bytes")
+				w, h := un.Size()
+				b.Cleanup(func() {
+					b.Logf("picture stored: %d×%d px, %d bytes", w, h, len(data))
+				})
 			}
 			c, err := AddDimension(s.Design(), canvas.Point{X: 10, Y: 5}, canvas.Point{X: 120, Y: 5})
 			if err != nil {
