@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fynecanvas "fyne.io/fyne/v2/canvas"
@@ -59,6 +60,7 @@ type Editor struct {
 	// drawMu serializes frames; painters are theirs (see painterFor).
 	drawMu   sync.Mutex
 	painters []keptPainter
+	bands    bandChooser
 	// scene is the design made ready to draw, kept while only the zoom
 	// and pan change (optRev counts changes of opt).
 	scene struct {
@@ -572,12 +574,60 @@ func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Desi
 		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
 		return
 	}
+	banded := e.bands.pick()
+	start := time.Now()
+	defer func() { e.bands.record(banded, time.Since(start)) }()
+	if !banded {
+		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
+		return
+	}
 	var wg sync.WaitGroup
 	for k := range n {
 		r := e.painterFor(img, pxPerMM, h*k/n, h*(k+1)/n)
 		wg.Go(func() { e.drawStill(r, sc, opt, vp, under) })
 	}
 	wg.Wait()
+}
+
+// bandChooser decides whether the design is drawn in bands or by one
+// painter, by which has been faster lately: bands pay only when other
+// processors are free, which a busy machine's are not (there they were
+// slower, see BENCHMARKS.md). Both give the same pixels.
+type bandChooser struct {
+	avg    [2]float64 // recent time of a design layer: [0] one painter, [1] bands
+	frames int
+}
+
+// bandTry is how often the slower way is tried again, in frames.
+const bandTry = 16
+
+// pick reports whether to draw the next design layer in bands.
+func (c *bandChooser) pick() bool {
+	c.frames++
+	switch {
+	case c.avg[1] == 0:
+		return true
+	case c.avg[0] == 0:
+		return false
+	}
+	faster := c.avg[1] <= c.avg[0]
+	if c.frames%bandTry == 0 {
+		return !faster
+	}
+	return faster
+}
+
+// record notes how long a design layer took.
+func (c *bandChooser) record(banded bool, d time.Duration) {
+	i := 0
+	if banded {
+		i = 1
+	}
+	if c.avg[i] == 0 {
+		c.avg[i] = float64(d)
+	} else {
+		c.avg[i] = 0.7*c.avg[i] + 0.3*float64(d)
+	}
 }
 
 // cachedBase is the design layer drawn for stillRev at w×h, or nil.

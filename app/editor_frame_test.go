@@ -5,6 +5,7 @@ import (
 	"image"
 	"runtime"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -20,6 +21,7 @@ func TestBandedFrameIsOnePaintersFrame(t *testing.T) {
 	w.Resize(fyne.NewSize(1000, 700))
 	frame := func(procs int) []byte {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		e.bands = bandChooser{} // a fresh chooser tries bands first
 		e.invalidate()
 		return bytes.Clone(e.Frame(1000, 700).(*image.RGBA).Pix)
 	}
@@ -47,5 +49,56 @@ func TestBandedFrameIsOnePaintersFrame(t *testing.T) {
 		if p.img != small {
 			t.Fatalf("a painter of a %v buffer is kept after frames of %v", p.img.Rect, small.Rect)
 		}
+	}
+}
+
+// The editor draws in bands or with one painter by which was faster
+// lately, and tries the other way again now and then.
+func TestBandChooserPicksTheFasterWay(t *testing.T) {
+	var c bandChooser
+	if !c.pick() {
+		t.Fatal("bands not tried first")
+	}
+	c.record(true, 10*time.Millisecond)
+	if c.pick() {
+		t.Fatal("one painter not tried second")
+	}
+	c.record(false, 6*time.Millisecond) // bands slower: a busy machine
+	for range 3 {
+		ways := map[bool]int{}
+		for range bandTry {
+			b := c.pick()
+			ways[b]++
+			if b {
+				c.record(true, 10*time.Millisecond)
+			} else {
+				c.record(false, 6*time.Millisecond)
+			}
+		}
+		if ways[false] != bandTry-1 || ways[true] != 1 {
+			t.Fatalf("bands slower: %d frames by one painter, %d in bands; want %d and 1", ways[false], ways[true], bandTry-1)
+		}
+	}
+	// The other cores come free: bands get faster and take over.
+	for range 4 * bandTry {
+		b := c.pick()
+		if b {
+			c.record(true, 3*time.Millisecond)
+		} else {
+			c.record(false, 6*time.Millisecond)
+		}
+	}
+	ways := map[bool]int{}
+	for range bandTry {
+		b := c.pick()
+		ways[b]++
+		if b {
+			c.record(true, 3*time.Millisecond)
+		} else {
+			c.record(false, 6*time.Millisecond)
+		}
+	}
+	if ways[true] != bandTry-1 {
+		t.Fatalf("bands faster: %d of %d frames in bands", ways[true], bandTry)
 	}
 }
