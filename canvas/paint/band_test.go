@@ -70,3 +70,59 @@ func TestBandsPaintTheWholeFrame(t *testing.T) {
 		}
 	}
 }
+
+// Horizontal and vertical hairlines (the grid, the rulers) drawn by the
+// flat fast path are the general walk's pixels: at fractional positions
+// and widths, ends inside pixels, off the edges, solid and translucent.
+func TestFlatHairlinesAreTheWalksPixels(t *testing.T) {
+	draw := func() *image.RGBA {
+		r := NewRaster(300, 200, 3.7)
+		r.Clear(color.White)
+		for k, wmm := range []float64{0.05, 0.1, 0.18, 0.35, 0.6} {
+			var path canvas.Path
+			y := 3.13 + float64(k)*9.71
+			path.MoveTo(-2.2, y)
+			path.LineTo(40.37+float64(k)*7.1, y)
+			x := 2.91 + float64(k)*13.3
+			path.MoveTo(x, 50.9)
+			path.LineTo(x, 0.77+float64(k)*3.3)
+			path.MoveTo(60.25, y+1.1)
+			path.LineTo(93.3, y+1.1)
+			r.SetStrokeColor(color.NRGBA{0x20, 0x50, 0x90, uint8(0x50 + 0x30*k)})
+			r.SetLineWidth(wmm)
+			if k%2 == 1 {
+				r.SetDash(1.3, 0.7)
+			} else {
+				r.SetDash()
+			}
+			r.Stroke(&path)
+		}
+		return r.RGBA()
+	}
+	fast := draw()
+	hairFlatOn = false
+	walk := draw()
+	hairFlatOn = true
+	diff := 0
+	for i := range fast.Pix {
+		if fast.Pix[i] != walk.Pix[i] {
+			diff++
+		}
+	}
+	if diff != 0 {
+		t.Fatalf("%d bytes differ from the general walk", diff)
+	}
+	if inkedPix(fast) < 500 {
+		t.Fatal("nearly nothing was drawn")
+	}
+}
+
+func inkedPix(img *image.RGBA) int {
+	n := 0
+	for i := 0; i < len(img.Pix); i += 4 {
+		if img.Pix[i] < 0xf0 {
+			n++
+		}
+	}
+	return n
+}
