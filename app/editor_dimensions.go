@@ -4,6 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"cordwain/canvas"
 	"cordwain/models"
@@ -71,4 +76,41 @@ func dimensionsOf(d *models.Design, v canvas.View, sel Selection) []Dimension {
 		out = append(out, Dimension{A: dm.A, B: dm.B, Label: label, ID: dm.ID, Selected: picked[dm.ID]})
 	}
 	return out
+}
+
+// LabelDimension is the command that names dimension id ("back
+// height"); an empty text shows the measured length again.
+func LabelDimension(d *models.Design, id models.ID, text string) (models.Command, error) {
+	dm, ok := models.FindElem(d, id).(models.Dimension)
+	if !ok {
+		return models.Command{}, fmt.Errorf("label dimension: there is no dimension %s", id)
+	}
+	text = strings.TrimSpace(text)
+	if n := utf8.RuneCountInString(text); n > models.MaxNameLen {
+		return models.Command{}, fmt.Errorf("label dimension: the label is %d characters, at most %d", n, models.MaxNameLen)
+	}
+	dm.Text = text
+	return models.SetElem("Label dimension", d, dm), nil
+}
+
+// showDimension adds the selected dimension's length and label to the
+// Edit panel.
+func (p *EditPanel) showDimension(dm models.Dimension) {
+	tr := p.u.tr
+	label := widget.NewEntry()
+	label.SetText(dm.Text)
+	label.SetPlaceHolder(fmt.Sprintf("%.1f mm", canvas.Dist(dm.A, dm.B)))
+	apply := func() {
+		c, err := LabelDimension(p.u.editor.session.Design(), dm.ID, label.Text)
+		if err != nil {
+			p.u.status.SetText(err.Error())
+			return
+		}
+		p.u.editor.Do(c)
+	}
+	label.OnSubmitted = func(string) { apply() }
+	p.box.Add(widget.NewLabelWithStyle(tr.L("kind.dimension")+": "+fmt.Sprintf("%.1f mm", canvas.Dist(dm.A, dm.B)),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	p.box.Add(widget.NewForm(widget.NewFormItem(tr.L("dimension.label"), label)))
+	p.box.Add(widget.NewButton(tr.L("inspector.apply"), apply))
 }

@@ -132,6 +132,8 @@ func (p *EditPanel) Show(d *models.Design, sel Selection) {
 			if el.Kind == models.MarkText {
 				p.showTextMark(el)
 			}
+		case models.Dimension:
+			p.showDimension(el)
 		}
 	}
 	p.showMaterials(d)

@@ -137,6 +137,24 @@ func TestDimensionSurvivesReopenAndRefits(t *testing.T) {
 	if sel := e.Selection().Elems; len(sel) != 1 || sel[0] != dim.ID {
 		t.Fatalf("a click on the dimension selected %v", sel)
 	}
+	// Named in the Edit panel: the label replaces the length on the
+	// drawing; undoable.
+	c, err := LabelDimension(d2, dim.ID, "  back height ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Do(c); err != nil {
+		t.Fatal(err)
+	}
+	roundTripSession(t, e.Session(), d2)
+	labelled := false
+	for _, dm := range e.Dimensions() {
+		labelled = labelled || (dm.ID == dim.ID && dm.Label == "back height")
+	}
+	if !labelled {
+		t.Fatalf("labels drawn: %+v", e.Dimensions())
+	}
+	d2 = e.Session().Design()
 	e.TypeKey(fyne.KeyDelete, 0)
 	if models.FindElem(e.Session().Design(), dim.ID) != nil {
 		t.Fatal("Delete left the selected dimension")
