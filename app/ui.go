@@ -462,12 +462,11 @@ func (u *UI) updateSizes() {
 		u.sizeSelect.ClearSelected()
 		return
 	}
-	sys := u.current.Meta.SizeSystem
 	var opts []string
 	selected := ""
 	cur := u.editor.Options().Size
 	for _, mm := range u.current.Meta.SizeRun {
-		label := canvas.FormatFoot(sys, mm)
+		label := sizeLabel(u.current, mm)
 		if mm == u.current.Meta.BaseSize {
 			label += " ★"
 		}
