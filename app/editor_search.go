@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"cordwain/models"
@@ -16,6 +17,7 @@ type DesignSearch struct {
 	entry   *widget.Entry
 	results *widget.List
 	popup   *widget.PopUp
+	keys    *searchKeys // the popup's content: passes the keys on to entry
 	found   []DesignSummary
 }
 
@@ -77,12 +79,59 @@ func (s *DesignSearch) onChanged(q string) {
 		return
 	}
 	if s.popup == nil {
-		s.popup = widget.NewPopUp(s.results, s.u.win.Canvas())
+		s.keys = newSearchKeys(s)
+		s.popup = widget.NewPopUp(s.keys, s.u.win.Canvas())
 	}
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.entry)
 	s.popup.ShowAtPosition(pos.Add(fyne.NewPos(0, s.entry.Size().Height)))
 	s.popup.Resize(fyne.NewSize(max(s.entry.Size().Width, 260), min(float32(len(s.found))*40+8, 320)))
+	// A pop-up is an overlay with a focus manager of its own: while it is
+	// shown the window sends the keys to what is focused in it, not to the
+	// entry, so the letters typed after it opened were lost. What is
+	// focused in it is searchKeys, which passes them on to the entry.
+	s.u.win.Canvas().Focus(s.keys)
 }
+
+// searchKeys is the results pop-up's content: the list, and the focus in
+// the pop-up, whose keys go on to the search entry (the designer goes on
+// typing there); Escape closes the pop-up.
+type searchKeys struct {
+	widget.BaseWidget
+	s *DesignSearch
+}
+
+var (
+	_ fyne.Focusable    = (*searchKeys)(nil)
+	_ fyne.Shortcutable = (*searchKeys)(nil)
+	_ desktop.Keyable   = (*searchKeys)(nil)
+)
+
+func newSearchKeys(s *DesignSearch) *searchKeys {
+	k := &searchKeys{s: s}
+	k.ExtendBaseWidget(k)
+	return k
+}
+
+func (k *searchKeys) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(k.s.results)
+}
+
+func (k *searchKeys) FocusGained() {}
+func (k *searchKeys) FocusLost()   {}
+
+func (k *searchKeys) TypedRune(r rune) { k.s.entry.TypedRune(r) }
+
+func (k *searchKeys) TypedKey(e *fyne.KeyEvent) {
+	if e.Name == fyne.KeyEscape {
+		k.s.popup.Hide() // the entry has the keys again
+		return
+	}
+	k.s.entry.TypedKey(e)
+}
+
+func (k *searchKeys) TypedShortcut(sc fyne.Shortcut) { k.s.entry.TypedShortcut(sc) }
+func (k *searchKeys) KeyDown(e *fyne.KeyEvent)       { k.s.entry.KeyDown(e) }
+func (k *searchKeys) KeyUp(e *fyne.KeyEvent)         { k.s.entry.KeyUp(e) }
 
 func (s *DesignSearch) open(i int) {
 	if i < 0 || i >= len(s.found) {
