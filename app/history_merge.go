@@ -99,6 +99,14 @@ func (h *HistoryPanel) SwitchBranch(name string) {
 	h.showMessage(h.tr.L("history.switched", map[string]any{"Name": name}), false)
 }
 
+// branchGone says that the design's remembered branch name is gone and
+// the design opened on main.
+func (h *HistoryPanel) branchGone(name string) {
+	h.showMessage(h.tr.L("history.branch_gone", map[string]any{"Name": name}), false)
+	h.message.Importance = widget.WarningImportance
+	h.message.Refresh()
+}
+
 // onMerge asks which branch to merge into which: by default the current
 // branch into main, or (on main) the first other branch into main.
 func (h *HistoryPanel) onMerge() {

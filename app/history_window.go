@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"image/color"
 
 	"cordwain/models"
@@ -47,6 +48,49 @@ func (u *UI) branchSwitched() {
 	}
 	u.refreshCurrent()
 	u.updateTitle()
+	u.rememberBranch(u.current.ID)
+}
+
+// branchStudio is the studio's branch side, or nil when it has none.
+func (u *UI) branchStudio() BranchStudio {
+	bs, ok := u.studio.(BranchStudio)
+	if ss, isStore := bs.(*StoreStudio); !ok || (isStore && ss == nil) {
+		return nil
+	}
+	return bs
+}
+
+// rememberBranch keeps design's current branch in the settings, so that
+// the design opens on it after a restart. The settings writer writes once
+// the settings are idle: switching back and forth is one write.
+func (u *UI) rememberBranch(design models.ID) {
+	bs := u.branchStudio()
+	if bs == nil {
+		return
+	}
+	if s := u.settings.withBranch(design, bs.CurrentBranch(design)); s != u.settings {
+		u.settings = s
+		u.prefs.Set(u.settings)
+	}
+}
+
+// restoreBranch makes the branch remembered for design its current branch
+// before the design is opened (once after a restart: later the two agree).
+// A remembered branch that no longer exists is forgotten and the design
+// opens on main; its name is returned for the History tab to say so ("" when
+// nothing is to be said).
+func (u *UI) restoreBranch(design models.ID) string {
+	bs := u.branchStudio()
+	want := u.settings.branchOf(design)
+	if bs == nil || want == "" || bs.CurrentBranch(design) == want {
+		return ""
+	}
+	if err := bs.SwitchBranch(design, want); err != nil && errors.Is(err, store.ErrNotFound) {
+		u.settings = u.settings.withBranch(design, store.DefaultBranch)
+		u.prefs.Set(u.settings)
+		return want
+	}
+	return "" // another error: main for now, the branch stays remembered
 }
 
 // showComparison draws a comparison: d with the diff colours and, when the

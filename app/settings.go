@@ -1,10 +1,14 @@
 package app
 
 import (
+	"encoding/json"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"cordwain/models"
+	"cordwain/models/store"
 )
 
 // Preference keys, in one place.
@@ -14,6 +18,7 @@ const (
 	prefView       = "view"
 	prefGrid       = "grid"
 	prefAllowances = "allowances"
+	prefBranches   = "branches"
 )
 
 // Settings are the designer's preferences, read in one pass on start and
@@ -24,6 +29,10 @@ type Settings struct {
 	View       string
 	Grid       bool
 	Allowances bool
+	// Branches is the current branch of each design not on main, as a
+	// JSON object from design ID to branch name ("" when all are on main);
+	// a string so that Settings stay comparable. See branchOf, withBranch.
+	Branches string
 }
 
 // LoadSettings reads the preferences with their defaults.
@@ -34,7 +43,38 @@ func LoadSettings(p fyne.Preferences) Settings {
 		View:       p.StringWithFallback(prefView, "lateral"),
 		Grid:       p.BoolWithFallback(prefGrid, true),
 		Allowances: p.BoolWithFallback(prefAllowances, true),
+		Branches:   p.String(prefBranches),
 	}
+}
+
+// branchOf is the branch remembered for design ("" for main or none).
+func (s Settings) branchOf(design models.ID) string {
+	return s.branchMap()[string(design)]
+}
+
+// withBranch is s remembering branch as design's current branch (main is
+// not kept: it is the default).
+func (s Settings) withBranch(design models.ID, branch string) Settings {
+	m := s.branchMap()
+	if branch == "" || branch == store.DefaultBranch {
+		delete(m, string(design))
+	} else {
+		m[string(design)] = branch
+	}
+	s.Branches = ""
+	if len(m) > 0 {
+		b, _ := json.Marshal(m) // keys sorted: the same map, the same text
+		s.Branches = string(b)
+	}
+	return s
+}
+
+func (s Settings) branchMap() map[string]string {
+	m := map[string]string{}
+	if s.Branches != "" {
+		_ = json.Unmarshal([]byte(s.Branches), &m) // unreadable: none remembered
+	}
+	return m
 }
 
 // settingsIdle is how long the settings must stay unchanged before they are
@@ -107,6 +147,9 @@ func (w *settingsWriter) Flush() {
 	}
 	if s.Allowances != old.Allowances {
 		changes[prefAllowances] = s.Allowances
+	}
+	if s.Branches != old.Branches {
+		changes[prefBranches] = s.Branches
 	}
 	if bw, ok := w.prefs.(interface{ WriteValues(func(map[string]any)) }); ok {
 		bw.WriteValues(func(values map[string]any) {

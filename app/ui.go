@@ -408,6 +408,7 @@ func (u *UI) onDesignSelected(id widget.ListItemID) {
 	if id < 0 || id >= len(u.designs) {
 		return
 	}
+	gone := u.restoreBranch(u.designs[id].ID) // the branch it was on before a restart
 	d, err := u.studio.Design(u.designs[id].ID)
 	if err != nil {
 		u.showError(u.tr.L("error.load_design"), err)
@@ -430,6 +431,9 @@ func (u *UI) onDesignSelected(id widget.ListItemID) {
 	u.updateColourways()
 	u.updateTitle()
 	u.history.SetDesign(d.ID)
+	if gone != "" {
+		u.history.branchGone(gone)
+	}
 	u.conflicts.SetDesign(d.ID)
 }
 
