@@ -193,6 +193,11 @@ type scenePiece struct {
 	net      *Path     // exact curve, mean form view only
 	cut      []Point
 	stitches [][]Point
+	// cutPath and stitchPaths are cut and stitches as paths, made with
+	// the scene so that a kept scene (PrepareScene) draws them frame
+	// after frame without building them again.
+	cutPath     *Path
+	stitchPaths []*Path
 }
 
 type sceneLine struct {
@@ -578,6 +583,12 @@ func buildScene(d *models.Design, opt DrawOptions) (*scene, error) {
 			}
 		}
 		if len(sp.polys) > 0 {
+			if len(sp.cut) > 0 {
+				sp.cutPath = polyPath(sp.cut, true)
+			}
+			for _, st := range sp.stitches {
+				sp.stitchPaths = append(sp.stitchPaths, polyPath(st, false))
+			}
 			sc.pieces = append(sc.pieces, sp)
 			for _, poly := range sp.polys {
 				sc.bounds = sc.bounds.Union(PolylineBounds(poly))
@@ -794,7 +805,7 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 			p.SetStrokeColor(colCut)
 			p.SetLineWidth(0.25)
 			p.SetDash(2.5, 1.2)
-			p.Stroke(polyPath(sp.cut, true))
+			p.Stroke(sp.cutPath)
 		}
 		p.SetDash()
 	}
@@ -816,8 +827,8 @@ func (sc *scene) draw(p Painter, vp Viewport, opt DrawOptions) {
 			p.SetStrokeColor(stitchColour(fill))
 			p.SetLineWidth(0.18)
 			p.SetDash(1.2, 0.8)
-			for _, s := range sp.stitches {
-				p.Stroke(polyPath(s, false))
+			for _, s := range sp.stitchPaths {
+				p.Stroke(s)
 			}
 			p.SetDash()
 		}
