@@ -114,6 +114,11 @@ type spanPainter struct {
 	rowOff         int
 	r, g, b, a     uint32 // premultiplied, 16 bit
 	r8, g8, b8, a8 uint32 // premultiplied, 8 bit
+	// solid is a row of the opaque colour's pixels (solidOK says it is
+	// filled for the current colour, made on the first full span): a full
+	// span is one copy from it.
+	solid   []byte
+	solidOK bool
 }
 
 func (p *spanPainter) setColor(c color.Color) {
@@ -121,7 +126,27 @@ func (p *spanPainter) setColor(c color.Color) {
 		c = color.Black
 	}
 	p.r, p.g, p.b, p.a = c.RGBA()
-	p.r8, p.g8, p.b8, p.a8 = p.r>>8, p.g>>8, p.b>>8, p.a>>8
+	r8, g8, b8, a8 := p.r>>8, p.g>>8, p.b>>8, p.a>>8
+	if r8 != p.r8 || g8 != p.g8 || b8 != p.b8 || a8 != p.a8 {
+		p.solidOK = false
+	}
+	p.r8, p.g8, p.b8, p.a8 = r8, g8, b8, a8
+}
+
+// solidRow returns at least n bytes of the opaque colour's pixels.
+func (p *spanPainter) solidRow(n int) []byte {
+	if !p.solidOK || len(p.solid) < n {
+		if len(p.solid) < n {
+			p.solid = make([]byte, max(n, p.img.Rect.Dx()*4))
+		}
+		s := p.solid
+		s[0], s[1], s[2], s[3] = uint8(p.r8), uint8(p.g8), uint8(p.b8), 0xff
+		for k := 4; k < len(s); k *= 2 {
+			copy(s[k:], s[:k])
+		}
+		p.solidOK = true
+	}
+	return p.solid[:n]
 }
 
 // Paint implements raster.Painter.
@@ -150,11 +175,14 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 		pix := img.Pix[i0:i1:i1]
 		ma := s.Alpha
 		if opaque && ma == m {
-			// One pixel, then doubling copies: memmove beats a byte loop
-			// several times over on the long spans of big fills.
-			pix[0], pix[1], pix[2], pix[3] = r8, g8, b8, 0xff
-			for n := 4; n < len(pix); n *= 2 {
-				copy(pix[n:], pix[:n])
+			// One copy from a row of the colour: memmove beats a byte
+			// loop several times over on the long spans of big fills.
+			if len(pix) <= 16 {
+				for i := 0; i+3 < len(pix); i += 4 {
+					pix[i], pix[i+1], pix[i+2], pix[i+3] = r8, g8, b8, 0xff
+				}
+			} else {
+				copy(pix, p.solidRow(len(pix)))
 			}
 			continue
 		}
@@ -402,19 +430,27 @@ func (p *spanPainter) hairline(pts []fpt, closed bool, dash []float64, w float64
 	}
 	seg := func(a, b fpt) { p.hairSegment(a.x, a.y, b.x, b.y, w) }
 	n := len(pts)
+	// Edges 1..n−1, and the closing edge n (back to the first point),
+	// walked last so a dash pattern keeps its phase.
+	edges := n
 	if closed && pts[0] != pts[n-1] {
-		// The closing edge, walked last so a dash pattern keeps its phase.
-		pts = append(pts[:n:n], pts[0])
+		edges = n + 1
+	}
+	at := func(i int) fpt {
+		if i == n {
+			return pts[0]
+		}
+		return pts[i]
 	}
 	if len(dash) == 0 {
-		for i := 1; i < len(pts); i++ {
-			seg(pts[i-1], pts[i])
+		for i := 1; i < edges; i++ {
+			seg(pts[i-1], at(i))
 		}
 		return
 	}
 	di, left, on := 0, dash[0], true
-	for i := 1; i < len(pts); i++ {
-		a, b := pts[i-1], pts[i]
+	for i := 1; i < edges; i++ {
+		a, b := pts[i-1], at(i)
 		l := math.Hypot(b.x-a.x, b.y-a.y)
 		pos := 0.0
 		from := a
@@ -492,6 +528,10 @@ func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
 	if slope == 0 && hairFlatOn && p.hairFlat(x0, x1, y0, thick, i0, i1, clo, chi, major, minor, o0, o1) {
 		return
 	}
+	// Locals, not fields: the stores to the pixels would make the
+	// compiler load the fields again for every pixel.
+	img := p.img.Pix
+	r8, g8, b8, a8 := p.r8, p.g8, p.b8, p.a8
 	for i := i0; i <= i1; i++ {
 		c0, c1 := float64(i), float64(i+1)
 		if c0 < x0 {
@@ -531,12 +571,12 @@ func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
 				ca = 256
 			}
 			k := (i-o0)*major + (j-o1)*minor
-			pix := p.img.Pix[k : k+4 : k+4]
-			inv := 256 - (p.a8*ca)>>8
-			pix[0] = uint8((uint32(pix[0])*inv + p.r8*ca) >> 8)
-			pix[1] = uint8((uint32(pix[1])*inv + p.g8*ca) >> 8)
-			pix[2] = uint8((uint32(pix[2])*inv + p.b8*ca) >> 8)
-			pix[3] = uint8((uint32(pix[3])*inv + p.a8*ca) >> 8)
+			pix := img[k : k+4 : k+4]
+			inv := 256 - (a8*ca)>>8
+			pix[0] = uint8((uint32(pix[0])*inv + r8*ca) >> 8)
+			pix[1] = uint8((uint32(pix[1])*inv + g8*ca) >> 8)
+			pix[2] = uint8((uint32(pix[2])*inv + b8*ca) >> 8)
+			pix[3] = uint8((uint32(pix[3])*inv + a8*ca) >> 8)
 		}
 	}
 }
@@ -577,7 +617,43 @@ func (p *spanPainter) hairFlat(x0, x1, y0, thick float64, i0, i1, clo, chi, majo
 		}
 	}
 	pix := p.img.Pix
+	r8, g8, b8, a8 := p.r8, p.g8, p.b8, p.a8
+	// The whole columns, iw0..iw1, row by row: one run of equal coverage
+	// a row. The columns cut by the line's ends are walked below.
+	iw0, iw1 := floorInt(x0), floorInt(x1)-1
+	if float64(iw0) < x0 {
+		iw0++
+	}
+	iw0, iw1 = max(iw0, i0), min(iw1, i1)
+	for iw0 <= iw1 && !(float64(iw0) >= x0 && float64(iw0+1) <= x1) {
+		iw0++
+	}
+	for iw1 >= iw0 && !(float64(iw1) >= x0 && float64(iw1+1) <= x1) {
+		iw1--
+	}
+	if iw0 <= iw1 {
+		for j := j0; j < j1; j++ {
+			ca := full[j-j0]
+			if ca == 0 {
+				continue
+			}
+			inv := 256 - (a8*ca)>>8
+			cr, cg, cb, cq := r8*ca, g8*ca, b8*ca, a8*ca
+			k := (iw0-o0)*major + (j-o1)*minor
+			for i := iw0; i <= iw1; i++ {
+				px := pix[k : k+4 : k+4]
+				px[0] = uint8((uint32(px[0])*inv + cr) >> 8)
+				px[1] = uint8((uint32(px[1])*inv + cg) >> 8)
+				px[2] = uint8((uint32(px[2])*inv + cb) >> 8)
+				px[3] = uint8((uint32(px[3])*inv + cq) >> 8)
+				k += major
+			}
+		}
+	}
 	for i := i0; i <= i1; i++ {
+		if i >= iw0 && i <= iw1 {
+			continue
+		}
 		c0, c1 := float64(i), float64(i+1)
 		whole := c0 >= x0 && c1 <= x1
 		if c0 < x0 {
@@ -604,11 +680,11 @@ func (p *spanPainter) hairFlat(x0, x1, y0, thick float64, i0, i1, clo, chi, majo
 			}
 			k := base + (j-o1)*minor
 			px := pix[k : k+4 : k+4]
-			inv := 256 - (p.a8*ca)>>8
-			px[0] = uint8((uint32(px[0])*inv + p.r8*ca) >> 8)
-			px[1] = uint8((uint32(px[1])*inv + p.g8*ca) >> 8)
-			px[2] = uint8((uint32(px[2])*inv + p.b8*ca) >> 8)
-			px[3] = uint8((uint32(px[3])*inv + p.a8*ca) >> 8)
+			inv := 256 - (a8*ca)>>8
+			px[0] = uint8((uint32(px[0])*inv + r8*ca) >> 8)
+			px[1] = uint8((uint32(px[1])*inv + g8*ca) >> 8)
+			px[2] = uint8((uint32(px[2])*inv + b8*ca) >> 8)
+			px[3] = uint8((uint32(px[3])*inv + a8*ca) >> 8)
 		}
 	}
 	return true
