@@ -126,3 +126,37 @@ func inkedPix(img *image.RGBA) int {
 	}
 	return n
 }
+
+// What lies wholly off the image (a zoomed view's pieces, a band's other
+// rows) is skipped, and the pixels are those of drawing it all.
+func TestSkippedOffImageIsTheSamePixels(t *testing.T) {
+	const w, h, px = 640, 470, 3.2
+	d := samples.Sneaker()
+	for _, o := range []canvas.DrawOptions{
+		{View: canvas.ViewMeanForm, Grid: true, ShowAllowances: true, Labels: true, Zoom: 3, PanX: 40, PanY: -25},
+		{View: canvas.ViewMeanForm, Grid: true, ShowAllowances: true, Zoom: 6, PanX: -70, PanY: 30},
+		{View: canvas.ViewLateral, Grid: true, Zoom: 2.5, PanX: 20},
+	} {
+		draw := func() []byte {
+			r := NewRaster(w, h, px)
+			r.Clear(color.White)
+			if _, err := canvas.DrawDesign(r, d, o); err != nil {
+				t.Fatal(err)
+			}
+			return r.RGBA().Pix
+		}
+		skipped := draw()
+		skipOutsideOn = false
+		all := draw()
+		skipOutsideOn = true
+		diff := 0
+		for i := range all {
+			if all[i] != skipped[i] {
+				diff++
+			}
+		}
+		if diff != 0 {
+			t.Errorf("%s zoom %g: %d bytes differ from drawing everything", o.View, o.Zoom, diff)
+		}
+	}
+}

@@ -368,7 +368,17 @@ func (r *Raster) Stroke(p *canvas.Path) {
 	px := r.st.lineW * r.pxPerMM
 	r.rz.sp.setColor(r.st.stroke)
 	if px <= hairMaxPx {
-		r.flatten(p, r.device(), func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, dash, px) })
+		// A hairline draws only inside the image, within a few pixels
+		// of its centre line: one wholly beyond the image draws nothing.
+		m := r.device()
+		b := r.img.Rect
+		if outside(p, m, float64(b.Dx()), float64(b.Dy()), 2*px+2, true) {
+			return
+		}
+		r.flatten(p, m, func(poly []fpt, closed bool) { r.rz.sp.hairline(poly, closed, dash, px) })
+		return
+	}
+	if outside(p, r.fillDevice(), 0, float64(r.img.Rect.Dy()+r.margin), px+2, false) {
 		return
 	}
 	r.strokeOutline(p, dash, px)
@@ -398,8 +408,53 @@ func (r *Raster) strokeOutline(p *canvas.Path, dash []float64, px float64) {
 	rz.rz.Rasterize(&rz.sp)
 }
 
+// outside reports whether every point of p (its control points: a
+// curve lies within them) that is drawn at all lies more than pad pixels
+// above or below the rows 0..rows under m — or, with across, beyond
+// the columns 0..cols as well. The rasterizer drops every cell outside
+// its rows (not its columns: those are clamped to its edges, so a fill
+// off to the side still counts), and a hairline is drawn only inside the
+// image, so what lies wholly outside draws nothing and is skipped: a band
+// of a frame skips what the other bands draw, a zoomed view what is off
+// screen.
+func outside(p *canvas.Path, m affine, cols, rows, pad float64, across bool) bool {
+	if p == nil {
+		return true
+	}
+	if !skipOutsideOn {
+		return false
+	}
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, s := range p.Segs {
+		n := 0
+		switch s.Op {
+		case canvas.OpMove, canvas.OpLine:
+			n = 1
+		case canvas.OpCubic:
+			n = 3
+		}
+		for i := 0; i < n; i++ {
+			x, y := m.apply(s.Pts[i].X, s.Pts[i].Y)
+			if !finite(x, y) {
+				continue
+			}
+			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+		}
+	}
+	if y1 < -pad || y0 > rows+pad {
+		return true
+	}
+	return across && (x1 < -pad || x0 > cols+pad)
+}
+
+// skipOutsideOn turns outside on (tests compare with drawing everything).
+var skipOutsideOn = true
+
 // Fill implements [canvas.Painter] with the non-zero winding rule.
 func (r *Raster) Fill(p *canvas.Path) {
+	if outside(p, r.fillDevice(), 0, float64(r.img.Rect.Dy()+r.margin), 2, false) {
+		return
+	}
 	if !r.fillPath(p) {
 		return
 	}
