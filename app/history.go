@@ -77,6 +77,7 @@ type HistoryPanel struct {
 	branchLabel  *widget.Label
 	branchSelect *widget.Select
 	mergeBtn     *widget.Button
+	deleteBtn    *widget.Button // Delete branch…
 	syncing      bool
 
 	list        *widget.List
@@ -119,12 +120,15 @@ func NewHistoryPanel(tr *Translator, studio HistoryStudio, win fyne.Window, host
 	h.branchLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h.branchSelect = widget.NewSelect(nil, h.onBranchPicked)
 	h.mergeBtn = widget.NewButtonWithIcon("", theme.MailForwardIcon(), h.onMerge)
+	h.deleteBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), h.onDeleteBranch)
 	h.empty = widget.NewLabel("")
 	h.empty.Wrapping = fyne.TextWrapWord
 	h.empty.Hide()
 
 	buttons := container.NewGridWithColumns(3, h.openBtn, h.compareBtn, h.restoreBtn, h.branchBtn, h.tagBtn)
-	header := container.NewBorder(nil, nil, h.branchLabel, h.mergeBtn, h.branchSelect)
+	// The branch picker, and under it what is done with branches.
+	header := container.NewVBox(container.NewBorder(nil, nil, h.branchLabel, nil, h.branchSelect),
+		container.NewGridWithColumns(2, h.mergeBtn, h.deleteBtn))
 	top := container.NewBorder(header, nil, nil, nil, container.NewStack(h.list, h.empty))
 	details := container.NewBorder(container.NewVBox(buttons, h.message, h.detailTitle, h.headerBlock), nil, nil, nil,
 		container.NewStack(container.NewVScroll(h.detail), h.changeList))
@@ -155,6 +159,7 @@ func (h *HistoryPanel) applyLanguage() {
 	h.tagBtn.SetText(tr.L("history.tag"))
 	h.branchLabel.SetText(tr.L("history.branch_label"))
 	h.mergeBtn.SetText(tr.L("history.merge_button"))
+	h.deleteBtn.SetText(tr.L("history.delete_branch_button"))
 	h.branchSelect.PlaceHolder = tr.L("history.no_branch")
 	h.branchSelect.Refresh()
 	if h.studio == nil {

@@ -23,6 +23,9 @@ type BranchStudio interface {
 	Branches(design models.ID) []string
 	// MergeBranch merges the head of branch from into branch into.
 	MergeBranch(design models.ID, from, into string) (MergeResult, error)
+	// DeleteBranch deletes branch name (not main, not the current
+	// branch); its versions stay in the history. On error nothing changes.
+	DeleteBranch(design models.ID, name string) error
 }
 
 // MergeKind says what a merge did.
@@ -71,6 +74,15 @@ func (s *StoreStudio) SwitchBranch(design models.ID, name string) error {
 		s.branches[design] = name
 	}
 	return nil
+}
+
+// DeleteBranch deletes the branch name of design: the name only, the
+// versions stay. Main and the design's current branch are refused.
+func (s *StoreStudio) DeleteBranch(design models.ID, name string) error {
+	if name == s.CurrentBranch(design) {
+		return fmt.Errorf("deleting branch %q: %w: it is the current branch", name, store.ErrInvalid)
+	}
+	return s.st.DeleteBranch(design, name)
 }
 
 // currentHead is the head of design's current branch. A current branch

@@ -22,7 +22,7 @@ func TestHistoryButtonsFitWithNothingSelected(t *testing.T) {
 	check := func(stage string) {
 		t.Helper()
 		n := 0
-		for _, b := range append(u.history.buttons(), u.history.mergeBtn) {
+		for _, b := range append(u.history.buttons(), u.history.mergeBtn, u.history.deleteBtn) {
 			n++
 			if !b.Visible() {
 				t.Errorf("%s: button %q hidden", stage, b.Text)

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -46,6 +48,7 @@ func (h *HistoryPanel) updateBranches() {
 		h.branchSelect.ClearSelected()
 		h.branchSelect.Disable()
 		h.mergeBtn.Disable()
+		h.deleteBtn.Disable()
 		return
 	}
 	h.branchSelect.Options = bs.Branches(h.design)
@@ -57,6 +60,81 @@ func (h *HistoryPanel) updateBranches() {
 	} else {
 		h.mergeBtn.Disable()
 	}
+	if len(h.deletableBranches(bs)) > 0 {
+		h.deleteBtn.Enable()
+	} else {
+		h.deleteBtn.Disable()
+	}
+}
+
+// deletableBranches are the design's branches that Delete branch… offers:
+// all but main and the current branch.
+func (h *HistoryPanel) deletableBranches(bs BranchStudio) []string {
+	current := bs.CurrentBranch(h.design)
+	var out []string
+	for _, n := range bs.Branches(h.design) {
+		if n != store.DefaultBranch && n != current {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// onDeleteBranch asks which branch to delete, and confirms: by default a
+// branch at the selected version, else the first one offered.
+func (h *HistoryPanel) onDeleteBranch() {
+	bs := h.branchStudio()
+	if bs == nil {
+		return
+	}
+	h.hideMessage()
+	names := h.deletableBranches(bs)
+	if len(names) == 0 {
+		h.showMessage(h.tr.L("history.delete_branch_none"), true)
+		return
+	}
+	pick := names[0]
+	for _, r := range h.refs[h.selected] {
+		if r.Kind == store.RefBranch && slices.Contains(names, r.Name) {
+			pick = r.Name
+			break
+		}
+	}
+	tr := h.tr
+	sel := widget.NewSelect(names, nil)
+	sel.SetSelected(pick)
+	note := widget.NewLabel(tr.L("history.delete_branch_note"))
+	note.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(widget.NewForm(widget.NewFormItem(tr.L("history.delete_branch_which"), sel)), note)
+	d := dialog.NewCustomConfirm(tr.L("history.delete_branch_title"), tr.L("history.delete_branch_do"), tr.L("history.cancel"),
+		content, func(ok bool) {
+			if ok {
+				h.DeleteBranch(sel.Selected)
+			}
+		}, h.win)
+	d.Resize(fyne.NewSize(380, d.MinSize().Height))
+	d.Show()
+}
+
+// DeleteBranch deletes branch name of the open design: its versions stay
+// in the history, only the name goes. Main and the current branch cannot
+// be deleted. On error nothing changes and the panel says why.
+func (h *HistoryPanel) DeleteBranch(name string) {
+	bs := h.branchStudio()
+	if bs == nil {
+		return
+	}
+	h.hideMessage()
+	if name == "" || name == store.DefaultBranch || name == bs.CurrentBranch(h.design) {
+		h.showMessage(h.tr.L("history.delete_branch_refused", map[string]any{"Name": name}), true)
+		return
+	}
+	if err := bs.DeleteBranch(h.design, name); err != nil {
+		h.showMessage(h.tr.L("history.delete_branch_failed", map[string]any{"Name": name, "Error": err.Error()}), true)
+		return
+	}
+	h.Refresh()
+	h.showMessage(h.tr.L("history.branch_deleted", map[string]any{"Name": name}), false)
 }
 
 // onBranchPicked: the designer chose a branch in the picker.
