@@ -63,3 +63,26 @@ func TestRefsTravel(t *testing.T) {
 		t.Fatalf("merged branch: heel %v name %q", heelOf(t, m), designName(m))
 	}
 }
+
+// Deleting a branch is one machine's: no deletion travels, so a machine
+// that still has the branch brings it back with the design's next sync
+// (what the README says of Delete branch…).
+func TestDeletedBranchComesBackFromAMachineThatHasIt(t *testing.T) {
+	alice := testIdentity(1, "Alice")
+	a, b := openTest(t, t.TempDir()), openTest(t, t.TempDir())
+	base, _ := a.Commit("d", DefaultBranch, snap(t, "Derby", 20), "base", alice)
+	if err := a.Branch("d", "sole", base.ID); err != nil {
+		t.Fatal(err)
+	}
+	syncTo(t, a, b, "d")
+	if err := a.DeleteBranch("d", "sole"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Head("d", "sole"); err == nil {
+		t.Fatal("the branch is still there after DeleteBranch")
+	}
+	syncTo(t, b, a, "d")
+	if v, err := a.Head("d", "sole"); err != nil || v.ID != base.ID {
+		t.Fatalf("after a sync from a machine that has it: %v, %v", v, err)
+	}
+}
