@@ -206,6 +206,55 @@ type LastGeometry struct {
 // the mean form land where they belong on the side views.
 type patch struct {
 	bottom, top, back []Cubic
+	// b0, t0 are chainAt(bottom, 0) and chainAt(top, 0); the ends hold
+	// what chainAt recomputes beyond each chain's ends (see chainEndsOf).
+	b0, t0                        Point
+	bottomEnds, topEnds, backEnds chainEnds
+}
+
+// chainEnds is what chainAt works out to extend a chain beyond its ends:
+// the unit end tangents and the end segments' lengths times the number
+// of segments. Kept with a patch, it spares an arc length per evaluation
+// off the chain (a lasting margin below the featherline, a tongue above
+// the top line).
+type chainEnds struct {
+	d0, d1 Point
+	l0, l1 float64
+}
+
+func chainEndsOf(c []Cubic) chainEnds {
+	n := len(c)
+	if n == 0 {
+		return chainEnds{}
+	}
+	d0 := unit(c[0].Deriv(0))
+	if norm(d0) == 0 {
+		d0 = unit(sub(c[0][3], c[0][0]))
+	}
+	d1 := unit(c[n-1].Deriv(1))
+	if norm(d1) == 0 {
+		d1 = unit(sub(c[n-1][3], c[n-1][0]))
+	}
+	return chainEnds{d0: d0, d1: d1, l0: c[0].Length(1) * float64(n), l1: c[n-1].Length(1) * float64(n)}
+}
+
+// chainAtEnds is chainAt(c, s) with e = chainEndsOf(c): the same numbers.
+func chainAtEnds(c []Cubic, e *chainEnds, s float64) Point {
+	n := len(c)
+	switch {
+	case n == 0:
+		return Point{}
+	case s < 0:
+		return add(c[0][0], mul(e.d0, s*e.l0))
+	case s > 1:
+		return add(c[n-1][3], mul(e.d1, (s-1)*e.l1))
+	}
+	f := s * float64(n)
+	i := int(f)
+	if i >= n {
+		i = n - 1
+	}
+	return c[i].At(f - float64(i))
 }
 
 // chainAt evaluates a Bézier chain at s ∈ [0, 1], segments weighted
@@ -240,31 +289,37 @@ func chainAt(c []Cubic, s float64) Point {
 
 // at evaluates the patch at (s, w): s runs heel → toe, w featherline → top.
 func (p *patch) at(s, w float64) Point {
-	b := chainAt(p.bottom, s)
-	t := chainAt(p.top, s)
-	k := chainAt(p.back, w)
-	b0, t0 := chainAt(p.bottom, 0), chainAt(p.top, 0)
+	return p.atBT(chainAtEnds(p.bottom, &p.bottomEnds, s), chainAtEnds(p.top, &p.topEnds, s), s, w)
+}
+
+// atBT is at(s, w) given b and t, the bottom and top chains at s.
+func (p *patch) atBT(b, t Point, s, w float64) Point {
+	k := chainAtEnds(p.back, &p.backEnds, w)
 	// Coons: ruled in w, plus the back curve's departure from the straight
 	// heel–back-top line, fading towards the toe; the front edge is the toe
 	// point itself.
 	ruled := lerp(b, t, w)
-	backDev := sub(k, lerp(b0, t0, w))
+	backDev := sub(k, lerp(p.b0, p.t0, w))
 	return add(ruled, mul(backDev, (1-s)*(1-s)))
 }
 
-// invert finds (s, w) with p.at(s, w) ≈ q by damped Newton steps.
-func (p *patch) invert(q Point, s, w float64) (float64, float64) {
+// invert finds (s, w) with p.at(s, w) ≈ q by damped Newton steps. When
+// ok, at is p.at(s, w).
+func (p *patch) invert(q Point, s, w float64) (ss, ww float64, at Point, ok bool) {
 	const h = 1e-4
 	for it := 0; it < 30; it++ {
-		f := sub(p.at(s, w), q)
+		// at(s, w), at(s, w+h) and at(s, w-h) share the chains at s.
+		cb, ct := chainAtEnds(p.bottom, &p.bottomEnds, s), chainAtEnds(p.top, &p.topEnds, s)
+		a0 := p.atBT(cb, ct, s, w)
+		f := sub(a0, q)
 		if norm(f) < 1e-6 {
-			break
+			return s, w, a0, true
 		}
 		ds := mul(sub(p.at(s+h, w), p.at(s-h, w)), 1/(2*h))
-		dw := mul(sub(p.at(s, w+h), p.at(s, w-h)), 1/(2*h))
+		dw := mul(sub(p.atBT(cb, ct, s, w+h), p.atBT(cb, ct, s, w-h)), 1/(2*h))
 		det := cross(ds, dw)
 		if math.Abs(det) < 1e-12 {
-			break
+			return s, w, a0, true
 		}
 		// Solve [ds dw]·[a b]ᵀ = f.
 		a := cross(f, dw) / det
@@ -275,7 +330,7 @@ func (p *patch) invert(q Point, s, w float64) (float64, float64) {
 		}
 		s, w = s-a, w-b
 	}
-	return s, w
+	return s, w, Point{}, false
 }
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
@@ -350,11 +405,14 @@ func pathOf(closed bool, chains ...[]Cubic) models.Path {
 }
 
 func (k *knotSpec) patch() patch {
-	return patch{
+	p := patch{
 		bottom: chain(k.bottom, k.bottomT0, k.bottomT1),
 		top:    chain(k.top, k.topT0, k.topT1),
 		back:   chain(k.back, k.backT0, k.backT1),
 	}
+	p.b0, p.t0 = chainAt(p.bottom, 0), chainAt(p.top, 0)
+	p.bottomEnds, p.topEnds, p.backEnds = chainEndsOf(p.bottom), chainEndsOf(p.top), chainEndsOf(p.back)
+	return p
 }
 
 // outline is the closed outline heel → back → top → toe → bottom → heel.
@@ -613,7 +671,7 @@ func NewLastGeometry(l models.Last) (*LastGeometry, error) {
 // the same offset (off) in the view, so the drawing stays continuous.
 func (g *LastGeometry) meanFormParams(p Point) (s, w float64, off Point) {
 	s0, w0 := g.guess(p)
-	return g.settle(p, s0, w0, false)
+	return g.settle(p, s0, w0, false, nil)
 }
 
 // guess is a starting point for inverting the patch at p.
@@ -628,42 +686,81 @@ func (g *LastGeometry) guess(p Point) (s, w float64) {
 }
 
 // settle inverts the mean form patch at p from (s0, w0); warm says the
-// start came from a neighbouring point and may be retried cold.
-func (g *LastGeometry) settle(p Point, s0, w0 float64, warm bool) (s, w float64, off Point) {
+// start came from a neighbouring point and may be retried cold. c, when not
+// nil, is a cursor on g whose edge samples nearestEdge may read.
+func (g *LastGeometry) settle(p Point, s0, w0 float64, warm bool, c *Cursor) (s, w float64, off Point) {
 	// Across the featherline and the top line the patch extends smoothly
 	// (a lasting margin below the featherline is drawn that way); beyond
 	// the toe and the back, where its edges meet or turn, it does not.
-	inside := func(s, w float64) bool {
-		return s >= 0 && s <= 1 && w >= -1 && w <= 2 && dist(g.mf.at(s, w), p) < 1e-3
+	inside := func(s, w float64, at Point, ok bool) bool {
+		if !ok {
+			at = g.mf.at(s, w)
+		}
+		return s >= 0 && s <= 1 && w >= -1 && w <= 2 && dist(at, p) < 1e-3
 	}
-	if s, w = g.mf.invert(p, s0, w0); inside(s, w) {
+	var at Point
+	var ok bool
+	if s, w, at, ok = g.mf.invert(p, s0, w0); inside(s, w, at, ok) {
 		return s, w, Point{}
 	}
 	if warm {
 		gs, gw := g.guess(p)
-		if s, w = g.mf.invert(p, gs, gw); inside(s, w) {
+		if s, w, at, ok = g.mf.invert(p, gs, gw); inside(s, w, at, ok) {
 			return s, w, Point{}
 		}
 	}
-	s, w = g.nearestEdge(p)
+	var es *edgeSamples
+	if c != nil {
+		es = c.edgeTable()
+	}
+	s, w = g.nearestEdge(p, es)
 	return s, w, sub(p, g.mf.at(s, w))
 }
 
+// nearestEdgeSteps is how many steps the coarse scan of nearestEdge takes
+// along each edge.
+const nearestEdgeSteps = 96
+
+// edgeSamples are the mean form's featherline, top line and back curve at
+// the coarse scan's parameters i/nearestEdgeSteps: the same for every
+// point, so a refit or a cursor works them out once.
+type edgeSamples [3][nearestEdgeSteps + 1]Point
+
+// edgeSamples tabulates the coarse scan of nearestEdge.
+func (g *LastGeometry) edgeSamples() *edgeSamples {
+	es := new(edgeSamples)
+	const n = nearestEdgeSteps
+	for i := 0; i <= n; i++ {
+		t := clamp01(float64(i) / n)
+		es[0][i] = g.mf.at(t, 0)
+		es[1][i] = g.mf.at(t, 1)
+		es[2][i] = g.mf.at(0, t)
+	}
+	return es
+}
+
 // nearestEdge finds the point of the mean form's outline (featherline,
-// top line, back curve) nearest to p, as patch parameters.
-func (g *LastGeometry) nearestEdge(p Point) (s, w float64) {
+// top line, back curve) nearest to p, as patch parameters. es, when not
+// nil, is g.edgeSamples(): the coarse scan reads it.
+func (g *LastGeometry) nearestEdge(p Point, es *edgeSamples) (s, w float64) {
 	edges := []func(t float64) (float64, float64){
 		func(t float64) (float64, float64) { return t, 0 }, // featherline
 		func(t float64) (float64, float64) { return t, 1 }, // top line
 		func(t float64) (float64, float64) { return 0, t }, // back curve
 	}
-	const n = 96
+	const n = nearestEdgeSteps
 	best := math.Inf(1)
-	for _, e := range edges {
+	for ei, e := range edges {
 		d := func(t float64) float64 { s, w := e(clamp01(t)); return dist(g.mf.at(s, w), p) }
 		bt, bd := 0.0, math.Inf(1)
 		for i := 0; i <= n; i++ {
-			if v := d(float64(i) / n); v < bd {
+			var v float64
+			if es != nil {
+				v = dist(es[ei][i], p)
+			} else {
+				v = d(float64(i) / n)
+			}
+			if v < bd {
 				bt, bd = float64(i)/n, v
 			}
 		}
@@ -676,8 +773,9 @@ func (g *LastGeometry) nearestEdge(p Point) (s, w float64) {
 				lo = m1
 			}
 		}
-		if t := clamp01((lo + hi) / 2); d(t) < best {
-			best = d(t)
+		t := clamp01((lo + hi) / 2)
+		if dt := d(t); dt < best {
+			best = dt
 			s, w = e(t)
 		}
 	}
@@ -697,16 +795,32 @@ type Cursor struct {
 	g     *LastGeometry
 	s, w  float64
 	valid bool
+	edges *edgeSamples // g.edgeSamples(), made when first needed
 }
 
 func (c *Cursor) params(p Point) (s, w float64, off Point) {
 	if c.valid {
-		s, w, off = c.g.settle(p, c.s, c.w, true)
+		s, w, off = c.g.settle(p, c.s, c.w, true, c)
 	} else {
-		s, w, off = c.g.meanFormParams(p)
+		s0, w0 := c.g.guess(p)
+		s, w, off = c.g.settle(p, s0, w0, false, c)
 	}
 	c.s, c.w, c.valid = s, w, true
 	return s, w, off
+}
+
+// coldParams is g.meanFormParams(p), reading the cursor's edge samples
+// and leaving its place alone.
+func (c *Cursor) coldParams(p Point) (s, w float64, off Point) {
+	s0, w0 := c.g.guess(p)
+	return c.g.settle(p, s0, w0, false, c)
+}
+
+func (c *Cursor) edgeTable() *edgeSamples {
+	if c.edges == nil {
+		c.edges = c.g.edgeSamples()
+	}
+	return c.edges
 }
 
 // NewCursor starts a cursor on g.

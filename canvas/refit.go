@@ -52,8 +52,7 @@ const refitEps = 0.25
 
 // jacobian is the map's linear part at p: columns d/dx and d/dy.
 func (r *Refit) jacobian(p Point) (dx, dy Point) {
-	g := r.from
-	m := func(q Point) Point { s, w, off := g.meanFormParams(q); return add(r.to.mf.at(s, w), off) }
+	m := func(q Point) Point { s, w, off := r.cur.coldParams(q); return add(r.to.mf.at(s, w), off) }
 	dx = mul(sub(m(Offset(p, refitEps, 0)), m(Offset(p, -refitEps, 0))), 1/(2*refitEps))
 	dy = mul(sub(m(Offset(p, 0, refitEps)), m(Offset(p, 0, -refitEps))), 1/(2*refitEps))
 	return dx, dy
