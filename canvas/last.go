@@ -749,9 +749,26 @@ func (g *LastGeometry) nearestEdge(p Point, es *edgeSamples) (s, w float64) {
 		func(t float64) (float64, float64) { return 0, t }, // back curve
 	}
 	const n = nearestEdgeSteps
+	// mf.at along each edge, with what stays the same along it worked out
+	// once: the same numbers.
+	mf := &g.mf
+	b0, t0 := chainAtEnds(mf.bottom, &mf.bottomEnds, 0), chainAtEnds(mf.top, &mf.topEnds, 0)
+	var dev [2]Point // the back curve's departure at w = 0 and w = 1
+	for k := range dev {
+		w := float64(k)
+		dev[k] = sub(chainAtEnds(mf.back, &mf.backEnds, w), lerp(mf.b0, mf.t0, w))
+	}
+	atEdge := func(ei int, t float64) Point {
+		if ei == 2 {
+			return mf.atBT(b0, t0, 0, t)
+		}
+		w := float64(ei)
+		b, tp := chainAtEnds(mf.bottom, &mf.bottomEnds, t), chainAtEnds(mf.top, &mf.topEnds, t)
+		return add(lerp(b, tp, w), mul(dev[ei], (1-t)*(1-t)))
+	}
 	best := math.Inf(1)
 	for ei, e := range edges {
-		d := func(t float64) float64 { s, w := e(clamp01(t)); return dist(g.mf.at(s, w), p) }
+		d := func(t float64) float64 { return dist(atEdge(ei, clamp01(t)), p) }
 		bt, bd := 0.0, math.Inf(1)
 		for i := 0; i <= n; i++ {
 			var v float64
