@@ -61,7 +61,7 @@ func fastDecodeProp(b []byte, fv reflect.Value) bool {
 		if fv.Type().Elem().Kind() != reflect.String {
 			return false
 		}
-		n, rest, ok := cborHeadOf(b, 4)
+		n, rest, ok := ReadCBORHead(b, 4)
 		if !ok || n == 0 || n > uint64(len(rest)) {
 			return false // an empty list (rare: normalised to null) goes the long way
 		}
@@ -84,9 +84,10 @@ func fastDecodeProp(b []byte, fv reflect.Value) bool {
 
 var pointType = reflect.TypeFor[Point]()
 
-// cborHeadOf reads a CBOR head of the given major type (definite lengths
-// only).
-func cborHeadOf(b []byte, major byte) (uint64, []byte, bool) {
+// ReadCBORHead reads a CBOR head of the given major type (definite lengths
+// only): its argument and the bytes after it; false if b does not start
+// with one. The reader to [AppendCBORHead]'s writer.
+func ReadCBORHead(b []byte, major byte) (uint64, []byte, bool) {
 	if len(b) == 0 || b[0]>>5 != major {
 		return 0, nil, false
 	}
@@ -118,7 +119,7 @@ func cborHeadOf(b []byte, major byte) (uint64, []byte, bool) {
 }
 
 func fastText(b []byte) (string, []byte, bool) {
-	n, rest, ok := cborHeadOf(b, 3)
+	n, rest, ok := ReadCBORHead(b, 3)
 	if !ok || n > uint64(len(rest)) || !utf8.Valid(rest[:n]) {
 		return "", nil, false
 	}
@@ -133,7 +134,7 @@ func fastInt(b []byte) (int64, []byte, bool) {
 	if major != 0 && major != 1 {
 		return 0, nil, false
 	}
-	n, rest, ok := cborHeadOf(b, major)
+	n, rest, ok := ReadCBORHead(b, major)
 	if !ok || n > math.MaxInt64 {
 		return 0, nil, false
 	}
@@ -213,7 +214,7 @@ func fastPoint(b []byte) (Point, []byte, bool) {
 // points) and, if set, "c" (a boolean), each at most once.
 func fastPath(b []byte) (Path, []byte, bool) {
 	var p Path
-	n, rest, ok := cborHeadOf(b, 5)
+	n, rest, ok := ReadCBORHead(b, 5)
 	if !ok || n == 0 || n > 2 {
 		return p, nil, false
 	}
@@ -231,7 +232,7 @@ func fastPath(b []byte) (Path, []byte, bool) {
 				continue
 			}
 			var m uint64
-			if m, rest, ok = cborHeadOf(rest, 4); !ok || m == 0 || m > uint64(len(rest))/3 {
+			if m, rest, ok = ReadCBORHead(rest, 4); !ok || m == 0 || m > uint64(len(rest))/3 {
 				return p, nil, false
 			}
 			p.Points = make([]Point, m)

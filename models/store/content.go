@@ -267,7 +267,7 @@ func parseElement(b []byte) (models.Element, bool) {
 	b = bytes.Clone(b)
 	rest := b[1:]
 	text := func() (string, bool) {
-		n, r, ok := cborHead(rest, 3)
+		n, r, ok := models.ReadCBORHead(rest, 3)
 		if !ok || uint64(len(r)) < n {
 			return "", false
 		}
@@ -283,7 +283,7 @@ func parseElement(b []byte) (models.Element, bool) {
 	if !ok || kind == "" || !models.ValidElementID(models.ID(id)) {
 		return models.Element{}, false
 	}
-	n, r, ok := cborHead(rest, 5)
+	n, r, ok := models.ReadCBORHead(rest, 5)
 	if !ok || n > uint64(len(r)) {
 		return models.Element{}, false
 	}
@@ -294,7 +294,7 @@ func parseElement(b []byte) (models.Element, bool) {
 		if !ok || name == "" {
 			return models.Element{}, false
 		}
-		vn, r, ok := cborHead(rest, 2)
+		vn, r, ok := models.ReadCBORHead(rest, 2)
 		if !ok || uint64(len(r)) < vn {
 			return models.Element{}, false
 		}
@@ -315,13 +315,13 @@ func shortHash(h models.Hash) string { return h.String()[:10] }
 // writes (a map of text keys to 32-byte strings); callers then fall back
 // to decodeManifest.
 func manifestRefs(b []byte, fn func(id []byte, h models.Hash) bool) bool {
-	n, rest, ok := cborHead(b, 5)
+	n, rest, ok := models.ReadCBORHead(b, 5)
 	if !ok {
 		return false
 	}
 	for range n {
 		var klen uint64
-		if klen, rest, ok = cborHead(rest, 3); !ok || uint64(len(rest)) < klen {
+		if klen, rest, ok = models.ReadCBORHead(rest, 3); !ok || uint64(len(rest)) < klen {
 			return false
 		}
 		id := rest[:klen]
@@ -337,38 +337,6 @@ func manifestRefs(b []byte, fn func(id []byte, h models.Hash) bool) bool {
 		}
 	}
 	return len(rest) == 0
-}
-
-// cborHead reads a CBOR head of the given major type.
-func cborHead(b []byte, major byte) (uint64, []byte, bool) {
-	if len(b) == 0 || b[0]>>5 != major {
-		return 0, nil, false
-	}
-	info := b[0] & 0x1f
-	b = b[1:]
-	var size int
-	switch {
-	case info < 24:
-		return uint64(info), b, true
-	case info == 24:
-		size = 1
-	case info == 25:
-		size = 2
-	case info == 26:
-		size = 4
-	case info == 27:
-		size = 8
-	default:
-		return 0, nil, false
-	}
-	if len(b) < size {
-		return 0, nil, false
-	}
-	var n uint64
-	for _, c := range b[:size] {
-		n = n<<8 | uint64(c)
-	}
-	return n, b[size:], true
 }
 
 // manifestEntry finds one element's hash in manifest bytes checked against

@@ -188,7 +188,7 @@ func parseManifest(raw []byte, want models.Hash) (manifest, error) {
 	if models.HashOf(raw) != want {
 		return decodeManifest(raw, want) // reports the mismatch
 	}
-	n, _, ok := cborHead(raw, 5)
+	n, _, ok := models.ReadCBORHead(raw, 5)
 	if !ok {
 		return decodeManifest(raw, want)
 	}
