@@ -5,22 +5,13 @@ import (
 	"image/color"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"cordwain/canvas"
 	"cordwain/canvas/paint"
+	"cordwain/internal/threadcpu"
 )
-
-// threadCPU is the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID):
-// what the work cost, whatever else the machine's cores were doing.
-func threadCPU() time.Duration {
-	var ts syscall.Timespec
-	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3, uintptr(unsafe.Pointer(&ts)), 0)
-	return time.Duration(ts.Nano())
-}
 
 // BenchmarkEditorBandsCPU times, in CPU time of the threads that do it,
 // the design layer of a full redraw drawn by one painter and by the
@@ -50,24 +41,24 @@ func BenchmarkEditorBandsCPU(b *testing.B) {
 	for b.Loop() {
 		// The yardstick: DrawDesign alone, scene built, one painter.
 		runtime.LockOSThread()
-		c0 := threadCPU()
+		c0 := threadcpu.Now()
 		single.Clear(color.White)
 		canvas.DrawDesign(single, d, opt)
-		bare = append(bare, ms(threadCPU()-c0))
+		bare = append(bare, ms(threadcpu.Now()-c0))
 		// The window's full redraw, on the thread that asks for it: all
 		// but the bands (the kept copy, selection, rulers), which run on
 		// other threads meanwhile.
 		e.invalidate()
-		c0 = threadCPU()
+		c0 = threadcpu.Now()
 		e.Frame(1920, 1080)
-		main = append(main, ms(threadCPU()-c0))
+		main = append(main, ms(threadcpu.Now()-c0))
 		runtime.UnlockOSThread()
 
 		runtime.LockOSThread()
-		c0 = threadCPU()
+		c0 = threadcpu.Now()
 		single.Reset()
 		e.drawStill(single, sc, opt, vp, nil)
-		singles = append(singles, ms(threadCPU()-c0))
+		singles = append(singles, ms(threadcpu.Now()-c0))
 		runtime.UnlockOSThread()
 		var cpu [n]time.Duration
 		var wg sync.WaitGroup
@@ -75,10 +66,10 @@ func BenchmarkEditorBandsCPU(b *testing.B) {
 			wg.Go(func() {
 				runtime.LockOSThread()
 				defer runtime.UnlockOSThread()
-				c0 := threadCPU()
+				c0 := threadcpu.Now()
 				bands[k].Reset()
 				e.drawStill(bands[k], sc, opt, vp, nil)
-				cpu[k] = threadCPU() - c0
+				cpu[k] = threadcpu.Now() - c0
 			})
 		}
 		wg.Wait()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cordwain/canvas/samples"
+	"cordwain/internal/threadcpu"
 	"cordwain/models"
 	"cordwain/models/store"
 )
@@ -162,22 +163,22 @@ func TestScaleCurves(t *testing.T) {
 		if st != nil {
 			st.Close()
 		}
-		c0, t0 := threadCPU(), time.Now()
+		c0, t0 := threadcpu.Now(), time.Now()
 		if st, err = store.Open(dir, opts); err != nil {
 			t.Fatal(err)
 		}
-		opens, openCPU = append(opens, time.Since(t0)), append(openCPU, threadCPU()-c0)
+		opens, openCPU = append(opens, time.Since(t0)), append(openCPU, threadcpu.Now()-c0)
 	}
 	out["open_ms"] = medianMS(opens)
 	out["open_cpu_ms"] = medianMS(openCPU)
 	out["open_rss_mb"] = rssMB()
 	big := scaleDesign(0).ID
-	c0, t0 := threadCPU(), time.Now()
+	c0, t0 := threadcpu.Now(), time.Now()
 	if err := st.LoadDesign(big); err != nil {
 		t.Fatal(err)
 	}
 	out["load_big_design_ms"] = float64(time.Since(t0).Microseconds()) / 1000
-	out["load_big_design_cpu_ms"] = float64((threadCPU() - c0).Microseconds()) / 1000
+	out["load_big_design_cpu_ms"] = float64((threadcpu.Now() - c0).Microseconds()) / 1000
 	out["big_design_versions"] = len(st.History(big))
 
 	// Commit from the edited design, durable, as the window pays it:
@@ -205,11 +206,11 @@ func TestScaleCurves(t *testing.T) {
 			l := &d.StyleLines[k%len(d.StyleLines)]
 			l.Path.Points = slices.Clone(l.Path.Points)
 			l.Path.Points[0].X += 0.05
-			c0, t0 := threadCPU(), time.Now()
+			c0, t0 := threadcpu.Now(), time.Now()
 			if _, err := st.CommitDesign(store.DefaultBranch, d, "timed", id); err != nil {
 				t.Fatal(err)
 			}
-			ds, cpu = append(ds, time.Since(t0)), append(cpu, threadCPU()-c0)
+			ds, cpu = append(ds, time.Since(t0)), append(cpu, threadcpu.Now()-c0)
 		}
 		out[c.name+"_p50_ms"] = medianMS(ds)
 		out[c.name+"_cpu_ms"] = medianMS(cpu)
@@ -260,12 +261,12 @@ func TestScaleCurves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c0, t0 := threadCPU(), time.Now()
+		c0, t0 := threadcpu.Now(), time.Now()
 		if _, err := st.MergeHeads(big, an, hb.ID); err != nil {
 			t.Fatal(err)
 		}
 		if r >= 2 {
-			merges, mergeCPU = append(merges, time.Since(t0)), append(mergeCPU, threadCPU()-c0)
+			merges, mergeCPU = append(merges, time.Since(t0)), append(mergeCPU, threadcpu.Now()-c0)
 		}
 	}
 	out["merge_ms"] = medianMS(merges)
@@ -308,12 +309,12 @@ func BenchmarkCommitDesign(b *testing.B) {
 					l := &d.StyleLines[k%len(d.StyleLines)]
 					l.Path.Points = slices.Clone(l.Path.Points)
 					l.Path.Points[0].X += 0.05
-					c0, t0 := threadCPU(), time.Now()
+					c0, t0 := threadcpu.Now(), time.Now()
 					if _, err := st.CommitDesign(store.DefaultBranch, d, "c", id); err != nil {
 						b.Fatal(err)
 					}
 					if k%(warm+runs) >= warm {
-						ds, cpu = append(ds, time.Since(t0)), append(cpu, threadCPU()-c0)
+						ds, cpu = append(ds, time.Since(t0)), append(cpu, threadcpu.Now()-c0)
 					}
 				}
 				b.StopTimer()

@@ -11,6 +11,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"cordwain/internal/threadcpu"
 	"cordwain/models"
 )
 
@@ -191,9 +192,9 @@ func BenchmarkMergeHeads(b *testing.B) {
 			defer runtime.UnlockOSThread()
 			b.ResetTimer()
 			for i, hb := range heads {
-				c0, t0 := threadCPU(), time.Now()
+				c0, t0 := threadcpu.Now(), time.Now()
 				v, err := s.MergeHeads("big", fmt.Sprintf("a%d", i), hb.ID)
-				d, dc := time.Since(t0), threadCPU()-c0
+				d, dc := time.Since(t0), threadcpu.Now()-c0
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -241,7 +242,7 @@ func BenchmarkMergeCompute(b *testing.B) {
 			if y.ID < x.ID {
 				x, y = y, x
 			}
-			c0, t0 := threadCPU(), time.Now()
+			c0, t0 := threadcpu.Now(), time.Now()
 			base, err := s.hist.mergeBaseGen(tx, p.get, x, y)
 			if err != nil {
 				return err
@@ -249,7 +250,7 @@ func BenchmarkMergeCompute(b *testing.B) {
 			if _, err := p.mergeChanged(base, x, y); err != nil {
 				return err
 			}
-			d, dc = time.Since(t0), threadCPU()-c0
+			d, dc = time.Since(t0), threadcpu.Now()-c0
 			return errRollback
 		})
 		if err != errRollback {
