@@ -11,28 +11,6 @@ import (
 	"cordwain/models"
 )
 
-// refLast is a valid last around base (as randomLast in refit_test.go).
-func refLast(rng *rand.Rand, base models.Last) models.Last {
-	shapes := []models.ToeShape{models.ToeRound, models.ToeAlmond, models.ToeSquare, models.ToePointed}
-	for {
-		l := base
-		k := 0.82 + rng.Float64()*0.32
-		jig := func(v float64) float64 { return v * k * (0.95 + rng.Float64()*0.1) }
-		l.BottomLength = base.BottomLength * k
-		l.HeelHeight = rng.Float64() * 85
-		l.StickLength = l.BottomLength - (l.BottomLength-base.StickLength)*k*(0.6+0.4*rng.Float64()) - 0.1*l.HeelHeight
-		l.BallGirth, l.BallWidth = jig(base.BallGirth), jig(base.BallWidth)
-		l.WaistGirth, l.InstepGirth = jig(base.WaistGirth), jig(base.InstepGirth)
-		l.HeelGirth, l.HeelWidth = jig(base.HeelGirth), jig(base.HeelWidth)
-		l.BackHeight = jig(base.BackHeight)
-		l.ToeSpring = 4 + rng.Float64()*22
-		l.ToeShape = shapes[rng.Intn(len(shapes))]
-		if canvas.ValidateLast(l) == nil {
-			return l
-		}
-	}
-}
-
 // The refit gives the very same design (same content hash, same float
 // bits) as the reference implementation above, on the three samples onto
 // their own last changed one measurement at a time and onto random valid
@@ -55,7 +33,7 @@ func TestRefitMatchesReference(t *testing.T) {
 		lasts = append(lasts, l)
 		lasts = append(lasts, d.Last)
 		for i := 0; i < n; i++ {
-			lasts = append(lasts, refLast(rng, d.Last))
+			lasts = append(lasts, randomLast(rng, d.Last))
 		}
 		for i, l := range lasts {
 			if canvas.ValidateLast(l) != nil {
