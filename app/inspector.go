@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"cordwain/canvas"
 	"cordwain/models"
 )
 
@@ -66,7 +67,7 @@ func (in *Inspector) Show(d *models.Design) {
 	}
 	var run []string
 	for _, mm := range d.Meta.SizeRun {
-		run = append(run, sizeLabel(d, mm))
+		run = append(run, canvas.FormatDesignSizeDecimal(d, mm))
 	}
 	mm := func(v float64) string { return fmt.Sprintf("%.1f mm", v) }
 	add := func(key, value string) {
@@ -80,7 +81,7 @@ func (in *Inspector) Show(d *models.Design) {
 	add("field.category", tr.Term("category", d.Meta.Category))
 	add("field.gender", tr.Term("gender", string(d.Meta.Gender)))
 	add("field.construction", tr.Term("construction", string(d.Meta.Construction)))
-	add("field.base_size", sizeLabel(d, d.Meta.BaseSize)+fmt.Sprintf(" (%g mm)", d.Meta.BaseSize))
+	add("field.base_size", canvas.FormatDesignSizeDecimal(d, d.Meta.BaseSize)+fmt.Sprintf(" (%g mm)", d.Meta.BaseSize))
 	add("field.size_run", strings.Join(run, ", "))
 	add("field.last", d.Last.Ref)
 	add("field.bottom_length", mm(d.Last.BottomLength))

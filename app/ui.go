@@ -470,7 +470,7 @@ func (u *UI) updateSizes() {
 	selected := ""
 	cur := u.editor.Options().Size
 	for _, mm := range u.current.Meta.SizeRun {
-		label := sizeLabel(u.current, mm)
+		label := canvas.FormatDesignSizeDecimal(u.current, mm)
 		if mm == u.current.Meta.BaseSize {
 			label += " ★"
 		}

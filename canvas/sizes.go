@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"cordwain/models"
 )
@@ -216,6 +217,13 @@ func FormatDesignSize(d *models.Design, footMM float64) string {
 		return strconv.FormatFloat(footMM, 'f', -1, 64)
 	}
 	return FormatSize(d.Meta.SizeSystem, s)
+}
+
+// FormatDesignSizeDecimal is [FormatDesignSize] with half sizes written
+// ".5" ("EU 36.5"), as the tech pack prints them and the window shows
+// them (its font draws "½" badly).
+func FormatDesignSizeDecimal(d *models.Design, footMM float64) string {
+	return strings.ReplaceAll(FormatDesignSize(d, footMM), "½", ".5")
 }
 
 // FormatSize labels a size in a system: "EU 40", "UK 6½", "US 9",

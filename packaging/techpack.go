@@ -274,7 +274,7 @@ func (tp *techPack) sizeLabel(foot float64) string {
 	if sys == "" || sys == models.SizeCN {
 		return fmtSize(foot)
 	}
-	return strings.ReplaceAll(canvas.FormatDesignSize(tp.d, foot), "½", ".5") + " (" + fmtSize(foot) + ")"
+	return canvas.FormatDesignSizeDecimal(tp.d, foot) + " (" + fmtSize(foot) + ")"
 }
 
 // head is a table column header: bilingual headers put the English on its
