@@ -256,16 +256,6 @@ func FormatSize(sys models.SizeSystem, size float64) string {
 	return strconv.FormatFloat(size, 'f', -1, 64)
 }
 
-// FormatFoot labels a foot length (CN size, mm) in a system, rounding to
-// the nearest half size.
-func FormatFoot(sys models.SizeSystem, footMM float64) string {
-	s, err := SizeFromFoot(sys, footMM)
-	if err != nil {
-		return strconv.FormatFloat(footMM, 'f', -1, 64)
-	}
-	return FormatSize(sys, s)
-}
-
 // FittingName is the Chinese name of a width fitting, 一型 … 五型.
 func FittingName(fitting int) string {
 	names := []string{"", "一型", "二型", "三型", "四型", "五型"}

@@ -97,8 +97,14 @@ func TestFormatSize(t *testing.T) {
 			}
 		})
 	}
-	if got := FormatFoot(models.SizeEU, 263); got != "EU 42" {
-		t.Fatalf("FormatFoot(EU, 263) = %q", got)
+	// A design's sizes come from its own graded last: the pump's 235 mm
+	// foot is on a 247 mm last, EU 247/6.667 = 37.05 → 37; 240 on 252,
+	// 37.8 → 38; 245 on 257, 38.55 → 38.5.
+	d := &models.Design{Meta: models.Meta{SizeSystem: models.SizeEU, BaseSize: 235}, Last: models.Last{BottomLength: 247}}
+	for foot, want := range map[float64]string{235: "EU 37", 240: "EU 38", 245: "EU 38.5"} {
+		if got := FormatDesignSizeDecimal(d, foot); got != want {
+			t.Errorf("FormatDesignSizeDecimal(pump, %g) = %q, want %q", foot, got, want)
+		}
 	}
 }
 
