@@ -1,0 +1,192 @@
+package app
+
+// The editor's design layer: painters kept between frames, the design
+// drawn in bands on every processor, and the kept copy of the layer.
+
+import (
+	"image"
+	"image/color"
+	"runtime"
+	"sync"
+	"time"
+
+	"cordwain/canvas"
+	"cordwain/canvas/paint"
+	"cordwain/models"
+)
+
+// painterFor is the painter of img at pxPerMM — of its rows y0..y1 when
+// y1 > 0, a band (see drawStillBands) — kept from the frame before when
+// it drew on the same image: its rasterizer and the glyph caches of its
+// faces are warm (a new painter a frame made every label be rasterized
+// again). Called under drawMu.
+func (e *Editor) painterFor(img *image.RGBA, pxPerMM float64, y0, y1 int) *paint.Raster {
+	for _, p := range e.painters {
+		if p.img == img && p.y0 == y0 && p.y1 == y1 && p.r.PxPerMM() == pxPerMM {
+			p.r.Reset()
+			return p.r
+		}
+	}
+	var r *paint.Raster
+	if y1 > 0 {
+		r = paint.NewRasterBand(paint.Band(img, y0, y1), pxPerMM, y0, img.Rect.Dy())
+	} else {
+		r = paint.NewRasterRGBA(img, pxPerMM)
+	}
+	// The frame and its bands, the drag's still part's bands, and the
+	// frame before a resize: older ones belong to buffers no longer drawn.
+	if len(e.painters) >= 2+2*maxBands {
+		e.painters = e.painters[1:]
+	}
+	e.painters = append(e.painters, keptPainter{img: img, y0: y0, y1: y1, r: r})
+	return r
+}
+
+type keptPainter struct {
+	img    *image.RGBA
+	y0, y1 int
+	r      *paint.Raster
+}
+
+// maxBands bounds how many bands a frame is drawn in at the same time.
+const maxBands = 4
+
+// drawStillBands is drawStill over the whole of img, in horizontal bands
+// drawn at the same time, one per processor (at most maxBands): each
+// band's painter draws the whole scene clipped to its rows, so the pixel
+// work (fills, lines, text) is shared out while the pixels are exactly
+// those of one painter (paint.NewRasterBand).
+func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Design, opt canvas.DrawOptions, optRev uint64, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool) {
+	h := img.Rect.Dy()
+	n := min(runtime.GOMAXPROCS(0), maxBands)
+	sc := e.stillScene(d, opt, optRev, exclude)
+	if n <= 1 || h < 64*n {
+		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
+		return
+	}
+	banded := e.bands.pick()
+	start := time.Now()
+	defer func() { e.bands.record(banded, time.Since(start)) }()
+	if !banded {
+		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range n {
+		r := e.painterFor(img, pxPerMM, h*k/n, h*(k+1)/n)
+		wg.Go(func() { e.drawStill(r, sc, opt, vp, under) })
+	}
+	wg.Wait()
+}
+
+// bandChooser decides whether the design is drawn in bands or by one
+// painter, by which has been faster lately: bands pay only when other
+// processors are free, which a busy machine's are not (there they were
+// slower, see BENCHMARKS.md). Both give the same pixels.
+type bandChooser struct {
+	avg    [2]float64 // recent time of a design layer: [0] one painter, [1] bands
+	frames int
+}
+
+// bandTry is how often the slower way is tried again, in frames.
+const bandTry = 16
+
+// pick reports whether to draw the next design layer in bands.
+func (c *bandChooser) pick() bool {
+	c.frames++
+	switch {
+	case c.avg[1] == 0:
+		return true
+	case c.avg[0] == 0:
+		return false
+	}
+	faster := c.avg[1] <= c.avg[0]
+	if c.frames%bandTry == 0 {
+		return !faster
+	}
+	return faster
+}
+
+// record notes how long a design layer took.
+func (c *bandChooser) record(banded bool, d time.Duration) {
+	i := 0
+	if banded {
+		i = 1
+	}
+	if c.avg[i] == 0 {
+		c.avg[i] = float64(d)
+	} else {
+		c.avg[i] = 0.7*c.avg[i] + 0.3*float64(d)
+	}
+}
+
+// cachedBase is the design layer drawn for stillRev at w×h, or nil.
+func (e *Editor) cachedBase(w, h int, stillRev uint64) *image.RGBA {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := &e.cache
+	if c.base != nil && c.baseRev == stillRev && c.base.Rect.Dx() == w && c.base.Rect.Dy() == h {
+		return c.base
+	}
+	return nil
+}
+
+// keepBase keeps a copy of the design layer just drawn into buf.
+func (e *Editor) keepBase(buf *image.RGBA, stillRev uint64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := &e.cache
+	if c.base == nil || c.base.Rect != buf.Rect {
+		c.base = image.NewRGBA(buf.Rect)
+	}
+	copy(c.base.Pix, buf.Pix)
+	c.baseRev = stillRev
+}
+
+func sameSet(a, b map[models.ID]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// stillScene is d made ready to draw with opt (optRev counts opt's
+// changes), less the elements in exclude: the one of the frame before
+// when only the zoom or pan changed since, else a new one (nil when d
+// cannot be drawn). Called under drawMu.
+func (e *Editor) stillScene(d *models.Design, opt canvas.DrawOptions, optRev uint64, exclude map[models.ID]bool) *canvas.Scene {
+	if d == nil {
+		return nil
+	}
+	if exclude == nil && e.scene.sc != nil && e.scene.d == d && e.scene.optRev == optRev {
+		return e.scene.sc
+	}
+	o := opt
+	o.Viewport, o.Exclude, o.Only, o.Selected = nil, exclude, nil, ""
+	sc, err := canvas.PrepareScene(d, o)
+	if err != nil {
+		return nil
+	}
+	if exclude == nil {
+		e.scene.d, e.scene.optRev, e.scene.sc = d, optRev, sc
+	}
+	return sc
+}
+
+// drawStill draws the scene (the design less what a drag moves) and the
+// underlay.
+func (e *Editor) drawStill(r *paint.Raster, sc *canvas.Scene, opt canvas.DrawOptions, vp canvas.Viewport, under *Underlay) {
+	r.Clear(color.White)
+	if sc != nil {
+		sc.Draw(r, &vp)
+	}
+	if under != nil && !opt.Hide.Has(canvas.LayerUnderlay) && opt.View == canvas.ViewMeanForm {
+		under.draw(r, vp)
+	}
+}
+
