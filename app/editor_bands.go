@@ -189,4 +189,3 @@ func (e *Editor) drawStill(r *paint.Raster, sc *canvas.Scene, opt canvas.DrawOpt
 		under.draw(r, vp)
 	}
 }
-
