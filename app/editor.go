@@ -491,7 +491,7 @@ func (e *Editor) generate(w, h int) image.Image {
 		if bg == nil || bg.Rect.Dx() != w || bg.Rect.Dy() != h {
 			bg = image.NewRGBA(image.Rect(0, 0, w, h))
 		}
-		e.drawStillBands(bg, pxPerMM, e.session.Design(), opt, optRev, vp, under, moving)
+		e.drawStillBands(bg, pxPerMM, e.session.Design(), opt, optRev, vp, under, moving, nil)
 		e.mu.Lock()
 		e.cache.bg, e.cache.bgMove, e.cache.bgRev = bg, moving, stillRev
 		e.mu.Unlock()
@@ -510,8 +510,8 @@ func (e *Editor) generate(w, h int) image.Image {
 	} else if base := e.cachedBase(w, h, stillRev); base != nil {
 		copy(buf.Pix, base.Pix)
 	} else {
-		e.drawStillBands(buf, pxPerMM, d, opt, optRev, vp, under, nil)
-		e.keepBase(buf, stillRev)
+		e.drawStillBands(buf, pxPerMM, d, opt, optRev, vp, under, nil, e.baseFor(buf))
+		e.keptBase(stillRev)
 	}
 	e.drawTop(r, d, vp, overlay, rulers)
 	e.mu.Lock()

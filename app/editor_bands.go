@@ -56,25 +56,42 @@ const maxBands = 4
 // band's painter draws the whole scene clipped to its rows, so the pixel
 // work (fills, lines, text) is shared out while the pixels are exactly
 // those of one painter (paint.NewRasterBand).
-func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Design, opt canvas.DrawOptions, optRev uint64, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool) {
+//
+// When keep is set (an image of img's size), each band also copies its
+// rows there once drawn: the kept copy of the design layer, made on the
+// bands' threads rather than after them on the frame's.
+func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Design, opt canvas.DrawOptions, optRev uint64, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool, keep *image.RGBA) {
 	h := img.Rect.Dy()
 	n := min(runtime.GOMAXPROCS(0), maxBands)
 	sc := e.stillScene(d, opt, optRev, exclude)
-	if n <= 1 || h < 64*n {
+	whole := func() {
 		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
+		if keep != nil {
+			copy(keep.Pix, img.Pix)
+		}
+	}
+	if n <= 1 || h < 64*n {
+		whole()
 		return
 	}
 	banded := e.bands.pick()
 	start := time.Now()
 	defer func() { e.bands.record(banded, time.Since(start)) }()
 	if !banded {
-		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
+		whole()
 		return
 	}
 	var wg sync.WaitGroup
 	for k := range n {
-		r := e.painterFor(img, pxPerMM, h*k/n, h*(k+1)/n)
-		wg.Go(func() { e.drawStill(r, sc, opt, vp, under) })
+		y0, y1 := h*k/n, h*(k+1)/n
+		r := e.painterFor(img, pxPerMM, y0, y1)
+		wg.Go(func() {
+			e.drawStill(r, sc, opt, vp, under)
+			if keep != nil {
+				i0, i1 := y0*img.Stride, y1*img.Stride
+				copy(keep.Pix[i0:i1], img.Pix[i0:i1])
+			}
+		})
 	}
 	wg.Wait()
 }
@@ -86,6 +103,9 @@ func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Desi
 type bandChooser struct {
 	avg    [2]float64 // recent time of a design layer: [0] one painter, [1] bands
 	frames int
+	// force, when set, is the way always taken (1 one painter, 2 bands):
+	// benchmarks that time one way set it.
+	force int
 }
 
 // bandTry is how often the slower way is tried again, in frames.
@@ -95,6 +115,8 @@ const bandTry = 16
 func (c *bandChooser) pick() bool {
 	c.frames++
 	switch {
+	case c.force != 0:
+		return c.force == 2
 	case c.avg[1] == 0:
 		return true
 	case c.avg[0] == 0:
@@ -131,16 +153,25 @@ func (e *Editor) cachedBase(w, h int, stillRev uint64) *image.RGBA {
 	return nil
 }
 
-// keepBase keeps a copy of the design layer just drawn into buf.
-func (e *Editor) keepBase(buf *image.RGBA, stillRev uint64) {
+// baseFor is the image the design layer drawn into buf is kept in (see
+// drawStillBands), marked as holding no layer until keptBase says which.
+func (e *Editor) baseFor(buf *image.RGBA) *image.RGBA {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c := &e.cache
 	if c.base == nil || c.base.Rect != buf.Rect {
 		c.base = image.NewRGBA(buf.Rect)
 	}
-	copy(c.base.Pix, buf.Pix)
-	c.baseRev = stillRev
+	c.baseRev = ^uint64(0) // none yet
+	return c.base
+}
+
+// keptBase records that the kept image holds the design layer of
+// stillRev.
+func (e *Editor) keptBase(stillRev uint64) {
+	e.mu.Lock()
+	e.cache.baseRev = stillRev
+	e.mu.Unlock()
 }
 
 func sameSet(a, b map[models.ID]bool) bool {
