@@ -390,6 +390,40 @@ func (e *Editor) ToWidget(p canvas.Point) fyne.Position {
 	return fyne.NewPos(float32(x*unitsPerMM), float32(y*unitsPerMM))
 }
 
+// viewMap is the map between the design's mean form and the view shown:
+// nil in a view that is not edited (top, back, bottom) or without a
+// design.
+func (e *Editor) viewMap() *canvas.ViewMap {
+	return viewMapFor(e.session.Design(), e.Options().View)
+}
+
+// DesignAt maps a position in the widget to the design's own (mean form)
+// millimetres, where the tools work: on the mean form it is ToModel; on
+// the lateral and medial views the view point is carried back onto the
+// mean form. ok is false in views that are not edited and beside the
+// last, where no point of the form is drawn.
+func (e *Editor) DesignAt(pos fyne.Position) (canvas.Point, bool) {
+	vm := e.viewMap()
+	if vm == nil {
+		return canvas.Point{}, false
+	}
+	return vm.Inverse(e.ToModel(pos))
+}
+
+// WidgetAt maps a design (mean form) point to the position in the widget
+// where the view draws it; ok is false in views that are not edited.
+func (e *Editor) WidgetAt(p canvas.Point) (fyne.Position, bool) {
+	vm := e.viewMap()
+	if vm == nil {
+		return fyne.Position{}, false
+	}
+	q, ok := vm.Forward(p)
+	if !ok {
+		return fyne.Position{}, false
+	}
+	return e.ToWidget(q), true
+}
+
 // SetLayer hides (visible false) or shows a layer, and locks or unlocks
 // it: a locked layer is drawn but tools do not pick from it.
 func (e *Editor) SetLayer(l canvas.Layer, visible, locked bool) {
@@ -417,9 +451,10 @@ func (e *Editor) skipLayers() canvas.Layers {
 	return e.hidden | e.locked
 }
 
-// Editable reports whether the view shows the design's own coordinates
-// (the mean form), where points can be moved and lines drawn.
-func (e *Editor) Editable() bool { return e.Options().View == canvas.ViewMeanForm }
+// Editable reports whether points can be moved and lines drawn in the
+// view: the mean form (the design's own coordinates) and the lateral and
+// medial views, whose points map back onto it (see DesignAt).
+func (e *Editor) Editable() bool { return canvas.EditableView(e.Options().View) }
 
 // setOverlay installs what the tool draws over the design (nil: none).
 // Only the top of the frame changes: the design underneath is reused.
@@ -524,21 +559,26 @@ func (e *Editor) generate(w, h int) image.Image {
 }
 
 // drawTop draws what lies over the design: the design's dimensions, the
-// selection, the tool's overlay and the rulers.
+// selection, the tool's overlay and the rulers. All but the rulers are in
+// mean form mm, drawn where the view shows them.
 func (e *Editor) drawTop(r *paint.Raster, d *models.Design, vp canvas.Viewport, overlay func(canvas.Painter, canvas.Viewport), rulers bool) {
 	opt := e.Options()
+	// What lies on top is in mean form mm: on a side view it is carried
+	// onto the view (overlayPainter).
+	vm := viewMapFor(d, opt.View)
+	mp, mvp := overlayPainter(r, vp, vm)
 	if !opt.Hide.Has(canvas.LayerDimensions) {
 		for _, dm := range dimensionsOf(d, opt.View, e.selection()) {
-			dm.draw(r, vp)
+			dm.draw(mp, mvp)
 		}
 	}
-	if d != nil && opt.View == canvas.ViewMeanForm {
-		drawSelection(r, d, e.selection(), vp)
+	if d != nil && vm != nil {
+		drawSelection(mp, d, e.selection(), mvp)
 	}
 	if overlay != nil {
-		overlay(r, vp)
+		overlay(mp, mvp)
 	}
-	e.drawRemote(r, d, vp, e.Remote())
+	e.drawRemote(r, mp, d, vp, mvp, e.Remote())
 	if rulers {
 		drawRulers(r, vp)
 	}

@@ -36,10 +36,22 @@ func AddDimension(d *models.Design, a, b canvas.Point) (models.Command, error) {
 	return models.Command{Name: "Add dimension", Edits: []models.Edit{{ID: dm.ID, After: dm}}}, nil
 }
 
-// AddDimension keeps a measurement on the drawing as a dimension of the
-// design. Dimensions live on the mean form: in another view the
-// measurement is not kept, and the status line says so.
+// AddDimension keeps a measurement given in the view's millimetres on
+// the drawing as a dimension of the design. Dimensions live on the mean
+// form: in another view the measurement is not kept, and the status line
+// says so. (The measure tool, which works in mean form mm in the side
+// views too, keeps its measurements with keepDimension.)
 func (e *Editor) AddDimension(dm Dimension) {
+	if e.Options().View != canvas.ViewMeanForm {
+		e.status(e.tr().L("status.dimension_mean_form"))
+		return
+	}
+	e.keepDimension(dm)
+}
+
+// keepDimension keeps dm, in mean form mm, as a dimension of the design,
+// in any view that is edited.
+func (e *Editor) keepDimension(dm Dimension) {
 	if !e.Editable() {
 		e.status(e.tr().L("status.dimension_mean_form"))
 		return
@@ -57,10 +69,14 @@ func (e *Editor) Dimensions() []Dimension {
 	return dimensionsOf(e.session.Design(), canvas.ViewMeanForm, Selection{})
 }
 
-// dimensionsOf is what the editor draws for d's dimensions in view v:
-// nothing outside the mean form, where their points are not.
+// dimensionsOf is what the editor draws for d's dimensions in view v, in
+// mean form mm: on the mean form and on the lateral and medial views,
+// which draw them carried onto the view (overlayPainter), a straight
+// dimension curving with the last. The label is the mean form length in
+// every view: the length of the pattern, which is what is cut. Nothing
+// in the top, back and bottom views.
 func dimensionsOf(d *models.Design, v canvas.View, sel Selection) []Dimension {
-	if d == nil || v != canvas.ViewMeanForm || len(d.Dimensions) == 0 {
+	if d == nil || !canvas.EditableView(v) || len(d.Dimensions) == 0 {
 		return nil
 	}
 	picked := map[models.ID]bool{}

@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"cordwain/canvas"
 )
 
 // inputState follows the pointer and keyboard between events.
@@ -18,6 +20,10 @@ type inputState struct {
 	clicked bool
 	space   bool
 	mods    fyne.KeyModifier
+	// at is where the tools last saw the pointer (see toolPoint); hasAt
+	// once there is one.
+	at    canvas.Point
+	hasAt bool
 }
 
 var (
@@ -31,8 +37,36 @@ var (
 	_ fyne.Focusable      = (*Editor)(nil)
 )
 
+// toolPoint is the point the tools work on for a position in the
+// widget: the design's own (mean form) mm in the views that are edited,
+// carried back from the lateral and medial views (DesignAt); the view's
+// mm in the others, where tools only pick and measure. ok is false beside
+// the last on a side view, where no point of the form is drawn.
+func (e *Editor) toolPoint(pos fyne.Position) (canvas.Point, bool) {
+	if vm := e.viewMap(); vm != nil {
+		return vm.Inverse(e.ToModel(pos))
+	}
+	return e.ToModel(pos), true
+}
+
+// eventAt is the tool event for pos; ok is false where toolPoint has no
+// point.
+func (e *Editor) eventAt(pos fyne.Position) (ToolEvent, bool) {
+	at, ok := e.toolPoint(pos)
+	if !ok {
+		return ToolEvent{}, false
+	}
+	e.input.at, e.input.hasAt = at, true
+	return ToolEvent{At: at, Snap: e.snap(at, nil), Mods: e.input.mods}, true
+}
+
+// event is the tool event for pos during a press: beside the last on a
+// side view the pointer holds at the last point it had on the form.
 func (e *Editor) event(pos fyne.Position) ToolEvent {
-	at := e.ToModel(pos)
+	if ev, ok := e.eventAt(pos); ok {
+		return ev
+	}
+	at := e.input.at
 	return ToolEvent{At: at, Snap: e.snap(at, nil), Mods: e.input.mods}
 }
 
@@ -57,7 +91,22 @@ func (e *Editor) MouseDown(ev *desktop.MouseEvent) {
 		e.input.pressed = false
 		return
 	}
-	e.activeTool().Press(e, e.event(ev.Position))
+	tev, ok := e.eventAt(ev.Position)
+	if !ok {
+		e.input.pressed = false
+		e.pressBeside()
+		return
+	}
+	e.activeTool().Press(e, tev)
+}
+
+// pressBeside is a press beside the last on a side view, where there is
+// no point of the form for the tools: as on empty space, the select tool
+// drops the selection (unless Shift is held); other tools ignore it.
+func (e *Editor) pressBeside() {
+	if e.activeTool().Name() == ToolSelect && e.input.mods&fyne.KeyModifierShift == 0 {
+		e.Select(Selection{})
+	}
 }
 
 // MouseUp implements desktop.Mouseable: a release that was not a drag
@@ -87,7 +136,13 @@ func (e *Editor) Dragged(ev *fyne.DragEvent) {
 		// where the event says.
 		e.input.pressed, e.input.cur = true, ev.Position
 		if !e.input.space {
-			e.activeTool().Press(e, e.event(ev.Position))
+			tev, ok := e.eventAt(ev.Position)
+			if !ok {
+				e.input.pressed = false
+				e.pressBeside()
+				return
+			}
+			e.activeTool().Press(e, tev)
 		} else {
 			e.input.panning = true
 		}
@@ -123,7 +178,12 @@ func (e *Editor) Tapped(ev *fyne.PointEvent) {
 		return
 	}
 	e.focus()
-	e.activeTool().Press(e, e.event(ev.Position))
+	tev, ok := e.eventAt(ev.Position)
+	if !ok {
+		e.pressBeside()
+		return
+	}
+	e.activeTool().Press(e, tev)
 	e.activeTool().Release(e, e.event(ev.Position))
 }
 
@@ -187,7 +247,9 @@ func (e *Editor) MouseIn(ev *desktop.MouseEvent) { e.MouseMoved(ev) }
 func (e *Editor) MouseMoved(ev *desktop.MouseEvent) {
 	e.input.mods = ev.Modifier
 	if !e.input.pressed {
-		e.activeTool().Hover(e, e.event(ev.Position))
+		if tev, ok := e.eventAt(ev.Position); ok {
+			e.activeTool().Hover(e, tev)
+		}
 	}
 	e.pointerAt(ev.Position)
 }

@@ -68,16 +68,19 @@ func (e *Editor) pointerLeft() {
 	}
 }
 
-// drawRemote draws the peers' selections (on the mean form, where
-// elements are drawn in their own coordinates) and pointers: a small
-// arrow in their colour with their name.
-func (e *Editor) drawRemote(p canvas.Painter, d *models.Design, vp canvas.Viewport, peers []RemotePointer) {
+// drawRemote draws the peers' selections (in the views that are edited:
+// through mp and mvp, the painter and viewport of mean form mm, see
+// overlayPainter) and pointers (view mm, through p and vp): a small arrow
+// in their colour with their name.
+func (e *Editor) drawRemote(p, mp canvas.Painter, d *models.Design, vp, mvp canvas.Viewport, peers []RemotePointer) {
 	if len(peers) == 0 {
 		return
 	}
 	p.Push()
 	defer p.Pop()
-	if d != nil && e.Options().View == canvas.ViewMeanForm {
+	if d != nil && e.Editable() {
+		mp.Push()
+		defer mp.Pop()
 		for _, rp := range peers {
 			for _, id := range rp.Selection {
 				path, ok := canvas.ElemPath(models.FindElem(d, id))
@@ -86,10 +89,10 @@ func (e *Editor) drawRemote(p canvas.Painter, d *models.Design, vp canvas.Viewpo
 				}
 				c := rp.Colour
 				c.A = 0x90
-				p.SetStrokeColor(c)
-				p.SetLineWidth(1.2)
-				p.SetDash()
-				p.Stroke(pagePath(path, vp))
+				mp.SetStrokeColor(c)
+				mp.SetLineWidth(1.2)
+				mp.SetDash()
+				mp.Stroke(pagePath(path, mvp))
 			}
 		}
 	}

@@ -297,7 +297,7 @@ func (u *UI) zoomItems() []*fyne.MenuItem {
 	fit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierShortcutDefault}
 	sel := fyne.NewMenuItem(tr.L("menu.zoom_selection"), func() {
 		if d := u.editor.session.Design(); d != nil {
-			u.editor.FitRect(canvas.ElemBounds(d, u.editor.Selection().Elems))
+			u.editor.FitRect(u.editor.selectionBounds(d))
 		}
 	})
 	actual := fyne.NewMenuItem(tr.L("menu.actual_size"), func() { u.editor.SetScale(1) })

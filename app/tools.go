@@ -158,9 +158,29 @@ func (e *Editor) status(s string) {
 // point or a line.
 const pickTolerance = 1.6
 
-// tol is the pick tolerance in design mm at the current zoom.
+// tol is the pick tolerance in design mm at the current zoom. On a side
+// view it is converted where the pointer is: the view draws the mean form
+// shrunk where the last turns away (and a little stretched elsewhere), so
+// the same page distance covers more or less of the form (the geometric
+// mean of the map's stretches, within 4× either way).
 func (e *Editor) tol() float64 {
-	return pickTolerance / math.Max(e.Viewport().Scale, 1e-9)
+	t := pickTolerance / math.Max(e.Viewport().Scale, 1e-9)
+	if vm := e.viewMap(); vm != nil && !vm.Identity() && e.input.hasAt {
+		lo, hi := vm.Stretch(e.input.at)
+		k := math.Sqrt(lo * hi)
+		if math.IsNaN(k) {
+			k = 1
+		}
+		t /= math.Max(0.25, math.Min(4, k))
+	}
+	return t
+}
+
+// pickDesign is the session's design as the tools pick from it in the
+// view: on a side view only what that view draws (not the other side's
+// quarter, not the linings), see canvas.ShownIn.
+func (e *Editor) pickDesign() *models.Design {
+	return canvas.ShownIn(e.session.Design(), e.Options().View)
 }
 
 // SetSnapping turns snapping on or off.
@@ -173,8 +193,12 @@ func (e *Editor) snap(q canvas.Point, exclude map[models.ID]bool) canvas.Snap {
 	}
 	s := e.snapper
 	if exclude != nil || s == nil {
-		s = canvas.NewSnapper(e.session.Design(), exclude)
-		if e.Options().Grid && e.Viewport().Scale >= 2 {
+		// Snapping is in mean form mm, to what the view draws; the grid
+		// shown on a side view is the view's, so only the mean form
+		// snaps to it.
+		opt := e.Options()
+		s = canvas.NewSnapper(e.pickDesign(), exclude)
+		if opt.Grid && opt.View == canvas.ViewMeanForm && e.Viewport().Scale >= 2 {
 			s.Grid = 1
 		}
 		if exclude == nil {
@@ -259,6 +283,7 @@ func (t *SelectTool) Press(e *Editor, ev ToolEvent) {
 		}
 		return
 	}
+	pd := e.pickDesign() // d, or what a side view draws of it
 	skip := e.skipLayers()
 	var pickable []models.ID
 	for _, id := range sel.Elems {
@@ -266,7 +291,7 @@ func (t *SelectTool) Press(e *Editor, ev ToolEvent) {
 			pickable = append(pickable, id)
 		}
 	}
-	if ref, ok := canvas.HitPoint(d, pickable, ev.At, e.tol()); ok {
+	if ref, ok := canvas.HitPoint(pd, pickable, ev.At, e.tol()); ok {
 		pts := sel.Points
 		switch {
 		case shift && slices.Contains(pts, ref):
@@ -282,7 +307,7 @@ func (t *SelectTool) Press(e *Editor, ev ToolEvent) {
 		t.mode = selectPoints
 		return
 	}
-	if id := canvas.HitElement(d, ev.At, e.tol(), skip); id != "" {
+	if id := canvas.HitElement(pd, ev.At, e.tol(), skip); id != "" {
 		switch {
 		case shift && sel.Has(id):
 			e.Select(Selection{Elems: slices.DeleteFunc(slices.Clone(sel.Elems), func(x models.ID) bool { return x == id })})
@@ -380,9 +405,8 @@ func (t *SelectTool) Release(e *Editor, ev ToolEvent) {
 		e.session.SetBusy(false)
 	case selectBand:
 		e.setOverlay(nil)
-		d := e.session.Design()
 		sel := e.selection()
-		elems, knots := canvas.BoxSelect(d, t.band, sel.Elems, e.skipLayers())
+		elems, knots := canvas.BoxSelect(e.pickDesign(), t.band, sel.Elems, e.skipLayers())
 		if ev.Mods&fyne.KeyModifierShift != 0 {
 			elems = append(slices.Clone(sel.Elems), elems...)
 			slices.Sort(elems)
@@ -438,6 +462,9 @@ func (t *SelectTool) Key(e *Editor, key fyne.KeyName, mods fyne.KeyModifier) boo
 		return true
 	default:
 		return false
+	}
+	if e.Options().View == canvas.ViewMedial {
+		delta.X = -delta.X // the medial view shows the mean form mirrored: Left moves left on screen
 	}
 	switch {
 	case len(sel.Points) > 0:

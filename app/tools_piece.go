@@ -86,7 +86,7 @@ func (t *MarkTool) Name() string {
 // pieceAt is the topmost piece under q, or whose outline passes within
 // tol (notches go on the edge).
 func (e *Editor) pieceAt(q canvas.Point, tol float64) (models.Piece, bool) {
-	d := e.session.Design()
+	d := e.pickDesign() // on a side view, the pieces it draws
 	skip := e.skipLayers().With(canvas.LayerLines, true).With(canvas.LayerMarks, true)
 	id := canvas.HitElement(d, q, tol, skip)
 	pc, ok := models.FindElem(d, id).(models.Piece)
@@ -307,7 +307,12 @@ func (t *MeasureTool) Key(e *Editor, key fyne.KeyName, _ fyne.KeyModifier) bool 
 	switch key {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if t.result != nil {
-			e.AddDimension(Dimension{A: t.result.A, B: t.result.B, Label: fmt.Sprintf("%.1f mm", t.result.Straight)})
+			dm := Dimension{A: t.result.A, B: t.result.B, Label: fmt.Sprintf("%.1f mm", t.result.Straight)}
+			if e.Editable() {
+				e.keepDimension(dm) // mean form mm, in any view that is edited
+			} else {
+				e.AddDimension(dm) // view mm: refused, with the reason
+			}
 			t.result = nil
 			e.setOverlay(nil)
 			return true
@@ -352,6 +357,11 @@ func (*CalibrateTool) Name() string { return ToolCalibrate }
 func (t *CalibrateTool) Press(e *Editor, ev ToolEvent) {
 	if e.Underlay() == nil {
 		e.status(e.tr().L("status.no_underlay"))
+		return
+	}
+	if e.Options().View != canvas.ViewMeanForm {
+		// The underlay lies under the mean form only.
+		e.status(e.tr().L("status.edit_on_meanform"))
 		return
 	}
 	t.a, t.down = ev.At, true
