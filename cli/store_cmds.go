@@ -196,16 +196,20 @@ func runEdit(env Env, args []string) error {
 			return fmt.Errorf("not committed: fitting the upper to the new last: %w", err)
 		}
 	}
-	if err := models.Validate(d); err != nil {
-		return fmt.Errorf("not committed, the design would be invalid: %w", err)
-	}
 	if *msg == "" {
 		*msg = "Set " + strings.Join(sets, ", ")
 	}
+	// The design is validated once, by the commit: the studio's store
+	// checks a committed design with models.Validate (Options'
+	// ValidateDesign) before anything is written, and refuses it with
+	// ErrInvalid.
 	v, err := s.CommitDesign(*branch, d, *msg, id)
 	if errors.Is(err, store.ErrNoChange) {
 		fmt.Fprintf(env.Stdout, "no change; %s is still at %s\n", *branch, store.Short(v.ID))
 		return nil
+	}
+	if errors.Is(err, store.ErrInvalid) {
+		return fmt.Errorf("not committed, the design would be invalid: %w", err)
 	}
 	if err != nil {
 		return err

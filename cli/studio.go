@@ -235,6 +235,13 @@ func OpenStudio(dataDir string) (*store.Store, *store.Identity, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The window lists the whole studio: read every design's entry now,
+	// so a damaged one is reported (with what to do) as the studio opens,
+	// as a command reports the design it touches.
+	if err := s.Store.LoadDirectory(); err != nil {
+		s.Close()
+		return nil, nil, studioError(dataDir, err)
+	}
 	id, err := s.Identity(false)
 	if err != nil {
 		if errors.Is(err, ErrIdentityLost) {

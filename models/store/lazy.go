@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"fmt"
 	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -19,7 +20,12 @@ import (
 // design that fails its checks is ErrCorrupt from then on, naming the
 // version and the reason, and nothing is written.
 
-// loadLazy is load for a lazy open.
+// loadLazy is load for a lazy open: it checks that the buckets are there
+// and reads the remembered peers. The designs' list entries and refs are
+// read per design when one is first used (ensureEntry), or all at once
+// when a caller lists the studio (ensureDir), so that opening and a
+// command touching one design cost the same in a studio of 10 designs and
+// one of 1,000.
 func (s *Store) loadLazy() error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
@@ -29,39 +35,185 @@ func (s *Store) loadLazy() error {
 		}
 		txn := s.mem.Txn(true)
 		defer txn.Abort()
-		err := tx.Bucket(bucketDesigns).ForEach(func(k, v []byte) error {
-			var rec designRecord
-			if err := models.DecodeCanonical(v, &rec); err != nil {
-				return fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
-			}
-			if rec.Latest == "" || rec.Time == nil {
-				return fmt.Errorf("%w: design %s: record without its newest version", ErrCorrupt, k)
-			}
-			// That the newest version exists is checked with the rest of
-			// the design when it is loaded (ensure): no lookups here.
-			s.clock.Observe(*rec.Time)
-			return txn.Insert(tableDesigns, &DesignInfo{ID: models.ID(k), Name: rec.Name, Latest: rec.Latest, Time: *rec.Time})
-		})
-		if err != nil {
-			return err
-		}
-		err = tx.Bucket(bucketRefs).ForEach(func(k, v []byte) error {
-			ref, err := parseRef(k, v)
-			if err != nil {
-				return err
-			}
-			return txn.Insert(tableRefs, ref) // its target is checked when the design is loaded
-		})
-		if err != nil {
-			return err
-		}
-		err = loadPeers(tx, txn)
-		if err != nil {
+		if err := loadPeers(tx, txn); err != nil {
 			return err
 		}
 		txn.Commit()
 		return nil
 	})
+}
+
+// parseDesignRecord reads a designs bucket entry of a schema 3+ file as
+// its list entry.
+func parseDesignRecord(k, v []byte) (*DesignInfo, error) {
+	var rec designRecord
+	if err := models.DecodeCanonical(v, &rec); err != nil {
+		return nil, fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
+	}
+	if rec.Latest == "" || rec.Time == nil {
+		return nil, fmt.Errorf("%w: design %s: record without its newest version", ErrCorrupt, k)
+	}
+	// That the newest version exists is checked with the rest of the
+	// design when it is loaded (ensure): no lookups here.
+	return &DesignInfo{ID: models.ID(k), Name: rec.Name, Latest: rec.Latest, Time: *rec.Time}, nil
+}
+
+// readEntry reads one design's list entry (nil if the file has no such
+// design) and its refs.
+func readEntry(tx *bolt.Tx, design models.ID) (*DesignInfo, []*Ref, error) {
+	var info *DesignInfo
+	if v := tx.Bucket(bucketDesigns).Get([]byte(design)); v != nil {
+		var err error
+		if info, err = parseDesignRecord([]byte(design), v); err != nil {
+			return nil, nil, err
+		}
+	}
+	var refs []*Ref
+	prefix := indexKey(design, "")
+	c := tx.Bucket(bucketRefs).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		ref, err := parseRef(k, v)
+		if err != nil {
+			return nil, nil, err
+		}
+		refs = append(refs, ref)
+	}
+	return info, refs, nil
+}
+
+// indexEntries puts list entries and refs read from the file into memdb,
+// except those memdb has: a writer has changed them since, or they were
+// read before. Callers hold loadMu.
+func (s *Store) indexEntries(infos []*DesignInfo, refs []*Ref) error {
+	txn := s.mem.Txn(true)
+	defer txn.Abort()
+	for _, info := range infos {
+		if o, _ := txn.First(tableDesigns, indexID, string(info.ID)); o != nil {
+			continue
+		}
+		s.clock.Observe(info.Time)
+		if err := txn.Insert(tableDesigns, info); err != nil {
+			return fmt.Errorf("indexing design %s: %w", info.ID, err)
+		}
+	}
+	for _, r := range refs {
+		if o, _ := txn.First(tableRefs, indexID, r.Key); o != nil {
+			continue
+		}
+		if err := txn.Insert(tableRefs, r); err != nil {
+			return fmt.Errorf("indexing %s %q: %w", r.Kind, r.Name, err)
+		}
+	}
+	txn.Commit()
+	return nil
+}
+
+// ensureEntry reads a design's list entry and refs into memdb in a lazy
+// store, if they are not yet. Every writer of a design calls it (through
+// ensure) before it writes, so an entry read here is never older than one
+// a writer put in memdb.
+func (s *Store) ensureEntry(design models.ID) error {
+	if !s.opts.Lazy {
+		return nil
+	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	return s.ensureEntryLocked(design)
+}
+
+func (s *Store) ensureEntryLocked(design models.ID) error {
+	if s.dirAll || s.dirHas[design] {
+		return nil
+	}
+	if err := s.dirErr[design]; err != nil {
+		return err
+	}
+	var info *DesignInfo
+	var refs []*Ref
+	err := guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			var err error
+			info, refs, err = readEntry(tx, design)
+			return err
+		})
+	})
+	if err != nil {
+		err = fmt.Errorf("reading design %s: %w", design, err)
+		s.dirErr[design] = err
+		return err
+	}
+	var infos []*DesignInfo
+	if info != nil {
+		infos = append(infos, info)
+	}
+	if err := s.indexEntries(infos, refs); err != nil {
+		return err
+	}
+	s.dirHas[design] = true
+	return nil
+}
+
+// ensureDir reads every design's list entry and refs into memdb in a lazy
+// store, if they are not yet: for callers that list the studio.
+func (s *Store) ensureDir() error {
+	if !s.opts.Lazy {
+		return nil
+	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	if s.dirAll {
+		return nil
+	}
+	if s.dirAllErr != nil {
+		return s.dirAllErr
+	}
+	var infos []*DesignInfo
+	var refs []*Ref
+	err := guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			err := tx.Bucket(bucketDesigns).ForEach(func(k, v []byte) error {
+				if s.dirHas[models.ID(k)] {
+					return nil
+				}
+				info, err := parseDesignRecord(k, v)
+				if err != nil {
+					return err
+				}
+				infos = append(infos, info)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			return tx.Bucket(bucketRefs).ForEach(func(k, v []byte) error {
+				ref, err := parseRef(k, v)
+				if err != nil {
+					return err
+				}
+				if !s.dirHas[ref.Design] {
+					refs = append(refs, ref)
+				}
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		s.dirAllErr = fmt.Errorf("reading the designs: %w", err)
+		return s.dirAllErr
+	}
+	if err := s.indexEntries(infos, refs); err != nil {
+		return err
+	}
+	s.dirAll = true
+	return nil
+}
+
+// LoadDirectory reads every design's list entry and refs, checking their
+// form (a lazy store reads them when first needed): the window, which
+// lists the studio, calls it after opening to report a damaged entry at
+// once. A store opened eagerly has read them and returns nil.
+func (s *Store) LoadDirectory() error {
+	return s.ensureDir()
 }
 
 // LoadDesign reads a design's versions and conflicts into memory if they
@@ -82,6 +234,9 @@ func (s *Store) ensure(design models.ID) error {
 	defer s.loadMu.Unlock()
 	if s.loaded[design] {
 		return nil
+	}
+	if err := s.ensureEntryLocked(design); err != nil {
+		return err
 	}
 	if err := s.loadErr[design]; err != nil {
 		return err
@@ -321,4 +476,65 @@ func (s *Store) LatestElement(design, element models.ID) (models.Element, bool, 
 		return models.Element{}, false, fmt.Errorf("reading design %s: %w", design, err)
 	}
 	return el, found, nil
+}
+
+// ensureNamed reads into memdb the list entries of the designs named
+// name (case insensitive), as FindDesign matches it, in a lazy store that
+// has not read them all: a scan of the designs bucket that decodes only
+// the records holding the name, so finding a design by name does not
+// index the whole studio.
+func (s *Store) ensureNamed(name string) error {
+	if !s.opts.Lazy {
+		return nil
+	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	if s.dirAll {
+		return nil
+	}
+	want := strings.ToLower(name)
+	var ids []models.ID
+	err := guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketDesigns).ForEach(func(k, v []byte) error {
+				// The name is the record's first entry: compare it
+				// without decoding the record, and decode (checking its
+				// form) only a match or a record laid out otherwise.
+				if n, ok := recordName(v); ok && strings.ToLower(n) != want {
+					return nil
+				}
+				info, err := parseDesignRecord(k, v)
+				if err != nil {
+					return err
+				}
+				if strings.ToLower(info.Name) == want {
+					ids = append(ids, info.ID)
+				}
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("reading the designs: %w", err)
+	}
+	for _, id := range ids {
+		if err := s.ensureEntryLocked(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordName reads the name of a canonical design record, a map whose
+// first key is "name" (canonical order puts it before "time" and
+// "latest"); false if v is not laid out so.
+func recordName(v []byte) (string, bool) {
+	if _, rest, ok := models.ReadCBORHead(v, 5); ok {
+		if n, r, ok := models.ReadCBORHead(rest, 3); ok && n == 4 && len(r) >= 4 && string(r[:4]) == "name" {
+			if n, r, ok := models.ReadCBORHead(r[4:], 3); ok && uint64(len(r)) >= n {
+				return string(r[:n]), true
+			}
+		}
+	}
+	return "", false
 }

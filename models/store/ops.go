@@ -418,7 +418,12 @@ func readSnapshotEnc(tx *bolt.Tx, root models.Hash, withEnc bool) (models.Snapsh
 }
 
 // Designs lists the designs, by name.
+//
+// In a lazy store the first call reads every design's list entry; on a
+// damaged entry it lists those read before ([Store.LoadDirectory] says
+// what is wrong).
 func (s *Store) Designs() []DesignInfo {
+	_ = s.ensureDir()
 	txn := s.mem.Txn(false)
 	it, err := txn.Get(tableDesigns, indexID)
 	if err != nil {
@@ -436,6 +441,9 @@ func (s *Store) Designs() []DesignInfo {
 
 // Design returns one design's list entry.
 func (s *Store) Design(id models.ID) (DesignInfo, error) {
+	if err := s.ensureEntry(id); err != nil {
+		return DesignInfo{}, fmt.Errorf("reading design: %w", err)
+	}
 	d, ok := s.designInfo(s.mem.Txn(false), id)
 	if !ok {
 		return DesignInfo{}, fmt.Errorf("reading design: %w: design %s", ErrNotFound, id)
@@ -446,8 +454,17 @@ func (s *Store) Design(id models.ID) (DesignInfo, error) {
 // FindDesign finds a design by ID or, failing that, by name (case
 // insensitive); a name shared by several designs is ErrInvalid.
 func (s *Store) FindDesign(idOrName string) (DesignInfo, error) {
-	if d, err := s.Design(models.ID(idOrName)); err == nil {
-		return d, nil
+	if checkName("design ID", idOrName) == nil {
+		d, err := s.Design(models.ID(idOrName))
+		if err == nil {
+			return d, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return DesignInfo{}, fmt.Errorf("finding design %q: %w", idOrName, err)
+		}
+	}
+	if err := s.ensureNamed(idOrName); err != nil {
+		return DesignInfo{}, fmt.Errorf("finding design %q: %w", idOrName, err)
 	}
 	txn := s.mem.Txn(false)
 	it, err := txn.Get(tableDesigns, indexName, idOrName)
@@ -565,6 +582,9 @@ func (s *Store) Heads(design models.ID) []*models.Version {
 
 // Refs lists a design's branches and tags, by kind then name.
 func (s *Store) Refs(design models.ID) []Ref {
+	if s.ensureEntry(design) != nil {
+		return nil // a damaged design: LoadDesign says what is wrong
+	}
 	txn := s.mem.Txn(false)
 	it, err := txn.Get(tableRefs, indexDesign, string(design))
 	if err != nil {
@@ -639,6 +659,9 @@ func (s *Store) makeRef(design models.ID, kind RefKind, name string, target mode
 func (s *Store) DeleteBranch(design models.ID, name string) error {
 	if name == DefaultBranch {
 		return fmt.Errorf("deleting branch %q: %w: the default branch stays", name, ErrInvalid)
+	}
+	if err := s.ensure(design); err != nil {
+		return fmt.Errorf("deleting branch %q: %w", name, err)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

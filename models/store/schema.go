@@ -26,7 +26,6 @@ const (
 	indexDesign     = "design"
 	indexDesignTime = "design_time"
 	indexParents    = "parents"
-	indexKind       = "kind"
 	indexMerge      = "merge"
 )
 
@@ -134,10 +133,6 @@ func refsTable() *memdb.TableSchema {
 			indexDesign: {Name: indexDesign, Indexer: strIndex{get: func(o any) (string, bool) {
 				r, ok := o.(*Ref)
 				return refStr(r, ok, func() string { return string(r.Design) })
-			}}},
-			indexKind: {Name: indexKind, Indexer: strIndex{get: func(o any) (string, bool) {
-				r, ok := o.(*Ref)
-				return refStr(r, ok, func() string { return string(r.Kind) })
 			}}},
 		},
 	}

@@ -84,6 +84,12 @@ type Store struct {
 	loadMu  sync.Mutex // lazy loading (lazy.go)
 	loaded  map[models.ID]bool
 	loadErr map[models.ID]error
+	// The designs' list entries and refs (lazy.go): all read (dirAll),
+	// or those of the designs in dirHas.
+	dirAll    bool
+	dirAllErr error
+	dirHas    map[models.ID]bool
+	dirErr    map[models.ID]error
 
 	wmu    sync.Mutex // serialises writers, so bbolt and memdb move together
 	closed atomic.Bool
@@ -163,7 +169,7 @@ func newStore(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening store: memdb schema: %w", err) // a programming error
 	}
-	return &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), hist: newHistCache(), loaded: map[models.ID]bool{}, loadErr: map[models.ID]error{}, subs: map[*subscriber]struct{}{}}, nil
+	return &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), hist: newHistCache(), loaded: map[models.ID]bool{}, loadErr: map[models.ID]error{}, dirHas: map[models.ID]bool{}, dirErr: map[models.ID]error{}, subs: map[*subscriber]struct{}{}}, nil
 }
 
 // createIfAbsent makes a new, initialised store file under a temporary
