@@ -95,12 +95,20 @@ func TestEditRefusesBadInput(t *testing.T) {
 		"unknown part":     {"--set", "sole.x=3"},
 		"bad value":        {"--set", "last.heel_height=high"},
 		"invalid design":   {"--set", "last.heel_height=-50"},
+		"invalid meta":     {"--set", "meta.gender=aliens"},
+		"empty name":       {"--set", "meta.name="},
 		"no set":           {},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := run(t, dir, append([]string{"edit", "--design", "Mule"}, args...)...)
 			if err == nil {
 				t.Fatal("accepted")
+			}
+			if strings.HasPrefix(name, "invalid meta") || name == "empty name" {
+				// Refused by the commit's validation (the only one).
+				if !strings.Contains(err.Error(), "not committed, the design would be invalid") {
+					t.Fatalf("refused with: %v", err)
+				}
 			}
 		})
 	}
