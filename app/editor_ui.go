@@ -187,7 +187,9 @@ func (u *UI) buildLayers() {
 	if un := u.editor.Underlay(); un != nil {
 		op.Value = un.Opacity
 	}
-	// One undoable command when the slider is let go, not one a step.
+	// The drawing follows the slider while it is dragged; one undoable
+	// command when it is let go, not one a step.
+	op.OnChanged = u.editor.PreviewUnderlayOpacity
 	op.OnChangeEnded = u.editor.SetUnderlayOpacity
 	u.edit.opacity = op
 	box.Add(widget.NewLabel(tr.L("underlay.opacity")))

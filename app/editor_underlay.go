@@ -585,19 +585,62 @@ func (e *Editor) CalibrateUnderlay(a, b canvas.Point, mm float64) error {
 }
 
 // SetUnderlayOpacity changes how strongly the underlay shows: an
-// undoable command (the layers panel's slider sends it when let go).
+// undoable command (the layers panel's slider sends it when let go, after
+// PreviewUnderlayOpacity has shown each step of the drag).
 func (e *Editor) SetUnderlayOpacity(o float64) {
 	d := e.session.Design()
 	u := UnderlayOf(d)
 	if u == nil {
 		return
 	}
+	defer e.endOpacityPreview()
 	c, err := SetUnderlayOpacity(d, u.ID, math.Max(0, math.Min(1, o)))
 	if err != nil {
 		e.status(err.Error())
 		return
 	}
+	if c.Empty() {
+		return // let go where it started: nothing to undo
+	}
 	e.Do(c)
+}
+
+// PreviewUnderlayOpacity shows the underlay at opacity o while the
+// layers panel's slider is dragged, without a command: the design drawn
+// is the session's with the new opacity, and the one undoable command
+// comes when the slider is let go (SetUnderlayOpacity).
+func (e *Editor) PreviewUnderlayOpacity(o float64) {
+	d := e.session.Design()
+	u := UnderlayOf(d)
+	if u == nil || e.readOnly() {
+		return
+	}
+	c, err := SetUnderlayOpacity(d, u.ID, math.Max(0, math.Min(1, o)))
+	if err != nil {
+		return
+	}
+	next, err := c.Apply(d)
+	if err != nil {
+		return
+	}
+	e.mu.Lock()
+	e.design = next
+	// The underlay lies under everything: the whole frame is drawn
+	// again, not only its top.
+	e.rev, e.stillRev = e.rev+1, e.stillRev+1
+	e.mu.Unlock()
+	e.Refresh()
+}
+
+// endOpacityPreview draws the session's design again after a preview of
+// the opacity (when the release made no command, nothing else does).
+func (e *Editor) endOpacityPreview() {
+	e.mu.Lock()
+	stale := !e.viewOnly && e.design != e.session.Design()
+	e.mu.Unlock()
+	if stale {
+		e.endPreview()
+	}
 }
 
 // followUnderlay keeps the layers tab's opacity slider on the design's
