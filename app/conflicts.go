@@ -39,7 +39,12 @@ type ConflictsPanel struct {
 func NewConflictsPanel(tr *Translator, studio HistoryStudio, onCount func(int)) *ConflictsPanel {
 	c := &ConflictsPanel{tr: tr, studio: studio, onCount: onCount}
 	c.list = widget.NewList(c.rowCount, c.rowCreate, c.rowUpdate)
-	c.list.OnSelected = func(widget.ListItemID) { c.list.UnselectAll() }
+	c.list.OnSelected = func(widget.ListItemID) {
+		// A click on a row is the next action: the last one's message goes,
+		// as in the History tab.
+		c.hideMessage()
+		c.list.UnselectAll()
+	}
 	c.empty = widget.NewLabel("")
 	c.empty.Wrapping = fyne.TextWrapWord
 	c.message = widget.NewLabel("")
@@ -75,8 +80,17 @@ func (c *ConflictsPanel) applyLanguage() {
 // SetDesign shows the conflicts of design.
 func (c *ConflictsPanel) SetDesign(design models.ID) {
 	c.design = design
-	c.message.Hide()
+	c.hideMessage()
 	c.Refresh()
+}
+
+// hideMessage clears the message of the last action: each action (a
+// flip, a click on a row, another design) starts without it, as in the
+// History tab.
+func (c *ConflictsPanel) hideMessage() {
+	if c.message.Visible() {
+		c.message.Hide()
+	}
 }
 
 // Refresh re-reads the conflicts from the studio.
@@ -210,6 +224,7 @@ func (c *ConflictsPanel) branch() string {
 
 // Flip makes the other value of conflict key win on the current branch.
 func (c *ConflictsPanel) Flip(key string) {
+	c.hideMessage()
 	if c.studio == nil {
 		return
 	}
