@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -82,7 +83,31 @@ func designsOf(s *store.Store) []store.DesignInfo {
 	return out
 }
 
+// shortCommand turns the garbage collector off for a command that runs
+// in its own process and ends in milliseconds (log, edit), up to a heap
+// of collectLimit, and returns what puts it back. What such a command
+// allocates is given back when it exits; collecting it first cost about
+// a quarter of `cordwain edit`'s CPU time on the 1,000-element design. A
+// command handed to the running Cordwain (env.Studio) leaves its
+// collector alone.
+func shortCommand(env Env) func() {
+	if env.Studio != nil {
+		return func() {}
+	}
+	limit := debug.SetMemoryLimit(-1)
+	gc := debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(min(limit, collectLimit))
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(limit)
+	}
+}
+
+// collectLimit is the heap at which a short command collects after all.
+const collectLimit = 256 << 20
+
 func runLog(env Env, args []string) error {
+	defer shortCommand(env)()
 	fs := NewFlagSet(env, "log")
 	design := fs.String("design", "", "design name or ID (default: the only design)")
 	branch := fs.String("branch", "", "show only the history of this branch (default: every version)")
@@ -139,6 +164,7 @@ func oneLine(s string) string {
 }
 
 func runEdit(env Env, args []string) error {
+	defer shortCommand(env)()
 	fs := NewFlagSet(env, "edit")
 	design := fs.String("design", "", "design name or ID")
 	branch := fs.String("branch", store.DefaultBranch, "branch to commit on")
