@@ -19,15 +19,18 @@ type DesignSearch struct {
 	popup   *widget.PopUp
 	keys    *searchKeys // the popup's content: passes the keys on to entry
 	found   []DesignSummary
+	// cur is the highlighted result, which Up and Down move and Enter
+	// opens (-1: none).
+	cur int
 }
 
 func newDesignSearch(u *UI) *DesignSearch {
-	s := &DesignSearch{u: u}
+	s := &DesignSearch{u: u, cur: -1}
 	s.entry = widget.NewEntry()
 	s.entry.OnChanged = s.onChanged
 	s.entry.OnSubmitted = func(string) {
 		if len(s.found) > 0 {
-			s.open(0)
+			s.open(max(s.cur, 0))
 		}
 	}
 	s.results = widget.NewList(func() int { return len(s.found) },
@@ -39,7 +42,13 @@ func newDesignSearch(u *UI) *DesignSearch {
 				if d.Archived {
 					text += "  · " + u.tr.L("library.archived")
 				}
-				o.(*widget.Label).SetText(text)
+				l := o.(*widget.Label)
+				l.TextStyle.Bold = i == s.cur // the highlighted result
+				l.Importance = widget.MediumImportance
+				if i == s.cur {
+					l.Importance = widget.HighImportance
+				}
+				l.SetText(text)
 			}
 		})
 	s.results.OnSelected = func(i widget.ListItemID) { s.open(i) }
@@ -70,6 +79,10 @@ func (s *DesignSearch) Find(q string) []DesignSummary {
 
 func (s *DesignSearch) onChanged(q string) {
 	s.found = s.Find(q)
+	s.cur = -1
+	if len(s.found) > 0 {
+		s.cur = 0 // Enter opens the first, as before Up and Down were used
+	}
 	s.results.UnselectAll()
 	s.results.Refresh()
 	if len(s.found) == 0 {
@@ -94,7 +107,8 @@ func (s *DesignSearch) onChanged(q string) {
 
 // searchKeys is the results pop-up's content: the list, and the focus in
 // the pop-up, whose keys go on to the search entry (the designer goes on
-// typing there); Escape closes the pop-up.
+// typing there), except Up and Down, which move the highlighted result,
+// Enter, which opens it, and Escape, which closes the pop-up.
 type searchKeys struct {
 	widget.BaseWidget
 	s *DesignSearch
@@ -122,12 +136,39 @@ func (k *searchKeys) FocusLost()   {}
 func (k *searchKeys) TypedRune(r rune) { k.s.entry.TypedRune(r) }
 
 func (k *searchKeys) TypedKey(e *fyne.KeyEvent) {
-	if e.Name == fyne.KeyEscape {
-		k.s.popup.Hide() // the entry has the keys again
+	s := k.s
+	switch e.Name {
+	case fyne.KeyEscape:
+		s.popup.Hide() // the entry has the keys again
+		return
+	case fyne.KeyDown:
+		s.highlight(s.cur + 1)
+		return
+	case fyne.KeyUp:
+		s.highlight(s.cur - 1)
+		return
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.cur >= 0 && s.cur < len(s.found) {
+			s.open(s.cur)
+			return
+		}
+	}
+	s.entry.TypedKey(e)
+}
+
+// highlight moves the highlighted result to i, kept within the results,
+// and scrolls it into sight.
+func (s *DesignSearch) highlight(i int) {
+	if len(s.found) == 0 {
 		return
 	}
-	k.s.entry.TypedKey(e)
+	s.cur = max(0, min(i, len(s.found)-1))
+	s.results.ScrollTo(s.cur)
+	s.results.Refresh()
 }
+
+// Highlighted is the index in the results that Enter opens (-1: none).
+func (s *DesignSearch) Highlighted() int { return s.cur }
 
 func (k *searchKeys) TypedShortcut(sc fyne.Shortcut) { k.s.entry.TypedShortcut(sc) }
 func (k *searchKeys) KeyDown(e *fyne.KeyEvent)       { k.s.entry.KeyDown(e) }
