@@ -3,6 +3,7 @@ package paint
 import (
 	"image"
 	"image/color"
+	"math"
 	"testing"
 
 	"cordwain/canvas"
@@ -159,4 +160,76 @@ func TestSkippedOffImageIsTheSamePixels(t *testing.T) {
 			t.Errorf("%s zoom %g: %d bytes differ from drawing everything", o.View, o.Zoom, diff)
 		}
 	}
+}
+
+// TestHairWholeMatchesWalk: the columns a hairline crosses whole are
+// drawn in fixed point (hairWhole); the floating-point walk of every
+// column gives the same pixels within a level or two of rounding, for
+// every slope, width and sub-pixel position.
+func TestHairWholeMatchesWalk(t *testing.T) {
+	draw := func() *image.RGBA {
+		r := NewRaster(240, 200, 4)
+		r.Clear(color.White)
+		sp := &r.rz.sp
+		for k := range 400 {
+			a := float64(k) * 2.39996
+			l := 3 + float64(k%11)*9.7
+			x, y := 20+float64(k*37%200)+0.13*float64(k%7), 20+float64(k*53%160)+0.29*float64(k%5)
+			sp.setColor(color.NRGBA{uint8(k * 7), 0x30, 0x90, uint8(0x40 + k%4*0x3f)})
+			sp.hairSegment(x, y, x+l*math.Cos(a), y+l*math.Sin(a), 0.3+float64(k%6)*0.4)
+		}
+		return r.RGBA()
+	}
+	fast := draw()
+	hairWholeOn = false
+	walk := draw()
+	hairWholeOn = true
+	worst, differ := 0, 0
+	for i := range fast.Pix {
+		d := abs(int(fast.Pix[i]) - int(walk.Pix[i]))
+		worst = max(worst, d)
+		if d > 0 {
+			differ++
+		}
+	}
+	if worst > 3 {
+		t.Fatalf("a byte differs by %d levels from the general walk (%d bytes differ)", worst, differ)
+	}
+	if inkedPix(fast) < 2000 {
+		t.Fatal("nearly nothing was drawn")
+	}
+	t.Logf("%d of %d bytes differ, by at most %d", differ, len(fast.Pix), worst)
+}
+
+// TestHairlineBlendNeverWraps: translucent hairlines over opaque white
+// leave the pixels opaque and about as light as their own colour at the
+// darkest. The blend once overflowed a byte for some coverages of some
+// alphas (127 at 129/256, for one): a black speck on the line.
+func TestHairlineBlendNeverWraps(t *testing.T) {
+	for _, walk := range []bool{false, true} {
+		hairWholeOn = !walk
+		for alpha := 1; alpha < 256; alpha += 3 {
+			r := NewRaster(64, 48, 4)
+			r.Clear(color.White)
+			sp := &r.rz.sp
+			c := color.NRGBA{0x90, 0xa0, 0xb0, uint8(alpha)}
+			sp.setColor(c)
+			for k := range 40 {
+				o := float64(k) * 0.0371
+				sp.hairSegment(2+o, 3+o*2, 60-o, 9+o*5, 0.2+o*2)             // shallow
+				sp.hairSegment(5+o*3, 2+o, 9+o*7, 45-o, 0.3+o*1.5)           // steep
+				sp.hairSegment(3, 20.1+o*7, 61, 20.1+o*7, 0.15+o*1.7)        // flat
+				sp.hairSegment(30.2+o*9, 1, 30.2+o*9, 47, 0.1+float64(k)/17) // vertical
+			}
+			img := r.RGBA()
+			for i := 0; i < len(img.Pix); i += 4 {
+				px := img.Pix[i : i+4]
+				if px[3] != 0xff || px[0] < 0x60 || px[1] < 0x70 || px[2] < 0x80 {
+					hairWholeOn = true
+					t.Fatalf("walk=%v alpha %d: pixel %d,%d is %v over white", walk, alpha, i/4%64, i/4/64, px)
+				}
+			}
+		}
+	}
+	hairWholeOn = true
 }

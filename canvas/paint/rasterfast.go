@@ -483,7 +483,15 @@ func (p *spanPainter) hairline(pts []fpt, closed bool, dash []float64, w float64
 	if len(pts) < 2 {
 		return
 	}
-	seg := func(a, b fpt) { p.hairSegment(a.x, a.y, b.x, b.y, w) }
+	// A segment wholly above or below the image (a band's other rows)
+	// draws nothing: it is not walked.
+	ylo, yhi := float64(p.img.Rect.Min.Y)-w-2, float64(p.img.Rect.Max.Y)+w+2
+	seg := func(a, b fpt) {
+		if (a.y < ylo && b.y < ylo) || (a.y > yhi && b.y > yhi) {
+			return
+		}
+		p.hairSegment(a.x, a.y, b.x, b.y, w)
+	}
 	n := len(pts)
 	// Edges 1..n−1, and the closing edge n (back to the first point),
 	// walked last so a dash pattern keeps its phase.
@@ -587,6 +595,23 @@ func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
 	// compiler load the fields again for every pixel.
 	img := p.img.Pix
 	r8, g8, b8, a8 := p.r8, p.g8, p.b8, p.a8
+	// The columns the line crosses whole, in fixed point (see hairWhole);
+	// the two it ends in, below.
+	if slope != 0 && hairWholeOn {
+		iw0, iw1 := ceilInt(x0), floorInt(x1)-1
+		iw0, iw1 = max(iw0, i0), min(iw1, i1)
+		if iw0 <= iw1 {
+			p.hairWhole(x0, y0, slope, thick, iw0, iw1, clo, chi, major, minor, o0, o1)
+			for i := i0; i <= i1; i++ {
+				if i == iw0 {
+					i = iw1
+					continue
+				}
+				p.hairColumn(i, x0, y0, x1, slope, thick, clo, chi, major, minor, o0, o1)
+			}
+			return
+		}
+	}
 	for i := i0; i <= i1; i++ {
 		c0, c1 := float64(i), float64(i+1)
 		if c0 < x0 {
@@ -628,13 +653,120 @@ func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
 			k := (i-o0)*major + (j-o1)*minor
 			pix := img[k : k+4 : k+4]
 			inv := 256 - (a8*ca)>>8
-			pix[0] = uint8((uint32(pix[0])*inv + r8*ca) >> 8)
-			pix[1] = uint8((uint32(pix[1])*inv + g8*ca) >> 8)
-			pix[2] = uint8((uint32(pix[2])*inv + b8*ca) >> 8)
-			pix[3] = uint8((uint32(pix[3])*inv + a8*ca) >> 8)
+			pix[0] = uint8(min((uint32(pix[0])*inv+r8*ca)>>8, 255))
+			pix[1] = uint8(min((uint32(pix[1])*inv+g8*ca)>>8, 255))
+			pix[2] = uint8(min((uint32(pix[2])*inv+b8*ca)>>8, 255))
+			pix[3] = uint8(min((uint32(pix[3])*inv+a8*ca)>>8, 255))
 		}
 	}
 }
+
+// hairColumn draws column i of the walk of hairSegment (after its axes
+// are swapped): the general case, in floating point, for a column the
+// line ends in.
+func (p *spanPainter) hairColumn(i int, x0, y0, x1, slope, thick float64, clo, chi, major, minor, o0, o1 int) {
+	c0, c1 := float64(i), float64(i+1)
+	if c0 < x0 {
+		c0 = x0
+	}
+	if c1 > x1 {
+		c1 = x1
+	}
+	h := c1 - c0
+	if h <= 0 {
+		return
+	}
+	img := p.img.Pix
+	r8, g8, b8, a8 := p.r8, p.g8, p.b8, p.a8
+	yc := y0 + ((c0+c1)/2-x0)*slope
+	top, bot := yc-thick/2, yc+thick/2
+	j0, j1 := floorInt(top), floorInt(bot)+1
+	if j0 < clo {
+		j0 = clo
+	}
+	if j1 > chi {
+		j1 = chi
+	}
+	h256 := h * 256
+	for j := j0; j < j1; j++ {
+		r0, r1 := float64(j), float64(j+1)
+		if r0 < top {
+			r0 = top
+		}
+		if r1 > bot {
+			r1 = bot
+		}
+		ca := uint32((r1-r0)*h256 + 0.5)
+		if ca == 0 || r1 <= r0 {
+			continue
+		}
+		if ca > 256 {
+			ca = 256
+		}
+		k := (i-o0)*major + (j-o1)*minor
+		pix := img[k : k+4 : k+4]
+		inv := 256 - (a8*ca)>>8
+		pix[0] = uint8(min((uint32(pix[0])*inv+r8*ca)>>8, 255))
+		pix[1] = uint8(min((uint32(pix[1])*inv+g8*ca)>>8, 255))
+		pix[2] = uint8(min((uint32(pix[2])*inv+b8*ca)>>8, 255))
+		pix[3] = uint8(min((uint32(pix[3])*inv+a8*ca)>>8, 255))
+	}
+}
+
+// hairWhole draws columns iw0..iw1 of the walk of hairSegment, each of
+// which the line crosses whole, in 16.16 fixed point: the line's centre
+// in column i is yc(i) = A + (i − i₀)·S exactly (integers, i₀ the column
+// the line starts in), whichever column a walk starts at, so a band of a
+// frame gets the frame's pixels; each
+// pixel is covered by its rows' overlap with the line's cross-section,
+// rounded to 1/256.
+func (p *spanPainter) hairWhole(x0, y0, slope, thick float64, iw0, iw1, clo, chi, major, minor, o0, o1 int) {
+	const one = 1 << 16
+	// Counted from the column the line starts in, which lies the same
+	// way in a band as in the frame (the bands' rows are whole pixels
+	// apart): a start at column 0 would put a different rounding of
+	// slope × top into a band's rows.
+	ib := floorInt(x0)
+	a := int64(math.Floor((y0+(float64(ib)+0.5-x0)*slope)*one + 0.5))
+	st := int64(math.Floor(slope*one + 0.5))
+	half := int64(math.Floor(thick*one/2 + 0.5))
+	if half <= 0 {
+		return
+	}
+	img := p.img.Pix
+	r8, g8, b8, a8 := p.r8, p.g8, p.b8, p.a8
+	lo, hi := int64(clo)<<16, int64(chi)<<16
+	yc := a + int64(iw0-ib)*st
+	for i := iw0; i <= iw1; i, yc = i+1, yc+st {
+		top, bot := max(yc-half, lo), min(yc+half, hi)
+		if top >= bot {
+			continue
+		}
+		j := int(top >> 16)
+		base := (i-o0)*major + (j-o1)*minor
+		for r0 := top; r0 < bot; j, base = j+1, base+minor {
+			r1 := min((int64(j)+1)<<16, bot)
+			ca := uint32((r1 - r0 + 128) >> 8)
+			r0 = r1
+			if ca == 0 {
+				continue
+			}
+			pix := img[base : base+4 : base+4]
+			inv := 256 - (a8*ca)>>8
+			pix[0] = uint8(min((uint32(pix[0])*inv+r8*ca)>>8, 255))
+			pix[1] = uint8(min((uint32(pix[1])*inv+g8*ca)>>8, 255))
+			pix[2] = uint8(min((uint32(pix[2])*inv+b8*ca)>>8, 255))
+			pix[3] = uint8(min((uint32(pix[3])*inv+a8*ca)>>8, 255))
+		}
+	}
+}
+
+// hairWholeOn turns hairWhole on (tests compare it with the general
+// walk).
+var hairWholeOn = true
+
+// ceilInt is int(math.Ceil(x)) for pixel coordinates.
+func ceilInt(x float64) int { return -floorInt(-x) }
 
 // hairFlatOn turns hairFlat on (tests compare it with the general walk).
 var hairFlatOn = true
@@ -697,10 +829,10 @@ func (p *spanPainter) hairFlat(x0, x1, y0, thick float64, i0, i1, clo, chi, majo
 			k := (iw0-o0)*major + (j-o1)*minor
 			for i := iw0; i <= iw1; i++ {
 				px := pix[k : k+4 : k+4]
-				px[0] = uint8((uint32(px[0])*inv + cr) >> 8)
-				px[1] = uint8((uint32(px[1])*inv + cg) >> 8)
-				px[2] = uint8((uint32(px[2])*inv + cb) >> 8)
-				px[3] = uint8((uint32(px[3])*inv + cq) >> 8)
+				px[0] = uint8(min((uint32(px[0])*inv+cr)>>8, 255))
+				px[1] = uint8(min((uint32(px[1])*inv+cg)>>8, 255))
+				px[2] = uint8(min((uint32(px[2])*inv+cb)>>8, 255))
+				px[3] = uint8(min((uint32(px[3])*inv+cq)>>8, 255))
 				k += major
 			}
 		}
@@ -736,10 +868,10 @@ func (p *spanPainter) hairFlat(x0, x1, y0, thick float64, i0, i1, clo, chi, majo
 			k := base + (j-o1)*minor
 			px := pix[k : k+4 : k+4]
 			inv := 256 - (a8*ca)>>8
-			px[0] = uint8((uint32(px[0])*inv + r8*ca) >> 8)
-			px[1] = uint8((uint32(px[1])*inv + g8*ca) >> 8)
-			px[2] = uint8((uint32(px[2])*inv + b8*ca) >> 8)
-			px[3] = uint8((uint32(px[3])*inv + a8*ca) >> 8)
+			px[0] = uint8(min((uint32(px[0])*inv+r8*ca)>>8, 255))
+			px[1] = uint8(min((uint32(px[1])*inv+g8*ca)>>8, 255))
+			px[2] = uint8(min((uint32(px[2])*inv+b8*ca)>>8, 255))
+			px[3] = uint8(min((uint32(px[3])*inv+a8*ca)>>8, 255))
 		}
 	}
 	return true
