@@ -27,8 +27,10 @@ const (
 
 // ToolEvent is a pointer event in design millimetres.
 type ToolEvent struct {
-	// At is the point under the pointer (view mm; on the mean form, the
-	// design's own coordinates).
+	// At is the point under the pointer in the design's own (mean form)
+	// mm in the views that are edited — on the lateral and medial views
+	// carried back onto the mean form — and in view mm in the top, back
+	// and bottom views, where tools only pick and measure.
 	At canvas.Point
 	// Snap is At snapped to points, crossings, curves or the grid (Kind
 	// SnapNone when snapping is off or nothing is near).
