@@ -233,3 +233,54 @@ func TestHairlineBlendNeverWraps(t *testing.T) {
 	}
 	hairWholeOn = true
 }
+
+// TestRowClipIsTheSamePixels: fills whose outlines run far above and
+// below the image (a zoomed view, a band of a frame) give the same pixels
+// with the vertices beyond the rows left out as with the whole outline,
+// in a painter of the whole image and in bands.
+func TestRowClipIsTheSamePixels(t *testing.T) {
+	draw := func(r *Raster) {
+		r.Clear(color.White)
+		for k := range 60 {
+			var p canvas.Path
+			cx, cy := 10+float64(k*7%90), 5+float64(k*13%60)
+			p.MoveTo(cx, cy)
+			for i := 1; i < 40; i++ {
+				a := float64(i) * 0.16 * (1 + float64(k%3))
+				rr := 8 + 70*math.Abs(math.Sin(float64(i*k)*0.37))
+				p.LineTo(cx+rr*math.Cos(a)*0.4, cy+rr*math.Sin(a))
+			}
+			p.CubicTo(cx-90, cy+200, cx+40, cy-150, cx+1.3, cy-0.7)
+			p.Close()
+			r.SetFillColor(color.NRGBA{uint8(k * 40), 0x60, uint8(200 - k), uint8(0x60 + k%3*0x4f)})
+			r.Fill(&p)
+		}
+	}
+	const w, h, px = 400, 260, 3.7
+	shot := func(bands int) []byte {
+		frame := image.NewRGBA(image.Rect(0, 0, w, h))
+		for k := range bands {
+			y0, y1 := h*k/bands, h*(k+1)/bands
+			draw(NewRasterBand(Band(frame, y0, y1), px, y0, h))
+		}
+		return frame.Pix
+	}
+	for _, bands := range []int{1, 3} {
+		clipped := shot(bands)
+		rowClipOn = false
+		whole := shot(bands)
+		rowClipOn = true
+		diff := 0
+		for i := range whole {
+			if whole[i] != clipped[i] {
+				diff++
+			}
+		}
+		if diff != 0 {
+			t.Errorf("%d bands: %d bytes differ with the rows clipped", bands, diff)
+		}
+		if inkedPix(&image.RGBA{Pix: clipped}) < w*h/3 {
+			t.Fatalf("%d bands: nearly nothing was drawn", bands)
+		}
+	}
+}

@@ -19,6 +19,7 @@ type rasterizer struct {
 	path raster.Path
 	poly []fpt // flattened subpath being built, for strokes
 	sp   spanPainter
+	rows int // the rasterizer's height: the image's rows and the margin
 }
 
 type fpt struct{ x, y float64 }
@@ -27,7 +28,7 @@ type fpt struct{ x, y float64 }
 // rasterized too and thrown away (see Raster.margin).
 func newRasterizer(img *image.RGBA, margin int) *rasterizer {
 	b := img.Bounds()
-	return &rasterizer{rz: raster.NewRasterizer(b.Dx(), b.Dy()+margin), sp: spanPainter{img: img, rowOff: margin}}
+	return &rasterizer{rz: raster.NewRasterizer(b.Dx(), b.Dy()+margin), sp: spanPainter{img: img, rowOff: margin}, rows: b.Dy() + margin}
 }
 
 // fx rounds a pixel position to 26.6 fixed point, halves up (not away
@@ -217,11 +218,11 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 // fillPath sets the rasterizer path to p transformed to pixels, with every
 // subpath closed. It reports whether anything was added.
 func (r *Raster) fillPath(p *canvas.Path) bool {
-	rp := &r.rz.path
-	rp.Clear()
+	r.rz.path.Clear()
 	if p == nil {
 		return false
 	}
+	rp := &rowClip{path: &r.rz.path, h: fixed.Int26_6(r.rz.rows << 6)}
 	m := r.fillDevice()
 	var start, cur fixed.Point26_6
 	var curF fpt // cur before rounding
@@ -256,6 +257,7 @@ func (r *Raster) fillPath(p *canvas.Path) bool {
 			}
 			// A line or curve without a move starts at its end point.
 			start, cur, curF, open = q[k], q[k], qf[k], true
+			rp.flush()
 			rp.Start(start)
 			continue
 		}
@@ -277,8 +279,64 @@ func (r *Raster) fillPath(p *canvas.Path) bool {
 	if open && cur != start {
 		rp.Add1(start)
 	}
+	rp.flush()
 	r.rz.poly = flat[:0]
-	return len(*rp) > 0
+	return len(r.rz.path) > 0
+}
+
+// rowClip builds a fill's path for the rasterizer, leaving out the
+// vertices whose both edges lie wholly above its rows (y ≤ 0) or wholly
+// below them (y ≥ h): the edge that replaces the two lies on the same side
+// and, like them, covers none of the rasterizer's cells, so the pixels are
+// the same, and a band of a frame does not walk the rows of the others.
+// (Left and right of the image cannot be cut so: an edge there still
+// sets the coverage of the row to its right.)
+type rowClip struct {
+	path          *raster.Path
+	h             fixed.Int26_6
+	last, pend    fixed.Point26_6
+	lastS, pendS  int
+	pending, open bool
+}
+
+// rowClipOn turns the leaving out on (tests compare it with the path
+// whole).
+var rowClipOn = true
+
+func (c *rowClip) side(p fixed.Point26_6) int {
+	switch {
+	case p.Y <= 0:
+		return -1
+	case p.Y >= c.h:
+		return 1
+	}
+	return 0
+}
+
+func (c *rowClip) Start(p fixed.Point26_6) {
+	c.path.Start(p)
+	c.last, c.lastS, c.pending = p, c.side(p), false
+}
+
+func (c *rowClip) Add1(p fixed.Point26_6) {
+	s := c.side(p)
+	if c.pending {
+		if s != 0 && s == c.pendS && s == c.lastS && rowClipOn {
+			c.pend = p // the pending vertex's two edges lie on one side
+			return
+		}
+		c.path.Add1(c.pend)
+		c.last, c.lastS = c.pend, c.pendS
+	}
+	c.pend, c.pendS, c.pending = p, s, true
+}
+
+// flush adds the vertex held back, ending a subpath.
+func (c *rowClip) flush() {
+	if c.pending {
+		c.path.Add1(c.pend)
+		c.last, c.lastS, c.pending = c.pend, c.pendS, false
+	}
 }
 
 // strokePath sets the rasterizer path to the centre line of p, flattened in
