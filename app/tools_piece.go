@@ -361,7 +361,7 @@ func (t *CalibrateTool) Press(e *Editor, ev ToolEvent) {
 	}
 	if e.Options().View != canvas.ViewMeanForm {
 		// The underlay lies under the mean form only.
-		e.status(e.tr().L("status.edit_on_meanform"))
+		e.status(e.tr().L("status.calibrate_on_meanform"))
 		return
 	}
 	t.a, t.down = ev.At, true
