@@ -33,12 +33,13 @@ func TestScaleSteps(t *testing.T) {
 	var r0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
 	t00 := time.Now()
-	c0, t0 := threadcpu.Now(), time.Now()
+	c0, t0, f0 := threadcpu.Now(), time.Now(), faults()
 	step := func(name string) {
 		out[name+"_ms"] = float64(time.Since(t0).Microseconds()) / 1000
 		out[name+"_cpu_ms"] = float64((threadcpu.Now() - c0).Microseconds()) / 1000
+		out[name+"_faults"] = float64(faults() - f0)
 		order = append(order, name)
-		c0, t0 = threadcpu.Now(), time.Now()
+		c0, t0, f0 = threadcpu.Now(), time.Now(), faults()
 	}
 	name := "Scale 0000"
 	m := Write
@@ -108,4 +109,12 @@ func TestScaleSteps(t *testing.T) {
 	out["minflt"] = float64(r1.Minflt - r0.Minflt)
 	b, _ := json.Marshal(out)
 	fmt.Printf("STEPS %s\n", b)
+}
+
+// faults is the process's minor page faults so far (a first touch of a
+// page of the mapped store file is one).
+func faults() int64 {
+	var r syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &r)
+	return r.Minflt
 }

@@ -252,6 +252,11 @@ func decodeStored(id models.ID, b []byte, want models.Hash) (models.Element, err
 	if got := models.HashOf(b); got != want {
 		return models.Element{}, fmt.Errorf("%w: element %s (%s) hashes to %s", ErrCorrupt, id, shortHash(want), shortHash(got))
 	}
+	return decodeHashed(id, b, want)
+}
+
+// decodeHashed is decodeStored for bytes the caller checked against want.
+func decodeHashed(id models.ID, b []byte, want models.Hash) (models.Element, error) {
 	if e, ok := parseElement(b); ok && e.ID == id {
 		return e, nil
 	}

@@ -19,13 +19,15 @@ func (s *Store) Checkout(id models.ID) (*models.Design, error) {
 	}
 	var snap models.Snapshot
 	var enc map[models.ID]models.EncodedBytes
+	var misses int
 	err = s.db.View(func(tx *bolt.Tx) error {
-		snap, enc, err = readSnapshotEnc(tx, v.Root, true)
+		snap, enc, misses, err = readSnapshotPacked(tx, v.Design, v.Root)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("checking out %s: %w", short(id), err)
 	}
+	s.hist.notePack(v.Design, misses)
 	// Remembered for CommitDesign: a commit of the checked-out design
 	// encodes only what the caller changes.
 	d, err := models.DesignFromSnapshotCached(v.Design, snap, enc, s.hist.snapshotCache(v.Design))

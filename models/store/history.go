@@ -80,6 +80,9 @@ type histCache struct {
 	// snaps remembers, per design, the element form of the typed
 	// elements committed last (CommitDesign encodes only what changed).
 	snaps map[models.ID]*models.SnapshotCache
+	// packStale counts, per design checked out, the elements its pack
+	// (packs.go) misses or that were committed since.
+	packStale map[models.ID]int
 }
 
 const maxSnapshotCaches = 16

@@ -239,6 +239,7 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		name = designName(snap)
 	}
 	stored := cloneVersion(v)
+	packed := false
 	err = s.write(func(tx *bolt.Tx) error {
 		// Elements the head holds under the same ID are stored: only the
 		// others are looked up, checked and written.
@@ -252,6 +253,9 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 			return err
 		}
 		if err := writeContent(tx, es, hm); err != nil {
+			return err
+		}
+		if packed, err = s.hist.maybeWritePack(tx, design, es); err != nil {
 			return err
 		}
 		if err := s.writeVersion(tx, v); err != nil {
@@ -275,6 +279,9 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	}, Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
 	if err != nil {
 		return nil, err
+	}
+	if packed {
+		s.hist.packWritten(design)
 	}
 	return v, nil
 }
