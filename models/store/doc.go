@@ -23,6 +23,7 @@
 //	peers      peer ID → remembered peer
 //	changes    version ID → its record: generation, elements changed from each parent (history.go), then its seal (seal.go)
 //	index      design \x00 version ID → seal of the stored version (seal.go)
+//	tombstones design \x00 branch \x00 head → signed record of a deleted branch, then its seal (tombstone.go)
 //
 // Snapshots are content-addressed per element, so a version stores only
 // the elements that changed; an unchanged element is shared by hash.

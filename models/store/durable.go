@@ -11,7 +11,7 @@ import (
 const FileName = "cordwain.db"
 
 // SchemaVersion is the layout of the buckets this program writes.
-const SchemaVersion uint64 = 4
+const SchemaVersion uint64 = 5
 
 // Bucket names.
 var (
@@ -26,7 +26,7 @@ var (
 	bucketChanges   = []byte("changes") // schema 2: version ID → its record (history.go)
 
 	allBuckets = [][]byte{bucketMeta, bucketElements, bucketManifests, bucketVersions,
-		bucketRefs, bucketConflicts, bucketDesigns, bucketPeers, bucketChanges, bucketIndex}
+		bucketRefs, bucketConflicts, bucketDesigns, bucketPeers, bucketChanges, bucketIndex, bucketTombstones}
 
 	keySchema = []byte("schema")
 )
@@ -69,6 +69,15 @@ var upgrades = map[uint64]func(tx *bolt.Tx) error{
 	// again ([Store.reseal]), deriving every record anew from the content.
 	3: func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Delete(keySealCheck)
+	},
+	// 5: the tombstones bucket (design \x00 branch \x00 head → signed
+	// tombstone and its seal, tombstone.go): deleted branches, which
+	// sync carries to the other machines. A schema 4 file has none.
+	4: func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketTombstones); err != nil {
+			return fmt.Errorf("creating bucket %s: %w", bucketTombstones, err)
+		}
+		return nil
 	},
 }
 

@@ -247,6 +247,9 @@ func (s *Store) ensure(design models.ID) error {
 		return s.db.View(func(tx *bolt.Tx) error {
 			var err error
 			vs, confs, err = s.readDesign(tx, design)
+			if err == nil {
+				_, err = s.readTombs(tx, design) // checked like the versions
+			}
 			return err
 		})
 	})
@@ -420,6 +423,13 @@ func (s *Store) ensureBatch(b *Batch) error {
 	for _, r := range b.Refs {
 		if checkName("design ID", string(r.Design)) == nil {
 			if err := s.ensure(r.Design); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range b.Tombstones {
+		if t != nil && checkName("design ID", string(t.Design)) == nil {
+			if err := s.ensure(t.Design); err != nil {
 				return err
 			}
 		}

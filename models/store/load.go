@@ -95,6 +95,9 @@ func (s *Store) load() error {
 				return err
 			}
 		}
+		if err := s.checkAllTombs(tx); err != nil {
+			return err
+		}
 		return s.loadIndexes(tx, versions)
 	})
 }

@@ -327,7 +327,14 @@ func (p *pending) unreached(design models.ID) ([]*models.Version, error) {
 			}
 		}
 		if !reached {
-			out = append(out, h)
+			// A deleted branch's head stays out of main (tombstone.go).
+			covered, err := p.tombsCover(design, "", h)
+			if err != nil {
+				return nil, err
+			}
+			if !covered {
+				out = append(out, h)
+			}
 		}
 	}
 	return out, nil

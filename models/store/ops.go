@@ -651,37 +651,17 @@ func (s *Store) makeRef(design models.ID, kind RefKind, name string, target mode
 		}
 		return fmt.Errorf("creating %s %q: %w (at %s)", kind, name, ErrExists, short(cur.ID))
 	}
+	if kind == RefBranch {
+		if err := s.checkNotDeleted(txn, design, name, v); err != nil {
+			return fmt.Errorf("creating %s %q: %w", kind, name, err)
+		}
+	}
 	ref := &Ref{Key: refKey(design, kind, name), Design: design, Kind: kind, Name: name, Version: target}
 	err = s.write(func(tx *bolt.Tx) error { return writeRef(tx, ref) },
 		func(txn *memdb.Txn) error { return txn.Insert(tableRefs, ref) },
 		Event{Kind: EventRefs, Design: design})
 	if err != nil {
 		return fmt.Errorf("creating %s %q: %w", kind, name, err)
-	}
-	return nil
-}
-
-// DeleteBranch removes a branch (its versions stay). The default branch
-// cannot be deleted.
-func (s *Store) DeleteBranch(design models.ID, name string) error {
-	if name == DefaultBranch {
-		return fmt.Errorf("deleting branch %q: %w: the default branch stays", name, ErrInvalid)
-	}
-	if err := s.ensure(design); err != nil {
-		return fmt.Errorf("deleting branch %q: %w", name, err)
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	key := refKey(design, RefBranch, name)
-	o, err := s.mem.Txn(false).First(tableRefs, indexID, key)
-	if err != nil || o == nil {
-		return fmt.Errorf("deleting branch %q: %w", name, ErrNotFound)
-	}
-	err = s.write(func(tx *bolt.Tx) error { return tx.Bucket(bucketRefs).Delete([]byte(key)) },
-		func(txn *memdb.Txn) error { return txn.Delete(tableRefs, o) },
-		Event{Kind: EventRefs, Design: design})
-	if err != nil {
-		return fmt.Errorf("deleting branch %q: %w", name, err)
 	}
 	return nil
 }

@@ -32,6 +32,11 @@ type Batch struct {
 	// versions: a tag is created where absent and never moved; a branch
 	// is created, fast-forwarded, or merged with the receiver's.
 	Refs []Ref
+	// Tombstones are the sender's deleted branches (tombstone.go): each
+	// deletes the receiver's branch of that name where its head is the
+	// deleted head or an ancestor of it, and keeps such a branch from
+	// coming back.
+	Tombstones []*Tombstone
 }
 
 // Collect returns the versions of design that are not ancestors of (or
@@ -75,9 +80,16 @@ func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
 	for _, r := range s.Refs(design) {
 		b.Refs = append(b.Refs, r)
 	}
+	tombs, err := s.Tombstones(design)
+	if err != nil {
+		return nil, fmt.Errorf("collecting %s: %w", design, err)
+	}
+	for i := range tombs {
+		b.Tombstones = append(b.Tombstones, &tombs[i])
+	}
 	seenM := map[models.Hash]bool{}
 	seenE := map[models.Hash]bool{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
 		for _, v := range b.Versions {
 			if seenM[v.Root] {
@@ -231,6 +243,7 @@ type pending struct {
 	order     []*models.Version
 	children  map[models.ID]bool // parents of pending versions
 	refs      map[string]*Ref
+	gone      map[string]*Ref // refs deleted (tombstone.go)
 	conflicts []*ConflictRecord
 	confKeys  map[string]bool
 	designs   map[models.ID]bool
@@ -248,7 +261,7 @@ func (s *Store) update(fn func(p *pending) error) (*pending, error) {
 	var p *pending
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		p = &pending{s: s, tx: tx, txn: s.mem.Txn(false), versions: map[models.ID]*models.Version{},
-			children: map[models.ID]bool{}, refs: map[string]*Ref{}, confKeys: map[string]bool{},
+			children: map[models.ID]bool{}, refs: map[string]*Ref{}, gone: map[string]*Ref{}, confKeys: map[string]bool{},
 			designs: map[models.ID]bool{}, names: map[models.ID]string{}}
 		if err := fn(p); err != nil {
 			return err
@@ -274,6 +287,13 @@ func (s *Store) update(fn func(p *pending) error) (*pending, error) {
 		for _, k := range slices.Sorted(maps.Keys(p.refs)) {
 			if err := txn.Insert(tableRefs, p.refs[k]); err != nil {
 				return err
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(p.gone)) {
+			if o, err := txn.First(tableRefs, indexID, k); err == nil && o != nil {
+				if err := txn.Delete(tableRefs, o); err != nil {
+					return err
+				}
 			}
 		}
 		for d, name := range p.names {
@@ -343,6 +363,9 @@ func (p *pending) ref(design models.ID, kind RefKind, name string) (*Ref, bool) 
 	if r, ok := p.refs[key]; ok {
 		return r, true
 	}
+	if _, ok := p.gone[key]; ok {
+		return nil, false
+	}
 	o, err := p.txn.First(tableRefs, indexID, key)
 	if err != nil || o == nil {
 		return nil, false
@@ -355,6 +378,18 @@ func (p *pending) setRef(r *Ref) error {
 		return err
 	}
 	p.refs[r.Key] = r
+	delete(p.gone, r.Key)
+	p.events = append(p.events, Event{Kind: EventRefs, Design: r.Design})
+	return nil
+}
+
+// dropRef deletes a branch or tag.
+func (p *pending) dropRef(r *Ref) error {
+	if err := p.tx.Bucket(bucketRefs).Delete([]byte(r.Key)); err != nil {
+		return fmt.Errorf("deleting %s %q: %w", r.Kind, r.Name, err)
+	}
+	delete(p.refs, r.Key)
+	p.gone[r.Key] = r
 	p.events = append(p.events, Event{Kind: EventRefs, Design: r.Design})
 	return nil
 }
@@ -365,7 +400,9 @@ func (p *pending) designRefs(design models.ID) []*Ref {
 	if it, err := p.txn.Get(tableRefs, indexDesign, string(design)); err == nil {
 		for o := it.Next(); o != nil; o = it.Next() {
 			r := o.(*Ref)
-			byKey[r.Key] = r
+			if _, gone := p.gone[r.Key]; !gone {
+				byKey[r.Key] = r
+			}
 		}
 	}
 	for k, r := range p.refs {
@@ -589,6 +626,13 @@ func (p *pending) applyRef(r Ref) (int, []*ConflictRecord, error) {
 			return 0, nil, nil
 		}
 		return 0, nil, p.setRef(&Ref{Key: refKey(r.Design, RefTag, r.Name), Design: r.Design, Kind: RefTag, Name: r.Name, Version: r.Version})
+	}
+	if r.Name != DefaultBranch {
+		// A branch deleted at this head or after it: the sender has not
+		// heard of the deletion; it does not come back.
+		if covered, err := p.tombsCover(r.Design, r.Name, v); err != nil || covered {
+			return 0, nil, err
+		}
 	}
 	_, moved, recs, err := p.mergeInto(r.Design, r.Name, v)
 	if err != nil || !moved {

@@ -32,7 +32,8 @@ import (
 type Prepared struct {
 	versions []*models.Version // not held when prepared, batch order, cloned
 	known    int
-	refs     []Ref // well formed; their targets are checked at commit
+	refs     []Ref        // well formed; their targets are checked at commit
+	tombs    []*Tombstone // verified; their heads are looked up at commit
 	usedE    map[models.Hash][]byte
 	usedM    map[models.Hash][]byte
 	touched  map[models.ID]bool
@@ -235,6 +236,18 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 		}
 		p.refs = append(p.refs, ref)
 	}
+	// Tombstones: signed by their author's key (their heads are looked
+	// up at commit).
+	if len(b.Tombstones) > MaxBatchTombstones {
+		return nil, fmt.Errorf("%w: %d tombstones", ErrTooLarge, len(b.Tombstones))
+	}
+	for _, t := range b.Tombstones {
+		if err := s.verifyTomb(t); err != nil {
+			return nil, err
+		}
+		p.tombs = append(p.tombs, cloneTombstone(t))
+		p.touched[t.Design] = true
+	}
 
 	// Content: every manifest and element must be in the batch, kept from
 	// an earlier chunk of the design, or in the file; what a signed
@@ -382,6 +395,7 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 	usedE := map[models.Hash][]byte{}
 	usedM := map[models.Hash][]byte{}
 	var refs []Ref
+	var tombs []*Tombstone
 	var all []*models.Version
 	for _, p := range ps {
 		if p == nil {
@@ -392,6 +406,7 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 		maps.Copy(usedE, p.usedE)
 		maps.Copy(usedM, p.usedM)
 		refs = append(refs, p.refs...)
+		tombs = append(tombs, p.tombs...)
 		all = append(all, p.versions...)
 	}
 	if len(all) == 0 && len(refs) == 0 && len(touched) == 0 {
@@ -490,6 +505,9 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 			}
 			s.clock.Observe(v.Time)
 		}
+		if err := p.addTombs(tombs); err != nil {
+			return err
+		}
 		slices.SortFunc(okRefs, func(x, y Ref) int {
 			return cmp.Compare(refKey(x.Design, x.Kind, x.Name), refKey(y.Design, y.Kind, y.Name))
 		})
@@ -504,6 +522,9 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 			}
 		}
 		for _, d := range slices.Sorted(maps.Keys(touched)) {
+			if err := p.dropCovered(d); err != nil {
+				return fmt.Errorf("deleting the branches of %s: %w", d, err)
+			}
 			n, recs, err := p.settle(d)
 			if err != nil {
 				return fmt.Errorf("merging the heads of %s: %w", d, err)

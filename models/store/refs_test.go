@@ -64,10 +64,9 @@ func TestRefsTravel(t *testing.T) {
 	}
 }
 
-// Deleting a branch is one machine's: no deletion travels, so a machine
-// that still has the branch brings it back with the design's next sync
-// (what the README says of Delete branch…).
-func TestDeletedBranchComesBackFromAMachineThatHasIt(t *testing.T) {
+// Deleting a branch travels (tombstone.go): a machine that still has the
+// branch at the deleted head neither brings it back nor keeps it.
+func TestDeletedBranchDoesNotComeBackFromAMachineThatHasIt(t *testing.T) {
 	alice := testIdentity(1, "Alice")
 	a, b := openTest(t, t.TempDir()), openTest(t, t.TempDir())
 	base, _ := a.Commit("d", DefaultBranch, snap(t, "Derby", 20), "base", alice)
@@ -75,14 +74,18 @@ func TestDeletedBranchComesBackFromAMachineThatHasIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncTo(t, a, b, "d")
-	if err := a.DeleteBranch("d", "sole"); err != nil {
+	if err := a.DeleteBranchAs("d", "sole", alice); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Head("d", "sole"); err == nil {
 		t.Fatal("the branch is still there after DeleteBranch")
 	}
 	syncTo(t, b, a, "d")
-	if v, err := a.Head("d", "sole"); err != nil || v.ID != base.ID {
-		t.Fatalf("after a sync from a machine that has it: %v, %v", v, err)
+	if v, err := a.Head("d", "sole"); err == nil {
+		t.Fatalf("a sync from a machine that has it brought it back at %s", short(v.ID))
+	}
+	syncTo(t, a, b, "d")
+	if v, err := b.Head("d", "sole"); err == nil {
+		t.Fatalf("the other machine keeps the deleted branch at %s", short(v.ID))
 	}
 }

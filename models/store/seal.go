@@ -238,6 +238,9 @@ func (s *Store) reseal(db *bolt.DB) error {
 		if err := s.rebuildRecords(tx, sl, all); err != nil {
 			return err
 		}
+		if err := s.resealTombs(tx, sl); err != nil {
+			return err
+		}
 		if err := fillDesignRecords(tx); err != nil {
 			return err
 		}

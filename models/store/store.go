@@ -96,6 +96,8 @@ type Store struct {
 
 	subMu sync.Mutex
 	subs  map[*subscriber]struct{}
+
+	delID atomic.Pointer[Identity] // signs branch deletions (tombstone.go)
 }
 
 // Open opens (or creates) the store in dir, loads it into memory and
