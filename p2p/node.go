@@ -126,6 +126,9 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.RejectFor <= 0 {
 		cfg.RejectFor = time.Minute
 	}
+	// Branch deletions made here are signed by this machine, as its
+	// versions are.
+	cfg.Store.SetIdentity(cfg.Identity)
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{"/ip4/0.0.0.0/tcp/0", "/ip6/::/tcp/0"}
 		if cfg.Loopback {

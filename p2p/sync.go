@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,18 @@ func designDigest(s *store.Store, d models.ID) [16]byte {
 	h.Write([]byte{1})
 	for _, r := range s.Refs(d) { // sorted by kind, then name
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", r.Kind, r.Name, r.Version)
+	}
+	// Deleted branches (a design without any digests as before).
+	ts, err := s.Tombstones(d) // sorted by branch, then head
+	if err != nil {
+		h.Write([]byte{3}) // unreadable here: never equal to a peer's
+		h.Write([]byte(err.Error()))
+	}
+	if len(ts) > 0 {
+		h.Write([]byte{2})
+		for _, t := range ts {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", t.Branch, t.Head, t.ID())
+		}
 	}
 	var out [16]byte
 	copy(out[:], h.Sum(nil))
@@ -176,8 +189,15 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 			for _, r := range b.Refs {
 				chunk.Refs = append(chunk.Refs, RefWire{Kind: string(r.Kind), Name: r.Name, Version: r.Version})
 			}
+			for _, t := range b.Tombstones {
+				tb, err := store.EncodeTombstone(t)
+				if err != nil {
+					return err
+				}
+				chunk.Tombstones = append(chunk.Tombstones, tb)
+			}
 		}
-		if len(chunk.Versions) == 0 && len(chunk.Refs) == 0 {
+		if len(chunk.Versions) == 0 && len(chunk.Refs) == 0 && len(chunk.Tombstones) == 0 {
 			return nil
 		}
 		if err := writeFrame(w, MsgBatch, chunk); err != nil {
@@ -388,6 +408,8 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 					it.err = fmt.Errorf("%w: batch of %s while receiving %s", ErrProtocol, bw.Design, d)
 				} else if it.batch, err = bw.toBatch(); err != nil {
 					it.err = &RejectError{Err: err}
+				} else if err := checkTombAuthors(s, it.batch); err != nil {
+					it.err = &RejectError{Err: err}
 				}
 			default:
 				it.err = fmt.Errorf("%w: frame type %d inside a transfer", ErrProtocol, typ)
@@ -528,3 +550,29 @@ type RejectError struct{ Err error }
 
 func (e *RejectError) Error() string { return "refused what the peer sent: " + e.Err.Error() }
 func (e *RejectError) Unwrap() error { return e.Err }
+
+// ErrNotMember: a record signed by a machine that is not a current member
+// of the studio.
+var ErrNotMember = errors.New("not a member of the studio")
+
+// checkTombAuthors refuses a batch carrying a branch deletion by a
+// machine that is not a current member of the studio (the store checks
+// the signature and that the key is the author's).
+func checkTombAuthors(s *store.Store, b *store.Batch) error {
+	if len(b.Tombstones) == 0 {
+		return nil
+	}
+	members := CurrentMembers(s)
+	for _, t := range b.Tombstones {
+		if !strings.HasPrefix(t.Author.PeerID, "ed25519:") {
+			// A studio author: its peer ID must be its key's.
+			if err := CheckAuthor(t.Author.PeerID, t.PubKey); err != nil {
+				return fmt.Errorf("deletion of branch %q: %w", t.Branch, err)
+			}
+		}
+		if !members.Has(t.Author.PeerID) {
+			return fmt.Errorf("deletion of branch %q by %s: %w", t.Branch, t.Author.PeerID, ErrNotMember)
+		}
+	}
+	return nil
+}

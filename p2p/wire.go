@@ -98,6 +98,9 @@ type BatchWire struct {
 	Manifests [][]byte  `cbor:"manifests"`
 	Elements  [][]byte  `cbor:"elements"`
 	Refs      []RefWire `cbor:"refs,omitempty"` // in the last chunk
+	// Tombstones are the design's deleted branches
+	// (store.EncodeTombstone bytes), in the last chunk with the refs.
+	Tombstones [][]byte `cbor:"tombstones,omitempty"`
 }
 
 // Done ends the batches of one want.
@@ -215,6 +218,19 @@ func (w *BatchWire) toBatch() (*store.Batch, error) {
 	}
 	for _, r := range w.Refs {
 		b.Refs = append(b.Refs, store.Ref{Design: w.Design, Kind: store.RefKind(r.Kind), Name: r.Name, Version: r.Version})
+	}
+	if len(w.Tombstones) > store.MaxBatchTombstones {
+		return nil, fmt.Errorf("%w: %d tombstones in a batch", ErrProtocol, len(w.Tombstones))
+	}
+	for i, tb := range w.Tombstones {
+		t, err := store.ParseTombstone(tb) // the store verifies the signature
+		if err != nil {
+			return nil, fmt.Errorf("tombstone %d: %w", i, err)
+		}
+		if t.Design != w.Design {
+			return nil, fmt.Errorf("%w: tombstone of design %s in a batch of %s", ErrProtocol, t.Design, w.Design)
+		}
+		b.Tombstones = append(b.Tombstones, t)
 	}
 	return b, nil
 }
