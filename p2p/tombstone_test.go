@@ -293,3 +293,31 @@ type streamConn struct{ network.Stream }
 
 func (streamConn) LocalAddr() net.Addr  { return nil }
 func (streamConn) RemoteAddr() net.Addr { return nil }
+
+// A deletion changes the design's digest, so peers exchange the design;
+// then, in step again, they exchange only hellos.
+func TestDeletionChangesDigestThenHellosOnly(t *testing.T) {
+	a, b := testStore(t), testStore(t)
+	alice := testID(1, "Alice")
+	sideBranch(t, a, alice)
+	exchange(t, b, a)
+	before := designDigest(a, "d")
+	if err := a.DeleteBranchAs("d", "sole", alice); err != nil {
+		t.Fatal(err)
+	}
+	if designDigest(a, "d") == before {
+		t.Fatal("a deletion left the design's digest as it was")
+	}
+	if st := exchange(t, b, a); st.Designs != 1 {
+		t.Fatalf("the deletion was not exchanged: %+v", st)
+	}
+	exchange(t, a, b)
+	if !inStep(a, b) || headOf(b, "sole") != "" {
+		t.Fatal("not in step after the deletion")
+	}
+	for _, pair := range [][2]*store.Store{{a, b}, {b, a}} {
+		if st := exchange(t, pair[0], pair[1]); st.Designs != 0 || st.Bytes != 0 {
+			t.Fatalf("in-step exchange moved data: %+v", st)
+		}
+	}
+}
