@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -115,8 +116,14 @@ func TestDeleteBranchFromHistoryTab(t *testing.T) {
 		}
 	}
 
-	// 中文.
-	if err := f.st.Branch(f.design, "wider-fit", onWider.ID); err != nil {
+	// 中文. The deletion travels to the other studio machines, so the
+	// name cannot come back at the deleted version (they would delete it
+	// again); it can at a later one.
+	if err := f.st.Branch(f.design, "wider-fit", onWider.ID); !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("re-creating the branch at the deleted version: %v", err)
+	}
+	later := f.commit(t, "main", "Heel +1 on main", func(d *models.Design) { d.Last.HeelHeight += 1 })
+	if err := f.st.Branch(f.design, "wider-fit", later.ID); err != nil {
 		t.Fatal(err)
 	}
 	u.history.Refresh()
