@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -425,4 +426,47 @@ func TestSchema4Upgrade(t *testing.T) {
 	if ts, err := s.Tombstones("d"); err != nil || len(ts) != 1 {
 		t.Fatalf("after the upgrade: %v, %v", ts, err)
 	}
+}
+
+// Without the secret, tombstones are checked by their signatures (a
+// read-only open) and sealed again under a new secret (a writable one),
+// like versions.
+func TestTombstoneResealedWhenSecretLost(t *testing.T) {
+	alice := testIdentity(1, "Alice")
+	dir := t.TempDir()
+	a, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := a.Commit("d", DefaultBranch, snap(t, "Derby", 20), "base", alice)
+	a.Branch("d", "sole", base.ID)
+	if err := a.DeleteBranchAs("d", "sole", alice); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if err := os.Remove(filepath.Join(dir, SealFile)); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(dir, Options{Lazy: true, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := ro.Tombstones("d"); err != nil || len(ts) != 1 {
+		t.Fatalf("read-only, without the secret: %v, %v", ts, err)
+	}
+	ro.Close()
+	s, err := Open(dir, Options{Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := s.Tombstones("d"); err != nil || len(ts) != 1 || ts[0].Head != base.ID {
+		t.Fatalf("resealed: %v, %v", ts, err)
+	}
+	s.Close()
+	// Sealed under the new secret: an eager open checks it.
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 }
