@@ -200,6 +200,7 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 		if len(chunk.Versions) == 0 && len(chunk.Refs) == 0 && len(chunk.Tombstones) == 0 {
 			return nil
 		}
+		chunk.More = !last
 		if err := writeFrame(w, MsgBatch, chunk); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package p2p
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -321,3 +322,82 @@ func TestDeletionChangesDigestThenHellosOnly(t *testing.T) {
 		}
 	}
 }
+
+// A design sent in several frames: every frame but the last says more,
+// and a deleted branch's work in an early frame does not land in the
+// receiver's main.
+func TestChunkedDesignKeepsDeletedWorkOutOfMain(t *testing.T) {
+	a, b := testStore(t), testStore(t)
+	alice := testID(1, "Alice")
+	big := func(heel float64, tag string) models.Snapshot {
+		s := snapOf(t, "Derby", heel, 0)
+		for i := range 6 {
+			id := models.ID(sprintf("%015x%d", i+1, len(tag)))
+			s[id] = models.Element{ID: id, Kind: models.KindPiece, Props: models.Props{"name": cbor(t, tag+string(bytes200k(i)))}}
+		}
+		return s
+	}
+	base, err := a.Commit("d", store.DefaultBranch, big(20, "a"), "base", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Branch("d", "exp", base.ID)
+	ve, err := a.Commit("d", "exp", big(33, "bb"), "experiment", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteBranchAs("d", "exp", alice); err != nil {
+		t.Fatal(err)
+	}
+	// A later version on main: the experiment is not in the last frame.
+	vm, err := a.Commit("d", store.DefaultBranch, big(21, "ccc"), "main", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytesBuffer
+	if err := sendDesign(&buf, a, Want{Design: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	var frames []BatchWire
+	for {
+		typ, payload, err := readFrame(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typ == MsgDone {
+			break
+		}
+		var bw BatchWire
+		if err := decodePayload(payload, &bw); err != nil {
+			t.Fatal(err)
+		}
+		frames = append(frames, bw)
+	}
+	if len(frames) < 2 {
+		t.Fatalf("%d frames, want several", len(frames))
+	}
+	for i, f := range frames {
+		last := i == len(frames)-1
+		if f.More == last || (len(f.Refs) > 0) != last || (len(f.Tombstones) > 0) != last {
+			t.Fatalf("frame %d of %d: more %v, %d refs, %d tombstones", i+1, len(frames), f.More, len(f.Refs), len(f.Tombstones))
+		}
+	}
+	exchange(t, b, a)
+	if h := headOf(b, store.DefaultBranch); h != vm.ID {
+		t.Fatalf("main at %q, want %s", h, store.Short(vm.ID))
+	}
+	if headOf(b, "exp") != "" || !b.HasVersion(ve.ID) || tombCount(b) != 1 {
+		t.Fatal("the deleted branch is back, or its version or tombstone is missing")
+	}
+}
+
+// bytes200k is 200 KB of text that differs with i.
+func bytes200k(i int) []byte {
+	b := make([]byte, 200<<10)
+	for j := range b {
+		b[j] = 'a' + byte((i+j)%26)
+	}
+	return b
+}
+
+type bytesBuffer struct{ bytes.Buffer }

@@ -101,6 +101,10 @@ type BatchWire struct {
 	// Tombstones are the design's deleted branches
 	// (store.EncodeTombstone bytes), in the last chunk with the refs.
 	Tombstones [][]byte `cbor:"tombstones,omitempty"`
+	// More says another batch of the design follows (every one but the
+	// last): the receiver leaves the design's heads out of main until
+	// the last, which carries the refs and tombstones.
+	More bool `cbor:"more,omitempty"`
 }
 
 // Done ends the batches of one want.
@@ -205,7 +209,7 @@ func decodePayload(payload []byte, v any) error {
 // version's encoding and computing its ID; the store's receive path
 // verifies signatures and everything else.
 func (w *BatchWire) toBatch() (*store.Batch, error) {
-	b := &store.Batch{Manifests: w.Manifests, Elements: w.Elements}
+	b := &store.Batch{Manifests: w.Manifests, Elements: w.Elements, Partial: w.More}
 	for i, vb := range w.Versions {
 		v, err := store.ParseVersion(vb) // Store.Receive verifies the signature
 		if err != nil {

@@ -37,6 +37,13 @@ type Batch struct {
 	// deleted head or an ancestor of it, and keeps such a branch from
 	// coming back.
 	Tombstones []*Tombstone
+	// Partial says more of these designs follows in a later batch (sync
+	// sends a design in chunks, its refs and tombstones in the last): a
+	// receive does not merge into main the heads that no branch or tag
+	// reaches until a batch of the design that is not partial, so work
+	// on a branch, or on a deleted one, does not land in main before its
+	// refs and tombstones arrive.
+	Partial bool
 }
 
 // Collect returns the versions of design that are not ancestors of (or

@@ -34,6 +34,7 @@ type Prepared struct {
 	known    int
 	refs     []Ref        // well formed; their targets are checked at commit
 	tombs    []*Tombstone // verified; their heads are looked up at commit
+	partial  bool         // Batch.Partial
 	usedE    map[models.Hash][]byte
 	usedM    map[models.Hash][]byte
 	touched  map[models.ID]bool
@@ -188,6 +189,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 	if b == nil {
 		return p, nil
 	}
+	p.partial = b.Partial
 	if len(b.Versions) > MaxBatchVersions || len(b.Manifests)+len(b.Elements) > MaxBatchObjects {
 		return nil, fmt.Errorf("%w: %d versions, %d objects", ErrTooLarge, len(b.Versions), len(b.Manifests)+len(b.Elements))
 	}
@@ -392,6 +394,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 	var res ReceiveResult
 	touched := map[models.ID]bool{}
+	complete := map[models.ID]bool{} // touched by a batch that is not partial
 	usedE := map[models.Hash][]byte{}
 	usedM := map[models.Hash][]byte{}
 	var refs []Ref
@@ -403,6 +406,12 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 		}
 		res.Known += p.known
 		maps.Copy(touched, p.touched)
+		if !p.partial {
+			maps.Copy(complete, p.touched)
+			for _, r := range p.refs {
+				complete[r.Design] = true
+			}
+		}
 		maps.Copy(usedE, p.usedE)
 		maps.Copy(usedM, p.usedM)
 		refs = append(refs, p.refs...)
@@ -524,6 +533,9 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 		for _, d := range slices.Sorted(maps.Keys(touched)) {
 			if err := p.dropCovered(d); err != nil {
 				return fmt.Errorf("deleting the branches of %s: %w", d, err)
+			}
+			if !complete[d] {
+				continue // the rest of the design follows (Batch.Partial)
 			}
 			n, recs, err := p.settle(d)
 			if err != nil {

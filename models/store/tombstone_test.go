@@ -470,3 +470,50 @@ func TestTombstoneResealedWhenSecretLost(t *testing.T) {
 	}
 	s.Close()
 }
+
+// Sync sends a large design in several batches, refs and tombstones in
+// the last: a deleted branch's versions that arrive in an earlier
+// (partial) batch are not merged into main before the tombstone comes.
+func TestPartialBatchLeavesHeadsForTheLastOne(t *testing.T) {
+	alice := testIdentity(1, "Alice")
+	a := openTest(t, t.TempDir())
+	base, _ := a.Commit("d", DefaultBranch, snap(t, "Derby", 20), "base", alice)
+	a.Branch("d", "exp", base.ID)
+	ve, err := a.Commit("d", "exp", snap(t, "Derby", 33), "experiment", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteBranchAs("d", "exp", alice); err != nil {
+		t.Fatal(err)
+	}
+	all, err := a.Collect("d", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := &Batch{Versions: all.Versions, Manifests: all.Manifests, Elements: all.Elements, Partial: true}
+	last := &Batch{Refs: all.Refs, Tombstones: all.Tombstones}
+	b := openTest(t, t.TempDir())
+	if _, err := b.Receive(first); err != nil {
+		t.Fatal(err)
+	}
+	if h := branchAt(b, "d", DefaultBranch); h != "" {
+		t.Fatalf("a partial batch made main at %s", short(h))
+	}
+	if _, err := b.Receive(last); err != nil {
+		t.Fatal(err)
+	}
+	if h := branchAt(b, "d", DefaultBranch); h != base.ID {
+		t.Fatalf("main at %q, want %s (the deleted work %s stays out)", h, short(base.ID), short(ve.ID))
+	}
+	if branchAt(b, "d", "exp") != "" || !b.HasVersion(ve.ID) {
+		t.Fatal("the deleted branch is back, or its version is missing")
+	}
+	// The same batches received whole (not partial) also end there.
+	c := openTest(t, t.TempDir())
+	if _, err := c.Receive(all); err != nil {
+		t.Fatal(err)
+	}
+	if h := branchAt(c, "d", DefaultBranch); h != base.ID {
+		t.Fatalf("whole: main at %q", h)
+	}
+}
