@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,7 +39,7 @@ func (e *Editor) painterFor(img *image.RGBA, pxPerMM float64, y0, y1 int) *paint
 	if len(e.painters) >= 2+2*maxBands {
 		e.painters = e.painters[1:]
 	}
-	e.painters = append(e.painters, keptPainter{img: img, y0: y0, y1: y1, r: r})
+	e.painters = append(e.painters, keptPainter{img: img, y0: y0, y1: y1, r: r, fresh: true})
 	return r
 }
 
@@ -46,6 +47,7 @@ type keptPainter struct {
 	img    *image.RGBA
 	y0, y1 int
 	r      *paint.Raster
+	fresh  bool // made since the last design layer: its caches are cold
 }
 
 // maxBands bounds how many bands a frame is drawn in at the same time.
@@ -76,7 +78,15 @@ func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Desi
 	}
 	banded := e.bands.pick()
 	start := time.Now()
-	defer func() { e.bands.record(banded, time.Since(start)) }()
+	defer func() {
+		// A frame that made a painter for itself is not counted.
+		if !slices.ContainsFunc(e.painters, func(p keptPainter) bool { return p.fresh }) {
+			e.bands.record(banded, time.Since(start))
+		}
+		for i := range e.painters {
+			e.painters[i].fresh = false
+		}
+	}()
 	if !banded {
 		whole()
 		return
@@ -100,29 +110,55 @@ func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Desi
 // painter, by which has been faster lately: bands pay only when other
 // processors are free, which a busy machine's are not (there they were
 // slower, see BENCHMARKS.md). Both give the same pixels.
+//
+// Each way is judged by the median of its last few frames, so one slow
+// frame (a collection, another program's burst) does not turn the choice
+// for long, and a frame whose painters were made for it (cold glyph
+// caches and rasterizers) is not counted: the first banded frame once
+// counted, was twice as slow as the rest, and kept one painter drawing
+// for some fifty frames.
 type bandChooser struct {
-	avg    [2]float64 // recent time of a design layer: [0] one painter, [1] bands
+	recent [2][bandKeep]time.Duration // [0] one painter, [1] bands; newest at n%bandKeep
+	n      [2]int
 	frames int
 	// force, when set, is the way always taken (1 one painter, 2 bands):
 	// benchmarks that time one way set it.
 	force int
 }
 
-// bandTry is how often the slower way is tried again, in frames.
-const bandTry = 16
+const (
+	// bandTry is how often the slower way is tried again, in frames.
+	bandTry = 8
+	// bandKeep is how many recent frames of each way are kept.
+	bandKeep = 5
+)
+
+// median is the median of the way's recent frames (0 before the first).
+func (c *bandChooser) median(i int) time.Duration {
+	k := min(c.n[i], bandKeep)
+	if k == 0 {
+		return 0
+	}
+	v := c.recent[i]
+	s := slices.Clone(v[:k])
+	slices.Sort(s)
+	return s[k/2]
+}
 
 // pick reports whether to draw the next design layer in bands.
 func (c *bandChooser) pick() bool {
 	c.frames++
-	switch {
-	case c.force != 0:
+	if c.force != 0 {
 		return c.force == 2
-	case c.avg[1] == 0:
+	}
+	one, bands := c.median(0), c.median(1)
+	switch {
+	case bands == 0:
 		return true
-	case c.avg[0] == 0:
+	case one == 0:
 		return false
 	}
-	faster := c.avg[1] <= c.avg[0]
+	faster := bands <= one
 	if c.frames%bandTry == 0 {
 		return !faster
 	}
@@ -135,11 +171,8 @@ func (c *bandChooser) record(banded bool, d time.Duration) {
 	if banded {
 		i = 1
 	}
-	if c.avg[i] == 0 {
-		c.avg[i] = float64(d)
-	} else {
-		c.avg[i] = 0.7*c.avg[i] + 0.3*float64(d)
-	}
+	c.recent[i][c.n[i]%bandKeep] = d
+	c.n[i]++
 }
 
 // cachedBase is the design layer drawn for stillRev at w×h, or nil.

@@ -73,10 +73,14 @@ func BenchmarkEditorFullRedraw(b *testing.B) {
 	e, _ := benchEditor(b)
 	e.Frame(1920, 1080)
 	b.ReportAllocs()
+	var ts []float64
 	for b.Loop() {
 		e.invalidate()
+		t0 := time.Now()
 		e.Frame(1920, 1080)
+		ts = append(ts, ms(time.Since(t0)))
 	}
+	b.ReportMetric(median(ts), "median-ms")
 }
 
 // BenchmarkEditorFullRedrawOneProc is BenchmarkEditorFullRedraw with
@@ -124,7 +128,9 @@ func BenchmarkEditorLastChange(b *testing.B) {
 	e.Frame(1920, 1080)
 	b.ReportAllocs()
 	i := 0
+	var ts []float64
 	for b.Loop() {
+		t0 := time.Now()
 		d := e.session.Design()
 		l := d.Last
 		l.HeelHeight = 25 + float64(i%2)*5
@@ -137,7 +143,9 @@ func BenchmarkEditorLastChange(b *testing.B) {
 			b.Fatal(err)
 		}
 		e.Frame(1920, 1080)
+		ts = append(ts, ms(time.Since(t0)))
 	}
+	b.ReportMetric(median(ts), "median-ms")
 }
 
 // BenchmarkEditorHoverFrame is one pointer move with the pen tool: the
@@ -216,6 +224,8 @@ func BenchmarkEditorRedrawRatios(b *testing.B) {
 	b.ReportMetric(median(rFull), "full/drawdesign")
 	b.ReportMetric(median(rOne), "full-1proc/drawdesign")
 }
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
 func median(v []float64) float64 {
 	v = append([]float64(nil), v...)

@@ -87,5 +87,3 @@ func BenchmarkEditorBandsCPU(b *testing.B) {
 	b.ReportMetric(median(slowest), "slowest-band-ms")
 	b.ReportMetric(median(all), "all-bands-ms")
 }
-
-func ms(d time.Duration) float64 { return float64(d) / 1e6 }

@@ -102,3 +102,38 @@ func TestBandChooserPicksTheFasterWay(t *testing.T) {
 		t.Fatalf("bands faster: %d of %d frames in bands", ways[true], bandTry)
 	}
 }
+
+// One slow frame (a collection, a burst of another program) does not turn
+// the choice, and a frame that made its painters (cold caches) is not
+// counted at all: the first banded frame once was, and one painter drew
+// for some fifty frames after it.
+func TestBandChooserShrugsOffOneSlowFrame(t *testing.T) {
+	var c bandChooser
+	for range bandKeep {
+		c.record(true, 6*time.Millisecond)
+		c.record(false, 10*time.Millisecond)
+	}
+	c.record(true, 40*time.Millisecond)
+	c.frames = 1
+	if !c.pick() {
+		t.Fatal("one slow banded frame turned the choice to one painter")
+	}
+
+	e, _ := benchEditor(t)
+	e.bands = bandChooser{}
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one processor: no bands to choose")
+	}
+	e.invalidate()
+	e.Frame(1920, 1080) // the first banded frame: its band painters are new
+	if e.bands.n[1] != 0 {
+		t.Fatalf("the frame that made the band painters was counted (%d frames in bands)", e.bands.n[1])
+	}
+	e.invalidate()
+	e.Frame(1920, 1080)
+	e.invalidate()
+	e.Frame(1920, 1080)
+	if e.bands.n[0]+e.bands.n[1] == 0 {
+		t.Fatal("warm frames were not counted")
+	}
+}
