@@ -127,7 +127,8 @@ type bandChooser struct {
 }
 
 const (
-	// bandTry is how often the slower way is tried again, in frames.
+	// bandTry is how often the slower way is tried again, in frames
+	// (four times as seldom when it took over 1.5× the faster one's time).
 	bandTry = 8
 	// bandKeep is how many recent frames of each way are kept.
 	bandKeep = 5
@@ -159,7 +160,14 @@ func (c *bandChooser) pick() bool {
 		return false
 	}
 	faster := bands <= one
-	if c.frames%bandTry == 0 {
+	// The other way is tried again now and then, seldom when it was
+	// much slower (bands on free cores take ≈ 0.55× one painter's time):
+	// each try is a slow frame.
+	try := bandTry
+	if max(bands, one) > min(bands, one)*3/2 {
+		try = 4 * bandTry
+	}
+	if c.frames%try == 0 {
 		return !faster
 	}
 	return faster

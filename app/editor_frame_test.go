@@ -59,47 +59,34 @@ func TestBandChooserPicksTheFasterWay(t *testing.T) {
 	if !c.pick() {
 		t.Fatal("bands not tried first")
 	}
-	c.record(true, 10*time.Millisecond)
+	c.record(true, 8*time.Millisecond)
 	if c.pick() {
 		t.Fatal("one painter not tried second")
 	}
 	c.record(false, 6*time.Millisecond) // bands slower: a busy machine
-	for range 3 {
+	frames := func(n int, bands, one time.Duration) map[bool]int {
 		ways := map[bool]int{}
-		for range bandTry {
+		for range n {
 			b := c.pick()
 			ways[b]++
 			if b {
-				c.record(true, 10*time.Millisecond)
+				c.record(true, bands)
 			} else {
-				c.record(false, 6*time.Millisecond)
+				c.record(false, one)
 			}
 		}
-		if ways[false] != bandTry-1 || ways[true] != 1 {
+		return ways
+	}
+	for range 3 {
+		if ways := frames(bandTry, 8*time.Millisecond, 6*time.Millisecond); ways[false] != bandTry-1 || ways[true] != 1 {
 			t.Fatalf("bands slower: %d frames by one painter, %d in bands; want %d and 1", ways[false], ways[true], bandTry-1)
 		}
 	}
-	// The other cores come free: bands get faster and take over.
-	for range 4 * bandTry {
-		b := c.pick()
-		if b {
-			c.record(true, 3*time.Millisecond)
-		} else {
-			c.record(false, 6*time.Millisecond)
-		}
-	}
-	ways := map[bool]int{}
-	for range bandTry {
-		b := c.pick()
-		ways[b]++
-		if b {
-			c.record(true, 3*time.Millisecond)
-		} else {
-			c.record(false, 6*time.Millisecond)
-		}
-	}
-	if ways[true] != bandTry-1 {
-		t.Fatalf("bands faster: %d of %d frames in bands", ways[true], bandTry)
+	// The other cores come free: bands get faster and take over, and one
+	// painter, now twice as slow, is tried only every 4·bandTry frames.
+	frames(4*bandTry, 3*time.Millisecond, 6*time.Millisecond)
+	if ways := frames(4*bandTry, 3*time.Millisecond, 6*time.Millisecond); ways[true] != 4*bandTry-1 {
+		t.Fatalf("bands twice as fast: %d of %d frames in bands, want all but one", ways[true], 4*bandTry)
 	}
 }
 
