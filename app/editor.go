@@ -526,7 +526,7 @@ func (e *Editor) generate(w, h int) image.Image {
 		if bg == nil || bg.Rect.Dx() != w || bg.Rect.Dy() != h {
 			bg = image.NewRGBA(image.Rect(0, 0, w, h))
 		}
-		e.drawStillBands(bg, pxPerMM, e.session.Design(), opt, optRev, vp, under, moving, nil)
+		e.drawStillBands(bg, pxPerMM, e.session.Design(), opt, optRev, vp, under, moving, nil, nil)
 		e.mu.Lock()
 		e.cache.bg, e.cache.bgMove, e.cache.bgRev = bg, moving, stillRev
 		e.mu.Unlock()
@@ -545,10 +545,16 @@ func (e *Editor) generate(w, h int) image.Image {
 	} else if base := e.cachedBase(w, h, stillRev); base != nil {
 		copy(buf.Pix, base.Pix)
 	} else {
-		e.drawStillBands(buf, pxPerMM, d, opt, optRev, vp, under, nil, e.baseFor(buf))
+		// The top is drawn by each band over its rows, once they are
+		// kept, rather than after all of them on this thread.
+		top := func(r *paint.Raster) { e.drawTop(r, d, vp, overlay, rulers) }
+		e.drawStillBands(buf, pxPerMM, d, opt, optRev, vp, under, nil, e.baseFor(buf), top)
 		e.keptBase(stillRev)
+		r = nil
 	}
-	e.drawTop(r, d, vp, overlay, rulers)
+	if r != nil {
+		e.drawTop(r, d, vp, overlay, rulers)
+	}
 	e.mu.Lock()
 	e.cache.img, e.cache.w, e.cache.h, e.cache.rev = buf, w, h, rev
 	kept := e.cache.bg

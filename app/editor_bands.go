@@ -61,15 +61,22 @@ const maxBands = 4
 //
 // When keep is set (an image of img's size), each band also copies its
 // rows there once drawn: the kept copy of the design layer, made on the
-// bands' threads rather than after them on the frame's.
-func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Design, opt canvas.DrawOptions, optRev uint64, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool, keep *image.RGBA) {
+// bands' threads rather than after them on the frame's. When top is set,
+// each band then draws it (what lies over the design: selection, tool,
+// rulers) over its rows with its painter reset.
+func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Design, opt canvas.DrawOptions, optRev uint64, vp canvas.Viewport, under *Underlay, exclude map[models.ID]bool, keep *image.RGBA, top func(*paint.Raster)) {
 	h := img.Rect.Dy()
 	n := min(runtime.GOMAXPROCS(0), maxBands)
 	sc := e.stillScene(d, opt, optRev, exclude)
 	whole := func() {
-		e.drawStill(e.painterFor(img, pxPerMM, 0, 0), sc, opt, vp, under)
+		r := e.painterFor(img, pxPerMM, 0, 0)
+		e.drawStill(r, sc, opt, vp, under)
 		if keep != nil {
 			copy(keep.Pix, img.Pix)
+		}
+		if top != nil {
+			r.Reset()
+			top(r)
 		}
 	}
 	if n <= 1 || h < 64*n {
@@ -100,6 +107,10 @@ func (e *Editor) drawStillBands(img *image.RGBA, pxPerMM float64, d *models.Desi
 			if keep != nil {
 				i0, i1 := y0*img.Stride, y1*img.Stride
 				copy(keep.Pix[i0:i1], img.Pix[i0:i1])
+			}
+			if top != nil {
+				r.Reset()
+				top(r)
 			}
 		})
 	}
