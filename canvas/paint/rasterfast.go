@@ -649,12 +649,9 @@ func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
 	if slope == 0 && hairFlatOn && p.hairFlat(x0, x1, y0, thick, i0, i1, clo, chi, major, minor, o0, o1) {
 		return
 	}
-	// Locals, not fields: the stores to the pixels would make the
-	// compiler load the fields again for every pixel.
-	img := p.img.Pix
-	r8, g8, b8, a8 := p.r8, p.g8, p.b8, p.a8
 	// The columns the line crosses whole, in fixed point (see hairWhole);
-	// the two it ends in, below.
+	// the two it ends in, and a line too short to cross one, in floating
+	// point (hairColumn).
 	if slope != 0 && hairWholeOn {
 		iw0, iw1 := ceilInt(x0), floorInt(x1)-1
 		iw0, iw1 = max(iw0, i0), min(iw1, i1)
@@ -671,57 +668,14 @@ func (p *spanPainter) hairSegment(x0, y0, x1, y1, w float64) {
 		}
 	}
 	for i := i0; i <= i1; i++ {
-		c0, c1 := float64(i), float64(i+1)
-		if c0 < x0 {
-			c0 = x0
-		}
-		if c1 > x1 {
-			c1 = x1
-		}
-		h := c1 - c0
-		if h <= 0 {
-			continue
-		}
-		yc := y0 + ((c0+c1)/2-x0)*slope
-		top, bot := yc-thick/2, yc+thick/2
-		j0, j1 := floorInt(top), floorInt(bot)+1
-		if j0 < clo {
-			j0 = clo
-		}
-		if j1 > chi {
-			j1 = chi
-		}
-		h256 := h * 256
-		for j := j0; j < j1; j++ {
-			r0, r1 := float64(j), float64(j+1)
-			if r0 < top {
-				r0 = top
-			}
-			if r1 > bot {
-				r1 = bot
-			}
-			// blend, inlined: this is the inner loop of every hairline.
-			ca := uint32((r1-r0)*h256 + 0.5)
-			if ca == 0 || r1 <= r0 {
-				continue
-			}
-			if ca > 256 {
-				ca = 256
-			}
-			k := (i-o0)*major + (j-o1)*minor
-			pix := img[k : k+4 : k+4]
-			inv := 256 - (a8*ca)>>8
-			pix[0] = uint8(min((uint32(pix[0])*inv+r8*ca)>>8, 255))
-			pix[1] = uint8(min((uint32(pix[1])*inv+g8*ca)>>8, 255))
-			pix[2] = uint8(min((uint32(pix[2])*inv+b8*ca)>>8, 255))
-			pix[3] = uint8(min((uint32(pix[3])*inv+a8*ca)>>8, 255))
-		}
+		p.hairColumn(i, x0, y0, x1, slope, thick, clo, chi, major, minor, o0, o1)
 	}
 }
 
 // hairColumn draws column i of the walk of hairSegment (after its axes
-// are swapped): the general case, in floating point, for a column the
-// line ends in.
+// are swapped) in floating point: each pixel covered by its overlap with
+// the line's cross-section at the column's centre, times the column's
+// share of the line.
 func (p *spanPainter) hairColumn(i int, x0, y0, x1, slope, thick float64, clo, chi, major, minor, o0, o1 int) {
 	c0, c1 := float64(i), float64(i+1)
 	if c0 < x0 {
