@@ -454,7 +454,21 @@ func (e *Editor) skipLayers() canvas.Layers {
 // Editable reports whether points can be moved and lines drawn in the
 // view: the mean form (the design's own coordinates) and the lateral and
 // medial views, whose points map back onto it (see DesignAt).
-func (e *Editor) Editable() bool { return canvas.EditableView(e.Options().View) }
+func (e *Editor) Editable() bool {
+	o := e.Options()
+	return canvas.EditableView(o.View) && o.Size == 0
+}
+
+// refuseEdit says in the status line why a tool does not edit here: a
+// graded size is shown (patterns are drawn at the base size and graded
+// from it), or the view is not one that edits.
+func (e *Editor) refuseEdit() {
+	if e.Options().Size != 0 {
+		e.status(e.tr().L("status.edit_at_base_size"))
+		return
+	}
+	e.status(e.tr().L("status.edit_on_meanform"))
+}
 
 // setOverlay installs what the tool draws over the design (nil: none).
 // Only the top of the frame changes: the design underneath is reused.
@@ -570,19 +584,22 @@ func (e *Editor) generate(w, h int) image.Image {
 func (e *Editor) drawTop(r *paint.Raster, d *models.Design, vp canvas.Viewport, overlay func(canvas.Painter, canvas.Viewport), rulers bool) {
 	opt := e.Options()
 	// What lies on top is in mean form mm: on a side view it is carried
-	// onto the view (overlayPainter).
+	// onto the view (overlayPainter). It is at the base size: over a
+	// graded size, where nothing is edited, it is not drawn.
 	vm := viewMapFor(d, opt.View)
 	mp, mvp := overlayPainter(r, vp, vm)
-	if !opt.Hide.Has(canvas.LayerDimensions) {
-		for _, dm := range dimensionsOf(d, opt.View, e.selection()) {
-			dm.draw(mp, mvp)
+	if opt.Size == 0 {
+		if !opt.Hide.Has(canvas.LayerDimensions) {
+			for _, dm := range dimensionsOf(d, opt.View, e.selection()) {
+				dm.draw(mp, mvp)
+			}
 		}
-	}
-	if d != nil && vm != nil {
-		drawSelection(mp, d, e.selection(), mvp)
-	}
-	if overlay != nil {
-		overlay(mp, mvp)
+		if d != nil && vm != nil {
+			drawSelection(mp, d, e.selection(), mvp)
+		}
+		if overlay != nil {
+			overlay(mp, mvp)
+		}
 	}
 	e.drawRemote(r, mp, d, vp, mvp, e.Remote())
 	if rulers {

@@ -53,7 +53,11 @@ func (e *Editor) AddDimension(dm Dimension) {
 // in any view that is edited.
 func (e *Editor) keepDimension(dm Dimension) {
 	if !e.Editable() {
-		e.status(e.tr().L("status.dimension_mean_form"))
+		if e.Options().Size != 0 {
+			e.refuseEdit()
+		} else {
+			e.status(e.tr().L("status.dimension_mean_form"))
+		}
 		return
 	}
 	c, err := AddDimension(e.session.Design(), dm.A, dm.B)

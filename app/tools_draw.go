@@ -42,7 +42,7 @@ func (t *PenTool) snapped(e *Editor, ev ToolEvent) canvas.Point {
 // Press implements [Tool].
 func (t *PenTool) Press(e *Editor, ev ToolEvent) {
 	if !e.Editable() {
-		e.status(e.tr().L("status.edit_on_meanform"))
+		e.refuseEdit()
 		return
 	}
 	p := t.snapped(e, ev)
@@ -229,7 +229,7 @@ func snappedAt(ev ToolEvent) canvas.Point {
 // Press implements [Tool].
 func (t *LineTool) Press(e *Editor, ev ToolEvent) {
 	if !e.Editable() {
-		e.status(e.tr().L("status.edit_on_meanform"))
+		e.refuseEdit()
 		return
 	}
 	if !t.started {

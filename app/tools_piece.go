@@ -26,7 +26,7 @@ func (*PieceTool) Drag(*Editor, ToolEvent) {}
 // Release implements [Tool].
 func (*PieceTool) Release(e *Editor, ev ToolEvent) {
 	if !e.Editable() {
-		e.status(e.tr().L("status.edit_on_meanform"))
+		e.refuseEdit()
 		return
 	}
 	d := e.session.Design()
@@ -97,7 +97,7 @@ func (e *Editor) pieceAt(q canvas.Point, tol float64) (models.Piece, bool) {
 func (t *MarkTool) Press(e *Editor, ev ToolEvent) {
 	t.down = false
 	if !e.Editable() {
-		e.status(e.tr().L("status.edit_on_meanform"))
+		e.refuseEdit()
 		return
 	}
 	pc, ok := e.pieceAt(ev.At, e.tol())
