@@ -292,12 +292,22 @@ func (s *Store) checkAuthor(v *models.Version) error {
 	if len(v.PubKey) == 0 {
 		return nil // a merge version, checked by Verify
 	}
-	if hx, ok := strings.CutPrefix(v.Author.PeerID, "ed25519:"); ok && hx != hex.EncodeToString(v.PubKey) {
-		return fmt.Errorf("version %s: %w: author %s is not the signing key", short(v.ID), ErrBadSignature, v.Author.PeerID)
+	if err := s.keyActsFor(v.Author.PeerID, v.PubKey); err != nil {
+		return fmt.Errorf("version %s: %w", short(v.ID), err)
+	}
+	return nil
+}
+
+// keyActsFor checks that a record signed with pub may carry the author
+// peerID: an "ed25519:" peer ID names its own key, and Options.CheckAuthor
+// (the studio's members) accepts the pair. Versions and tombstones alike.
+func (s *Store) keyActsFor(peerID string, pub []byte) error {
+	if hx, ok := strings.CutPrefix(peerID, "ed25519:"); ok && hx != hex.EncodeToString(pub) {
+		return fmt.Errorf("%w: author %s is not the signing key", ErrBadSignature, peerID)
 	}
 	if s.opts.CheckAuthor != nil {
-		if err := s.opts.CheckAuthor(v.Author.PeerID, v.PubKey); err != nil {
-			return fmt.Errorf("version %s: %w: %v", short(v.ID), ErrBadSignature, err)
+		if err := s.opts.CheckAuthor(peerID, pub); err != nil {
+			return fmt.Errorf("%w: %v", ErrBadSignature, err)
 		}
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
@@ -191,13 +190,8 @@ func cloneTombstone(t *Tombstone) *Tombstone {
 
 // checkTombAuthor is checkAuthor for a tombstone's (peer ID, key).
 func (s *Store) checkTombAuthor(t *Tombstone) error {
-	if hx, ok := strings.CutPrefix(t.Author.PeerID, "ed25519:"); ok && hx != hex.EncodeToString(t.PubKey) {
-		return fmt.Errorf("tombstone of %q: %w: author %s is not the signing key", t.Branch, ErrBadSignature, t.Author.PeerID)
-	}
-	if s.opts.CheckAuthor != nil {
-		if err := s.opts.CheckAuthor(t.Author.PeerID, t.PubKey); err != nil {
-			return fmt.Errorf("tombstone of %q: %w: %v", t.Branch, ErrBadSignature, err)
-		}
+	if err := s.keyActsFor(t.Author.PeerID, t.PubKey); err != nil {
+		return fmt.Errorf("tombstone of %q: %w", t.Branch, err)
 	}
 	return nil
 }
