@@ -439,27 +439,35 @@ func (s *Store) putTomb(tx *bolt.Tx, t *Tombstone) (bool, error) {
 // branch when branch is "") covers v: v is its head or an ancestor of it.
 // Tombstones whose head is not in the store cover nothing yet.
 func (p *pending) tombsCover(design models.ID, branch string, v *models.Version) (bool, error) {
-	ts, err := p.s.readTombs(p.tx, design)
+	t, err := p.s.coveringTomb(p.tx, p.get, design, branch, v)
+	return t != nil, err
+}
+
+// coveringTomb is a tombstone of design (of branch, or of any branch when
+// branch is "") whose head is v or a descendant of v, or nil; versions
+// are read through get.
+func (s *Store) coveringTomb(tx *bolt.Tx, get func(models.ID) (*models.Version, error), design models.ID, branch string, v *models.Version) (*Tombstone, error) {
+	ts, err := s.readTombs(tx, design)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	for _, t := range ts {
 		if branch != "" && t.Branch != branch {
 			continue
 		}
-		head, err := p.get(t.Head)
+		head, err := get(t.Head)
 		if err != nil || head.Design != design {
 			continue
 		}
-		in, err := p.s.hist.isAncestor(p.tx, p.get, v, head)
+		in, err := s.hist.isAncestor(tx, get, v, head)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if in {
-			return true, nil
+			return t, nil
 		}
 	}
-	return false, nil
+	return nil, nil
 }
 
 // addTombs stores received tombstones (verified by prepare) whose head is
@@ -511,25 +519,12 @@ func (p *pending) dropCovered(design models.ID) error {
 func (s *Store) checkNotDeleted(txn *memdb.Txn, design models.ID, name string, v *models.Version) error {
 	get := func(id models.ID) (*models.Version, error) { return s.version(txn, id) }
 	return s.db.View(func(tx *bolt.Tx) error {
-		ts, err := s.readTombs(tx, design)
+		t, err := s.coveringTomb(tx, get, design, name, v)
 		if err != nil {
 			return err
 		}
-		for _, t := range ts {
-			if t.Branch != name {
-				continue
-			}
-			head, err := get(t.Head)
-			if err != nil {
-				continue
-			}
-			in, err := s.hist.isAncestor(tx, get, v, head)
-			if err != nil {
-				return err
-			}
-			if in {
-				return fmt.Errorf("%w: a branch %q was deleted at %s, which holds this version: choose another name or a later version", ErrInvalid, name, short(t.Head))
-			}
+		if t != nil {
+			return fmt.Errorf("%w: a branch %q was deleted at %s, which holds this version: choose another name or a later version", ErrInvalid, name, short(t.Head))
 		}
 		return nil
 	})
