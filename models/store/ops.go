@@ -393,13 +393,21 @@ func readSnapshot(tx *bolt.Tx, root models.Hash) (models.Snapshot, error) {
 // readSnapshotEnc is readSnapshot, with each element's bytes (a copy) and
 // hash when withEnc.
 func readSnapshotEnc(tx *bolt.Tx, root models.Hash, withEnc bool) (models.Snapshot, map[models.ID]models.EncodedBytes, error) {
+	snap, enc, _, err := readSnapshotFrom(tx, root, withEnc, nil)
+	return snap, enc, err
+}
+
+// readSnapshotFrom is readSnapshotEnc taking each element from pack (by
+// hash; see readPack) where it holds bytes of that hash, and from the
+// elements bucket otherwise; it also says how many the pack did not give.
+func readSnapshotFrom(tx *bolt.Tx, root models.Hash, withEnc bool, pack map[models.Hash][]byte) (models.Snapshot, map[models.ID]models.EncodedBytes, int, error) {
 	mb := tx.Bucket(bucketManifests).Get(root[:])
 	if mb == nil {
-		return nil, nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
+		return nil, nil, 0, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
 	}
 	m, err := decodeManifest(mb, root)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	snap := make(models.Snapshot, len(m))
 	var enc map[models.ID]models.EncodedBytes
@@ -407,21 +415,28 @@ func readSnapshotEnc(tx *bolt.Tx, root models.Hash, withEnc bool) (models.Snapsh
 		enc = make(map[models.ID]models.EncodedBytes, len(m))
 	}
 	eb := tx.Bucket(bucketElements)
+	misses := 0
 	for id, h := range m {
-		b := eb.Get(h[:])
-		if b == nil {
-			return nil, nil, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
+		var el models.Element
+		b, ok := pack[h]
+		if ok && models.HashOf(b) == h {
+			el, err = decodeHashed(id, b, h)
+		} else {
+			misses++
+			if b = eb.Get(h[:]); b == nil {
+				return nil, nil, 0, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
+			}
+			el, err = decodeStored(id, b, h)
 		}
-		el, err := decodeStored(id, b, h)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		snap[id] = el
 		if withEnc {
 			enc[id] = models.EncodedBytes{Enc: bytes.Clone(b), Hash: h}
 		}
 	}
-	return snap, enc, nil
+	return snap, enc, misses, nil
 }
 
 // Designs lists the designs, by name.

@@ -94,45 +94,8 @@ func encodePack(enc *models.EncodedSnapshot) []byte {
 // (checked against their hashes); it also says how many elements the
 // pack did not give.
 func readSnapshotPacked(tx *bolt.Tx, design models.ID, root models.Hash) (models.Snapshot, map[models.ID]models.EncodedBytes, int, error) {
-	mb := tx.Bucket(bucketManifests).Get(root[:])
-	if mb == nil {
-		return nil, nil, 0, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
-	}
-	m, err := decodeManifest(mb, root)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	pack := readPack(tx, design)
-	snap := make(models.Snapshot, len(m))
-	enc := make(map[models.ID]models.EncodedBytes, len(m))
-	eb := tx.Bucket(bucketElements)
-	misses := 0
-	for id, h := range m {
-		var el models.Element
-		var stored []byte
-		if b, ok := pack[h]; ok && models.HashOf(b) == h {
-			if el, err = decodeHashed(id, b, h); err != nil {
-				return nil, nil, 0, err
-			}
-			stored = b
-		} else {
-			misses++
-			b := eb.Get(h[:])
-			if b == nil {
-				return nil, nil, 0, fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, id, shortHash(h))
-			}
-			if el, err = decodeStored(id, b, h); err != nil {
-				return nil, nil, 0, err
-			}
-			stored = b
-		}
-		snap[id] = el
-		enc[id] = models.EncodedBytes{Enc: clone(stored), Hash: h}
-	}
-	return snap, enc, misses, nil
+	return readSnapshotFrom(tx, root, true, readPack(tx, design))
 }
-
-func clone(b []byte) []byte { return append([]byte(nil), b...) }
 
 // notePack records, after a checkout of design, how many of its elements
 // the pack missed (all, without a pack).
