@@ -91,22 +91,25 @@ func (e *Editor) MouseDown(ev *desktop.MouseEvent) {
 		e.input.pressed = false
 		return
 	}
-	tev, ok := e.eventAt(ev.Position)
-	if !ok {
-		e.input.pressed = false
-		e.pressBeside()
-		return
-	}
-	e.activeTool().Press(e, tev)
+	e.pressAt(ev.Position)
 }
 
-// pressBeside is a press beside the last on a side view, where there is
-// no point of the form for the tools: as on empty space, the select tool
-// drops the selection (unless Shift is held); other tools ignore it.
-func (e *Editor) pressBeside() {
-	if e.activeTool().Name() == ToolSelect && e.input.mods&fyne.KeyModifierShift == 0 {
-		e.Select(Selection{})
+// pressAt hands a press at pos to the tool. A press beside the last on a
+// side view, where there is no point of the form for the tools, is as on
+// empty space: the select tool drops the selection (unless Shift is
+// held); other tools ignore it. It reports whether the tool had the
+// press.
+func (e *Editor) pressAt(pos fyne.Position) bool {
+	tev, ok := e.eventAt(pos)
+	if !ok {
+		e.input.pressed = false
+		if e.activeTool().Name() == ToolSelect && e.input.mods&fyne.KeyModifierShift == 0 {
+			e.Select(Selection{})
+		}
+		return false
 	}
+	e.activeTool().Press(e, tev)
+	return true
 }
 
 // MouseUp implements desktop.Mouseable: a release that was not a drag
@@ -136,13 +139,9 @@ func (e *Editor) Dragged(ev *fyne.DragEvent) {
 		// where the event says.
 		e.input.pressed, e.input.cur = true, ev.Position
 		if !e.input.space {
-			tev, ok := e.eventAt(ev.Position)
-			if !ok {
-				e.input.pressed = false
-				e.pressBeside()
+			if !e.pressAt(ev.Position) {
 				return
 			}
-			e.activeTool().Press(e, tev)
 		} else {
 			e.input.panning = true
 		}
@@ -178,13 +177,9 @@ func (e *Editor) Tapped(ev *fyne.PointEvent) {
 		return
 	}
 	e.focus()
-	tev, ok := e.eventAt(ev.Position)
-	if !ok {
-		e.pressBeside()
-		return
+	if e.pressAt(ev.Position) {
+		e.activeTool().Release(e, e.event(ev.Position))
 	}
-	e.activeTool().Press(e, tev)
-	e.activeTool().Release(e, e.event(ev.Position))
 }
 
 // DoubleTapped implements fyne.DoubleTappable: it finishes a line being
