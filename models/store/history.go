@@ -73,6 +73,12 @@ type histCache struct {
 	manSize int // elements listed by the cached manifests
 	els     map[models.Hash]models.Element
 	elFIFO  []models.Hash
+	// verified remembers manifests whose bytes were checked against
+	// their hash in this process (read, committed or received), so a
+	// merge can look entries up in the stored bytes without hashing
+	// them again (see manifestSubset).
+	verified map[models.Hash]struct{}
+	verFIFO  []models.Hash
 	// seal checks and seals the stored records (seal.go); nil without
 	// the store's secret: then no stored record is read (it could not
 	// be checked) and records are derived from the content.
@@ -147,10 +153,12 @@ func (h *histCache) storedInfo(tx *bolt.Tx, v *models.Version) (*verInfo, error)
 const (
 	maxCachedManifestEntries = 200_000 // about 200 manifests of a 1,000-element design
 	maxCachedElements        = 50_000
+	maxVerifiedManifests     = 1 << 17
 )
 
 func newHistCache() *histCache {
-	return &histCache{info: map[models.ID]*verInfo{}, mans: map[models.Hash]manifest{}, els: map[models.Hash]models.Element{}}
+	return &histCache{info: map[models.ID]*verInfo{}, mans: map[models.Hash]manifest{}, els: map[models.Hash]models.Element{},
+		verified: map[models.Hash]struct{}{}}
 }
 
 // manifest reads and decodes a manifest through the cache.
@@ -171,6 +179,7 @@ func (h *histCache) manifest(tx *bolt.Tx, root models.Hash) (manifest, error) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.markVerified(root)
 	if _, ok := h.mans[root]; !ok {
 		h.mans[root] = m
 		h.manFIFO = append(h.manFIFO, root)
@@ -181,6 +190,57 @@ func (h *histCache) manifest(tx *bolt.Tx, root models.Hash) (manifest, error) {
 			h.manSize -= len(h.mans[old])
 			delete(h.mans, old)
 		}
+	}
+	return m, nil
+}
+
+// markVerified records that root's bytes matched it (h.mu held).
+func (h *histCache) markVerified(root models.Hash) {
+	if _, ok := h.verified[root]; ok {
+		return
+	}
+	h.verified[root] = struct{}{}
+	h.verFIFO = append(h.verFIFO, root)
+	if len(h.verFIFO) > maxVerifiedManifests {
+		delete(h.verified, h.verFIFO[0])
+		h.verFIFO = h.verFIFO[1:]
+	}
+}
+
+// manifestSubset returns the entries of root's manifest for the IDs in
+// want (at least those: a cached whole manifest is returned as it is).
+// An uncached manifest is not decoded into a map: its stored bytes are
+// scanned for the wanted IDs, after checking them against root unless
+// this process already did. Anything but the layout the store writes
+// goes through [histCache.manifest].
+func (h *histCache) manifestSubset(tx *bolt.Tx, root models.Hash, want map[models.ID]struct{}) (manifest, error) {
+	h.mu.Lock()
+	m, ok := h.mans[root]
+	_, checked := h.verified[root]
+	h.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	raw := tx.Bucket(bucketManifests).Get(root[:])
+	if raw == nil {
+		return nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
+	}
+	if !checked {
+		if models.HashOf(raw) != root {
+			return h.manifest(tx, root) // reports the mismatch
+		}
+		h.mu.Lock()
+		h.markVerified(root)
+		h.mu.Unlock()
+	}
+	m = make(manifest, len(want))
+	if !manifestRefs(raw, func(id []byte, eh models.Hash) bool {
+		if _, ok := want[models.ID(id)]; ok {
+			m[models.ID(id)] = eh
+		}
+		return true
+	}) {
+		return h.manifest(tx, root)
 	}
 	return m, nil
 }
@@ -581,6 +641,7 @@ func (h *histCache) changedSince(tx *bolt.Tx, get versionGetter, base, v *models
 func (h *histCache) putManifest(root models.Hash, m manifest) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.markVerified(root)
 	if _, ok := h.mans[root]; ok || m == nil {
 		return
 	}

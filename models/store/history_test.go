@@ -159,8 +159,13 @@ func TestPatchManifest(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 200 {
 		m := manifest{}
+		// IDs of several lengths (canonical order is shorter first), some
+		// of 24 bytes or more (a longer CBOR head).
+		id := func() models.ID {
+			return models.ID(fmt.Sprintf("%0*x", []int{8, 16, 16, 30}[r.IntN(4)], r.Uint64()))
+		}
 		for range r.IntN(40) {
-			m[models.ID(fmt.Sprintf("%016x", r.Uint64()))] = models.HashOf([]byte{byte(r.IntN(256))})
+			m[id()] = models.HashOf([]byte{byte(r.IntN(256))})
 		}
 		if r.IntN(2) == 0 {
 			m[models.MetaID] = models.HashOf([]byte("meta"))
@@ -183,9 +188,12 @@ func TestPatchManifest(t *testing.T) {
 			}
 		}
 		for range r.IntN(5) {
-			id := models.ID(fmt.Sprintf("%016x", r.Uint64()))
+			id := id()
 			put[id] = models.HashOf([]byte(id))
 			want[id] = put[id]
+		}
+		for range r.IntN(3) {
+			del = append(del, id()) // not in the manifest: nothing to drop
 		}
 		if r.IntN(3) == 0 {
 			put[models.LastID] = models.HashOf([]byte("last"))

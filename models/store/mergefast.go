@@ -47,60 +47,76 @@ func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error)
 			}
 		}
 	}))
-	// Elements both sides changed: only their properties can conflict,
-	// so only they need stamps.
-	var both []models.ID
-	for _, id := range ca {
-		if _, ok := slices.BinarySearch(cb, id); ok {
+	// Elements both sides changed: only they can conflict, so only they
+	// are read and need stamps. One only b changed takes b's state (a
+	// left it as in base) by its hash; one only a changed keeps a's.
+	var both, onlyB []models.ID
+	for _, id := range cb {
+		if _, ok := slices.BinarySearch(ca, id); ok {
 			both = append(both, id)
+		} else {
+			onlyB = append(onlyB, id)
 		}
 	}
-	m0, err := h.manifest(p.tx, base.Root)
+	// The three manifests are read at the elements the merge looks at:
+	// base at those both changed, a and b at those b changed.
+	w := newStampWalker(p.tx, p.get, h)
+	w.want = make(map[models.ID]struct{}, len(both))
+	for _, id := range both {
+		w.want[id] = struct{}{}
+	}
+	wantB := make(map[models.ID]struct{}, len(cb))
+	for _, id := range cb {
+		wantB[id] = struct{}{}
+	}
+	m0, err := w.manifest(base.Root)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(base.ID), err)
 	}
-	ma, err := h.manifest(p.tx, a.Root)
+	ma, err := h.manifestSubset(p.tx, a.Root, wantB)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(a.ID), err)
 	}
-	mb, err := h.manifest(p.tx, b.Root)
+	mb, err := h.manifestSubset(p.tx, b.Root, wantB)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(b.ID), err)
 	}
-	// The merge reads base, a and b at the elements b changed (those only
-	// a changed keep a's content without being looked at).
-	partial := func(m manifest) (models.Snapshot, error) {
-		s := make(models.Snapshot, len(cb))
-		for _, id := range cb {
-			if eh, ok := m[id]; ok {
-				e, err := h.element(p.tx, id, eh)
-				if err != nil {
-					return nil, err
-				}
-				s[id] = e
+	s0 := make(models.Snapshot, len(both))
+	for _, id := range both {
+		if eh, ok := m0[id]; ok {
+			e, err := h.element(p.tx, id, eh)
+			if err != nil {
+				return nil, err
 			}
+			s0[id] = e
 		}
-		return s, nil
 	}
-	s0, err := partial(m0)
-	if err != nil {
-		return nil, err
-	}
-	w := newStampWalker(p.tx, p.get, h)
-	sa, err := w.sideOf(m0, s0, a, ma, cb, both)
+	sa, err := w.sideOf(m0, s0, a, ma, both, both)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(a.ID), err)
 	}
-	sb, err := w.sideOf(m0, s0, b, mb, cb, both)
+	sb, err := w.sideOf(m0, s0, b, mb, both, both)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(b.ID), err)
 	}
-	delta, conflicts := models.MergeStamped(s0, sa, sb, ca, cb)
+	// Every element the merger sees changed on both sides.
+	delta, conflicts := models.MergeStamped(s0, sa, sb, both, both)
 
 	// The merged manifest is a's with the delta applied. An element taken
 	// whole from b keeps b's bytes; one merged from both is encoded.
 	res := &mergeResult{elements: map[models.Hash][]byte{}, conflicts: conflicts}
-	put := make(map[models.ID]models.Hash, len(delta.Put))
+	put := make(map[models.ID]models.Hash, len(delta.Put)+len(onlyB))
+	del := delta.Del
+	for _, id := range onlyB {
+		hb, inB := mb[id]
+		ha, inA := ma[id]
+		switch {
+		case inB && (!inA || ha != hb):
+			put[id] = hb
+		case !inB && inA:
+			del = append(del, id)
+		}
+	}
 	for id, e := range delta.Put {
 		if eb, ok := sb.Snap[id]; ok && eb.Kind == e.Kind && sameMap(eb.Props, e.Props) {
 			put[id] = mb[id]
@@ -118,10 +134,14 @@ func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error)
 		res.elements[eh] = enc
 	}
 	rawA := p.tx.Bucket(bucketManifests).Get(a.Root[:])
-	patched, ok := patchManifest(rawA, put, delta.Del)
+	patched, ok := patchManifest(rawA, put, del)
 	if !ok {
-		merged := maps.Clone(ma)
-		for _, id := range delta.Del {
+		full, err := h.manifest(p.tx, a.Root)
+		if err != nil {
+			return nil, fmt.Errorf("version %s: %w", short(a.ID), err)
+		}
+		merged := maps.Clone(full)
+		for _, id := range del {
 			delete(merged, id)
 		}
 		maps.Copy(merged, put)
@@ -135,7 +155,7 @@ func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error)
 	// The record of the merge version: against a, the delta; against b,
 	// at most what either side changed.
 	toA := slices.Collect(maps.Keys(put))
-	toA = append(toA, delta.Del...)
+	toA = append(toA, del...)
 	slices.Sort(toA)
 	res.info = &verInfo{Changed: [][]models.ID{slices.Compact(toA), all}}
 	for _, v := range []*models.Version{a, b} {
@@ -202,64 +222,86 @@ func keyLess(a, b []byte) int {
 
 // patchManifest returns the canonical manifest raw (the layout the store
 // writes) with put entries set and del entries removed, in one pass over
-// its bytes without decoding it into a map. It reports false if raw is not
-// that layout.
+// its bytes without decoding it into a map: runs of untouched entries are
+// copied as they are. It reports false if raw is not that layout.
 func patchManifest(raw []byte, put map[models.ID]models.Hash, del []models.ID) ([]byte, bool) {
-	type entry struct {
-		key []byte
-		h   models.Hash
+	type edit struct {
+		key  []byte
+		h    models.Hash
+		drop bool
 	}
-	puts := make([]entry, 0, len(put))
+	edits := make([]edit, 0, len(put)+len(del))
 	for id, h := range put {
-		puts = append(puts, entry{[]byte(id), h})
+		edits = append(edits, edit{key: []byte(id), h: h})
 	}
-	slices.SortFunc(puts, func(x, y entry) int { return keyLess(x.key, y.key) })
-	drops := make([][]byte, 0, len(del))
 	for _, id := range del {
-		drops = append(drops, []byte(id))
+		if _, ok := put[id]; !ok {
+			edits = append(edits, edit{key: []byte(id), drop: true})
+		}
 	}
-	slices.SortFunc(drops, keyLess)
-	body := make([]byte, 0, len(raw)+len(put)*(34+3+16))
-	count := 0
-	emit := func(k []byte, h *models.Hash) {
-		if len(k) < 24 {
-			body = append(body, 0x60|byte(len(k)))
-		} else {
-			body = models.AppendCBORHead(body, 3, uint64(len(k)))
-		}
-		body = append(body, k...)
-		body = append(body, 0x58, 32)
-		body = append(body, h[:]...)
-		count++
-	}
-	np, nd := 0, 0
-	ok := manifestRefs(raw, func(id []byte, h models.Hash) bool {
-		for np < len(puts) && keyLess(puts[np].key, id) < 0 {
-			emit(puts[np].key, &puts[np].h)
-			np++
-		}
-		if np < len(puts) && bytes.Equal(puts[np].key, id) {
-			emit(id, &puts[np].h)
-			np++
-			return true
-		}
-		for nd < len(drops) && keyLess(drops[nd], id) < 0 {
-			nd++
-		}
-		if nd < len(drops) && bytes.Equal(drops[nd], id) {
-			nd++
-			return true
-		}
-		emit(id, &h)
-		return true
-	})
+	slices.SortFunc(edits, func(x, y edit) int { return keyLess(x.key, y.key) })
+	n, rest, ok := models.ReadCBORHead(raw, 5)
 	if !ok {
 		return nil, false
 	}
-	for ; np < len(puts); np++ {
-		emit(puts[np].key, &puts[np].h)
+	body := make([]byte, 0, len(rest)+len(put)*(34+3+16))
+	count := n
+	emit := func(e *edit) {
+		if len(e.key) < 24 {
+			body = append(body, 0x60|byte(len(e.key)))
+		} else {
+			body = models.AppendCBORHead(body, 3, uint64(len(e.key)))
+		}
+		body = append(body, e.key...)
+		body = append(body, 0x58, 32)
+		body = append(body, e.h[:]...)
 	}
-	out := models.AppendCBORHead(make([]byte, 0, len(body)+9), 5, uint64(count))
+	// run is the start in rest of the untouched entries not yet copied.
+	run, pos, ne := 0, 0, 0
+	for range n {
+		klen, after, ok := models.ReadCBORHead(rest[pos:], 3)
+		if !ok || uint64(len(after)) < klen+34 {
+			return nil, false
+		}
+		head := len(rest[pos:]) - len(after)
+		key := after[:klen]
+		if after[klen] != 0x58 || after[klen+1] != 32 {
+			return nil, false
+		}
+		next := pos + head + int(klen) + 34
+		for ne < len(edits) && keyLess(edits[ne].key, key) < 0 {
+			// An entry to insert before this one.
+			if !edits[ne].drop {
+				body = append(body, rest[run:pos]...)
+				run = pos
+				emit(&edits[ne])
+				count++
+			}
+			ne++
+		}
+		if ne < len(edits) && bytes.Equal(edits[ne].key, key) {
+			body = append(body, rest[run:pos]...)
+			run = next
+			if edits[ne].drop {
+				count--
+			} else {
+				emit(&edits[ne])
+			}
+			ne++
+		}
+		pos = next
+	}
+	if pos != len(rest) {
+		return nil, false
+	}
+	body = append(body, rest[run:pos]...)
+	for ; ne < len(edits); ne++ {
+		if !edits[ne].drop {
+			emit(&edits[ne])
+			count++
+		}
+	}
+	out := models.AppendCBORHead(make([]byte, 0, len(body)+9), 5, count)
 	return append(out, body...), true
 }
 

@@ -58,6 +58,10 @@ type stampWalker struct {
 	get  versionGetter
 	h    *histCache // decoded content and version records, shared by the store
 	memo map[models.ID]map[propKey]models.Stamp
+	// want, when set, is every element the walk asks about: manifests
+	// are then read for those entries only (subs, per root).
+	want map[models.ID]struct{}
+	subs map[models.Hash]manifest
 }
 
 func newStampWalker(tx *bolt.Tx, get versionGetter, h *histCache) *stampWalker {
@@ -65,7 +69,21 @@ func newStampWalker(tx *bolt.Tx, get versionGetter, h *histCache) *stampWalker {
 }
 
 func (w *stampWalker) manifest(root models.Hash) (manifest, error) {
-	return w.h.manifest(w.tx, root)
+	if w.want == nil {
+		return w.h.manifest(w.tx, root)
+	}
+	if m, ok := w.subs[root]; ok {
+		return m, nil
+	}
+	m, err := w.h.manifestSubset(w.tx, root, w.want)
+	if err != nil {
+		return nil, err
+	}
+	if w.subs == nil {
+		w.subs = map[models.Hash]manifest{}
+	}
+	w.subs[root] = m
+	return m, nil
 }
 
 func (w *stampWalker) element(id models.ID, h models.Hash) (models.Element, error) {
