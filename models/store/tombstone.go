@@ -21,10 +21,11 @@ import (
 // tombstone: the design, the branch name, the head it deleted, who
 // deleted it (peer ID and Ed25519 key, signed like a version) and when.
 // Tombstones travel with the branches and tags (sync carries them with a
-// design's refs, and they count in its digest) and are never removed, so
-// every store of the studio ends with the same set. A tombstone covers a
-// version that is its head or an ancestor of it. The rule every store
-// applies, whatever the order in which things arrive:
+// design's refs, and they count in its digest; a bundle carries the
+// design's tombstones too), so every store of the studio ends with the
+// same set. A tombstone covers a version that is its head or an ancestor
+// of it. The rule every store applies, whatever the order in which things
+// arrive:
 //
 //   - a branch whose head a tombstone of its name covers is deleted;
 //   - a received branch whose head such a tombstone covers is ignored (a
@@ -43,10 +44,21 @@ import (
 //
 // Stored in the tombstones bucket (schema 5): design \x00 branch \x00 head
 // → the encoded tombstone followed by its seal (seal.go), so a changed
-// byte is ErrCorrupt like in a version or its record. Two tombstones of
-// the same design, branch and head (two machines deleted the same head)
-// are one: the store keeps the one with the lower ID, so every store
-// keeps the same.
+// byte is ErrCorrupt like in a version or its record.
+//
+// Redundant tombstones are dropped (putTomb). Two tombstones of the same
+// design, branch and head (two machines deleted the same head) are one:
+// the store keeps the one with the lower ID. A tombstone whose head is an
+// ancestor of the head of another of the same design and branch (the
+// branch was deleted, re-made or committed on, and deleted again) covers
+// nothing the other does not: storing the later one drops it, and it is
+// not stored when it arrives after (a no-op, not an error). So a store
+// keeps, of all the tombstones it was given, those whose head is no
+// ancestor of another's of that branch, the lowest ID for each head:
+// the same set on every store, whatever the order of arrival, and what
+// they cover is what all of them covered. A tombstone is only stored once
+// its head is in the store, so whether one head is an ancestor of another
+// is known, and never changes.
 
 var bucketTombstones = []byte("tombstones") // schema 5: design \x00 branch \x00 head → tombstone, seal
 
@@ -405,11 +417,13 @@ func (s *Store) DeleteBranchAs(design models.ID, name string, author *Identity) 
 	if err := s.verifyTomb(t); err != nil {
 		return fmt.Errorf("deleting branch %q: %w", name, err)
 	}
+	txn := s.mem.Txn(false)
+	get := func(id models.ID) (*models.Version, error) { return s.version(txn, id) }
 	err = s.write(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketRefs).Delete([]byte(key)); err != nil {
 			return err
 		}
-		_, err := s.putTomb(tx, t)
+		_, err := s.putTomb(tx, get, t)
 		return err
 	}, func(txn *memdb.Txn) error { return txn.Delete(tableRefs, o) },
 		Event{Kind: EventRefs, Design: design})
@@ -419,18 +433,73 @@ func (s *Store) DeleteBranchAs(design models.ID, name string, author *Identity) 
 	return nil
 }
 
-// putTomb stores t unless a tombstone of the same key with a lower or
-// equal ID is stored; it says whether it wrote.
-func (s *Store) putTomb(tx *bolt.Tx, t *Tombstone) (bool, error) {
+// putTomb stores t and keeps the tombstones of its design and branch
+// compact (see the header comment): t is not stored when a stored one of
+// the same head has a lower or equal ID, or when a stored one's head is a
+// descendant of t's (it covers all t covers); every stored one whose head
+// is an ancestor of t's, or is t's with a higher ID, is dropped, since
+// what it covers the kept one covers too. Which set remains does not
+// depend on the order in which the tombstones came: it is, of all the
+// tombstones the store was given, those whose head is no ancestor of
+// another's head, the lowest ID for each head. Versions are read through
+// get; t's head must be there. It says whether it changed anything.
+func (s *Store) putTomb(tx *bolt.Tx, get versionGetter, t *Tombstone) (bool, error) {
+	head, err := get(t.Head)
+	if err != nil {
+		return false, fmt.Errorf("tombstone of %q: head %s: %w", t.Branch, short(t.Head), err)
+	}
+	b := tx.Bucket(bucketTombstones)
 	key := []byte(t.Key())
-	if v := tx.Bucket(bucketTombstones).Get(key); v != nil {
-		old, err := s.openTomb(key, v)
+	prefix := []byte(string(t.Design) + "\x00" + t.Branch + "\x00")
+	id := t.ID()
+	var (
+		same      bool // a stored one of t's head
+		sameLower bool // … whose ID is lower or equal
+		covered   bool // a stored one of a descendant head
+		drop      [][]byte
+	)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		old, err := s.openTomb(k, v)
 		if err != nil {
 			return false, err
 		}
-		if cmp.Compare(old.ID(), t.ID()) <= 0 {
-			return false, nil
+		if bytes.Equal(k, key) {
+			same, sameLower = true, cmp.Compare(old.ID(), id) <= 0
+			continue
 		}
+		oh, err := get(old.Head)
+		if err != nil || oh.Design != t.Design {
+			continue // cannot be compared: kept (coveringTomb ignores it too)
+		}
+		if in, err := s.hist.isAncestor(tx, get, head, oh); err != nil {
+			return false, err
+		} else if in {
+			covered = true // old covers all t covers
+			continue
+		}
+		if in, err := s.hist.isAncestor(tx, get, oh, head); err != nil {
+			return false, err
+		} else if in {
+			drop = append(drop, bytes.Clone(k))
+		}
+	}
+	if covered && same {
+		// Another head covers t's: the stored one of t's head goes too
+		// (only a store that kept redundant ones, as an older program
+		// did, has both).
+		drop = append(drop, key)
+	}
+	// What t covers, a kept one covers: what t makes redundant is dropped
+	// whether or not t itself is written, so a store that kept redundant
+	// ones ends like the others.
+	for _, k := range drop {
+		if err := b.Delete(k); err != nil {
+			return false, fmt.Errorf("dropping the tombstone %q: %w", k, err)
+		}
+	}
+	if covered || sameLower {
+		return len(drop) > 0, nil
 	}
 	return true, s.writeTomb(tx, t)
 }
@@ -479,11 +548,11 @@ func (p *pending) addTombs(ts []*Tombstone) error {
 		if err != nil || head.Design != t.Design {
 			continue
 		}
-		wrote, err := p.s.putTomb(p.tx, t)
+		changed, err := p.s.putTomb(p.tx, p.get, t)
 		if err != nil {
 			return err
 		}
-		if wrote {
+		if changed {
 			p.events = append(p.events, Event{Kind: EventRefs, Design: t.Design})
 		}
 	}

@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/go-memdb"
@@ -515,5 +517,202 @@ func TestPartialBatchLeavesHeadsForTheLastOne(t *testing.T) {
 	}
 	if h := branchAt(c, "d", DefaultBranch); h != base.ID {
 		t.Fatalf("whole: main at %q", h)
+	}
+}
+
+// compactionFixture: store a where "sole" was deleted at base (t1), made
+// again at a later main version v2 and deleted there (t2: its head
+// descends from t1's), and a store b that has the versions (synced before
+// any deletion) and no tombstone. a keeps t2 alone.
+func compactionFixture(t *testing.T) (a, b *Store, t1, t2 *Tombstone) {
+	t.Helper()
+	alice := testIdentity(1, "Alice")
+	a, b, _ = sideFixture(t)
+	if err := a.DeleteBranchAs("d", "sole", alice); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := a.Tombstones("d")
+	if err != nil || len(ts) != 1 {
+		t.Fatalf("tombstones: %v %v", ts, err)
+	}
+	t1 = cloneTombstone(&ts[0])
+	v2, err := a.Commit("d", DefaultBranch, snap(t, "Derby", 27), "later", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Branch("d", "sole", v2.ID); err != nil {
+		t.Fatal(err)
+	}
+	syncTo(t, a, b, "d") // b: the versions and sole at v2; t1 covers nothing of b's sole
+	if branchAt(b, "d", "sole") != v2.ID {
+		t.Fatal("fixture")
+	}
+	if err := a.DeleteBranchAs("d", "sole", alice); err != nil {
+		t.Fatal(err)
+	}
+	ts, err = a.Tombstones("d")
+	if err != nil || len(ts) != 1 || ts[0].Head != v2.ID {
+		t.Fatalf("the second delete left %d tombstones (%v), want the one at v2", len(ts), err)
+	}
+	t2 = cloneTombstone(&ts[0])
+	return a, b, t1, t2
+}
+
+// A tombstone whose head is an ancestor of another's of the same branch
+// is dropped, in whatever order the two arrive, and a redundant one
+// received is a no-op. Every store ends with the same set.
+func TestTombstoneCompactionOrderIndependent(t *testing.T) {
+	a, b, t1, t2 := compactionFixture(t)
+	want := tombIDs(t, a)
+	if !slices.Equal(want, []models.ID{t2.ID()}) {
+		t.Fatalf("a keeps %v", want)
+	}
+	orders := map[string][][]*Tombstone{
+		"t1 then t2":     {{t1}, {t2}},
+		"t2 then t1":     {{t2}, {t1}},
+		"one batch 1, 2": {{t1, t2}},
+		"one batch 2, 1": {{t2, t1}},
+	}
+	for name, batches := range orders {
+		t.Run(name, func(t *testing.T) {
+			s := openTest(t, t.TempDir())
+			syncTo(t, b, s, "d")
+			for _, ts := range batches {
+				if _, err := s.Receive(&Batch{Tombstones: ts}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := tombIDs(t, s); !slices.Equal(got, want) {
+				t.Fatalf("tombstones %v, want %v", got, want)
+			}
+			if h := branchAt(s, "d", "sole"); h != "" {
+				t.Fatalf("sole stays at %s", short(h))
+			}
+		})
+	}
+	// Redundant, received after: a no-op, not an error, no event.
+	syncTo(t, a, b, "d")
+	before := stateOf(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := b.Watch(ctx)
+	if _, err := b.Receive(&Batch{Tombstones: []*Tombstone{t1}}); err != nil {
+		t.Fatalf("a redundant tombstone: %v", err)
+	}
+	if got := tombIDs(t, b); !slices.Equal(got, want) {
+		t.Fatalf("after a redundant one: %v", got)
+	}
+	if after := stateOf(b); !slices.Equal(before.refs, after.refs) || !slices.Equal(before.history, after.history) {
+		t.Fatal("a redundant tombstone changed the store")
+	}
+	select {
+	case ev := <-events:
+		t.Fatalf("a redundant tombstone notified %+v", ev)
+	default:
+	}
+}
+
+// Tombstones of heads where neither is an ancestor of the other both
+// stay; of one head, the lower ID stays, whatever the order.
+func TestTombstoneCompactionKeepsUnrelatedAndLowerID(t *testing.T) {
+	alice, bob := testIdentity(1, "Alice"), testIdentity(2, "Bob")
+	a, b, base := sideFixture(t)
+	va, err := a.Commit("d", "sole", snap(t, "Derby", 24), "alice on sole", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, err := b.Commit("d", "sole", snap(t, "Derby", 26), "bob on sole", bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign := func(head models.ID, who *Identity) *Tombstone {
+		tb := &Tombstone{Design: "d", Branch: "sole", Head: head, Author: who.Author(), Time: models.HLC{Wall: 5}}
+		if err := SignTombstone(tb, who.Key); err != nil {
+			t.Fatal(err)
+		}
+		return tb
+	}
+	ta, tb := sign(va.ID, alice), sign(vb.ID, bob)
+	same1, same2 := sign(base.ID, alice), sign(base.ID, bob)
+	lower := same1.ID()
+	if same2.ID() < lower {
+		lower = same2.ID()
+	}
+	var sets [][]models.ID
+	for _, order := range [][]*Tombstone{{ta, tb, same1, same2}, {same2, same1, tb, ta}} {
+		s := openTest(t, t.TempDir())
+		syncTo(t, a, s, "d")
+		syncTo(t, b, s, "d")
+		for _, x := range order {
+			if _, err := s.Receive(&Batch{Tombstones: []*Tombstone{x}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ts, _ := s.Tombstones("d")
+		if len(ts) != 2 {
+			t.Fatalf("%d tombstones, want the two unrelated heads: %+v", len(ts), ts)
+		}
+		for _, x := range ts {
+			if x.Head == base.ID {
+				t.Fatal("the tombstone of the common ancestor stays")
+			}
+		}
+		sets = append(sets, tombIDs(t, s))
+	}
+	if !slices.Equal(sets[0], sets[1]) {
+		t.Fatalf("orders differ: %v / %v", sets[0], sets[1])
+	}
+	// Same head alone: the lower ID, in either order.
+	for _, order := range [][]*Tombstone{{same1, same2}, {same2, same1}} {
+		s := openTest(t, t.TempDir())
+		syncTo(t, a, s, "d")
+		for _, x := range order {
+			if _, err := s.Receive(&Batch{Tombstones: []*Tombstone{x}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := tombIDs(t, s); !slices.Equal(got, []models.ID{lower}) {
+			t.Fatalf("same head: %v, want %s", got, lower)
+		}
+	}
+}
+
+// A store that kept a redundant tombstone (an older program never
+// dropped any) drops it when the one that covers it arrives again, so it
+// ends like the others; the compaction survives a reopen.
+func TestTombstoneCompactionReopenAndOldPile(t *testing.T) {
+	a, b, t1, t2 := compactionFixture(t)
+	want := tombIDs(t, a)
+	dir := b.Dir()
+	syncTo(t, a, b, "d")
+	// Put t1 back beside t2, as an older program left it.
+	if err := b.db.Update(func(tx *bolt.Tx) error { return b.writeTomb(tx, t1) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := tombIDs(t, b); len(got) != 2 {
+		t.Fatalf("fixture: %v", got)
+	}
+	if _, err := b.Receive(&Batch{Tombstones: []*Tombstone{t2}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tombIDs(t, b); !slices.Equal(got, want) {
+		t.Fatalf("after t2 again: %v, want %v", got, want)
+	}
+	b.Close()
+	for _, lazy := range []bool{false, true} {
+		s, err := Open(dir, Options{Wall: newFakeWall().now, Lazy: lazy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tombIDs(t, s); !slices.Equal(got, want) {
+			t.Fatalf("lazy %v: after a reopen %v, want %v", lazy, got, want)
+		}
+		if _, err := s.Receive(&Batch{Tombstones: []*Tombstone{t1}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := tombIDs(t, s); !slices.Equal(got, want) {
+			t.Fatalf("lazy %v: t1 after a reopen: %v", lazy, got)
+		}
+		s.Close()
 	}
 }
