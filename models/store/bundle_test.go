@@ -216,6 +216,31 @@ func FuzzDecodeBundle(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add(buf.Bytes()[:40])
 	f.Add([]byte(bundleMagic))
+	// Format 2 with a tombstone: a branch made, committed on and deleted.
+	v2, err := s.Head("d", DefaultBranch)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := s.Branch("d", "x", v2.ID); err != nil {
+		f.Fatal(err)
+	}
+	if _, err := s.Commit("d", "x", snap(f, "F", 3), "", a); err != nil {
+		f.Fatal(err)
+	}
+	if err := s.DeleteBranchAs("d", "x", a); err != nil {
+		f.Fatal(err)
+	}
+	buf.Reset()
+	if err := s.ExportBundle(&buf, "d"); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	// Format 1 (no tombstones).
+	all, err := s.Collect("d", nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(encodeV1(f, "d", all))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		design, b, err := DecodeBundle(bytes.NewReader(data))
 		if err != nil {
@@ -224,6 +249,19 @@ func FuzzDecodeBundle(f *testing.F) {
 		for _, v := range b.Versions {
 			if v.Design != design || Verify(v) != nil {
 				t.Fatal("bundle yielded an unverified version")
+			}
+		}
+		if len(b.Tombstones) > MaxBatchTombstones {
+			t.Fatal("too many tombstones")
+		}
+		for _, tb := range b.Tombstones {
+			// Of the design and canonical; the signature is the
+			// receive's to check.
+			if tb.Design != design {
+				t.Fatal("bundle yielded a tombstone of another design")
+			}
+			if raw, err := EncodeTombstone(tb); err != nil || len(raw) > MaxTombstoneSize {
+				t.Fatalf("bundle yielded a tombstone that does not re-encode: %v", err)
 			}
 		}
 	})
