@@ -102,6 +102,7 @@ func haveList(s *store.Store, d models.ID) []models.ID {
 
 // serveSync answers one sync stream: hello, summary, wants, until end.
 func serveSync(rw io.ReadWriter, s *store.Store, name string) error {
+	wants := 0
 	for {
 		typ, payload, err := readFrame(rw)
 		if errors.Is(err, io.EOF) {
@@ -149,6 +150,9 @@ func serveSync(rw io.ReadWriter, s *store.Store, name string) error {
 			}
 			if len(w.Have) > maxHave {
 				return fmt.Errorf("%w: want with %d versions had", ErrProtocol, len(w.Have))
+			}
+			if wants++; wants == bulkDesigns {
+				defer bulkGC()()
 			}
 			if err := sendDesign(rw, s, w); err != nil {
 				return err
@@ -326,6 +330,9 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 	}
 	st.Designs += len(designs)
 	st.Pulled = append(st.Pulled, designs...)
+	if len(designs) >= bulkDesigns {
+		defer bulkGC()()
+	}
 	quit := make(chan struct{})
 	var quitOnce, stopOnce sync.Once
 	closeQuit := func() { quitOnce.Do(func() { close(quit) }) }
