@@ -51,9 +51,10 @@ type propField struct {
 
 // kindInfo is the reflected property layout of one element kind.
 type kindInfo struct {
-	typ    reflect.Type
-	fields []propField          // in struct order
-	byName map[string]propField // property name → field
+	typ     reflect.Type
+	fields  []propField          // in struct order
+	byName  map[string]propField // property name → field
+	idField int                  // index of the ID field (type ID), or -1
 }
 
 // kinds maps every element kind this version understands to its struct.
@@ -89,7 +90,10 @@ func KnownProps(k Kind) []string {
 }
 
 func reflectKind(t reflect.Type) *kindInfo {
-	ki := &kindInfo{typ: t, byName: map[string]propField{}}
+	ki := &kindInfo{typ: t, byName: map[string]propField{}, idField: -1}
+	if f, ok := t.FieldByName("ID"); ok && len(f.Index) == 1 && f.Type == reflect.TypeFor[ID]() {
+		ki.idField = f.Index[0]
+	}
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		if !sf.IsExported() {
@@ -290,7 +294,23 @@ func (c *ElementCache) DesignFromSnapshot(id ID, s Snapshot, hashes map[ID]Hash)
 func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, eid ID) (reflect.Value, error)) (*Design, error) {
 	d := &Design{ID: id}
 	var haveMeta, haveLast bool
-	for _, eid := range sortedIDs(s) {
+	ids := sortedIDs(s)
+	// Each kind's slice at its final size.
+	var counts [len(sliceKinds)]int
+	for _, e := range s {
+		if k := slices.Index(sliceKinds[:], e.Kind); k >= 0 {
+			counts[k]++
+		}
+	}
+	d.StyleLines = sized[StyleLine](counts[0])
+	d.Pieces = sized[Piece](counts[1])
+	d.Marks = sized[Mark](counts[2])
+	d.Materials = sized[Material](counts[3])
+	d.Colourways = sized[Colourway](counts[4])
+	d.Dimensions = sized[Dimension](counts[5])
+	d.Images = sized[Image](counts[6])
+	d.Underlays = sized[Underlay](counts[7])
+	for _, eid := range ids {
 		e := s[eid]
 		if e.ID != eid {
 			return nil, fmt.Errorf("design %s: element stored under %q has ID %q: %w", id, eid, e.ID, ErrMalformed)
@@ -310,33 +330,39 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 		if err != nil {
 			return nil, fmt.Errorf("design %s: element %s (%s): %w", id, eid, e.Kind, err)
 		}
-		// A copy: decoded values may be shared through a cache.
-		v := reflect.New(ki.typ).Elem()
-		v.Set(dec)
-		if f := v.FieldByName("ID"); f.IsValid() && f.Type() == reflect.TypeFor[ID]() {
-			f.Set(reflect.ValueOf(eid))
+		// A copy (decoded values may be shared through a cache), made in
+		// place in the design.
+		var v reflect.Value
+		switch e.Kind {
+		case KindMeta:
+			v, haveMeta = reflect.ValueOf(&d.Meta).Elem(), true
+		case KindLast:
+			v, haveLast = reflect.ValueOf(&d.Last).Elem(), true
+		case KindStyleLine:
+			v = appendZero(&d.StyleLines)
+		case KindPiece:
+			v = appendZero(&d.Pieces)
+		case KindMark:
+			v = appendZero(&d.Marks)
+		case KindMaterial:
+			v = appendZero(&d.Materials)
+		case KindColourway:
+			v = appendZero(&d.Colourways)
+		case KindDimension:
+			v = appendZero(&d.Dimensions)
+		case KindImage:
+			v = appendZero(&d.Images)
+		case KindUnderlay:
+			v = appendZero(&d.Underlays)
+		default:
+			continue
 		}
-		switch x := v.Addr().Interface().(type) {
-		case *Meta:
-			d.Meta, haveMeta = *x, true
-		case *Last:
-			d.Last, haveLast = *x, true
-		case *StyleLine:
-			d.StyleLines = append(d.StyleLines, *x)
-		case *Piece:
-			d.Pieces = append(d.Pieces, *x)
-		case *Mark:
-			d.Marks = append(d.Marks, *x)
-		case *Material:
-			d.Materials = append(d.Materials, *x)
-		case *Colourway:
-			d.Colourways = append(d.Colourways, *x)
-		case *Dimension:
-			d.Dimensions = append(d.Dimensions, *x)
-		case *Image:
-			d.Images = append(d.Images, *x)
-		case *Underlay:
-			d.Underlays = append(d.Underlays, *x)
+		if v.Type() != dec.Type() {
+			return nil, fmt.Errorf("design %s: element %s (%s) decoded as %s: %w", id, eid, e.Kind, dec.Type(), ErrMalformed)
+		}
+		v.Set(dec)
+		if ki.idField >= 0 {
+			v.Field(ki.idField).SetString(string(eid))
 		}
 	}
 	if !haveMeta {
@@ -348,6 +374,25 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 	d.Normalize()
 	return d, nil
 }
+
+// appendZero appends a zero element to *s and returns it, settable.
+func appendZero[T any](s *[]T) reflect.Value {
+	var zero T
+	*s = append(*s, zero)
+	return reflect.ValueOf(&(*s)[len(*s)-1]).Elem()
+}
+
+// sized is an empty slice with room for n, or nil for none.
+func sized[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, 0, n)
+}
+
+// sliceKinds are the kinds a Design holds in slices, in the order
+// designFromSnapshot counts them.
+var sliceKinds = [...]Kind{KindStyleLine, KindPiece, KindMark, KindMaterial, KindColourway, KindDimension, KindImage, KindUnderlay}
 
 func sortedIDs(s Snapshot) []ID {
 	ids := make([]ID, 0, len(s))

@@ -163,3 +163,30 @@ func BenchmarkSnapshot(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDesignFromSnapshot is the typed form of a 1,000-element design
+// as a checkout and a received version's validation make it: through an
+// element cache that holds every element (a history's versions share most
+// of theirs).
+func BenchmarkDesignFromSnapshot(b *testing.B) {
+	d := benchDesign(rand.New(rand.NewPCG(42, 42)))
+	s, err := d.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	hashes := make(map[ID]Hash, len(s))
+	for id, e := range s {
+		enc, err := EncodeElement(e)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hashes[id] = HashOf(enc)
+	}
+	c := NewElementCache(len(s))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.DesignFromSnapshot(d.ID, s, hashes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
