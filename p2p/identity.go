@@ -11,6 +11,9 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -54,6 +57,31 @@ func HostKey(key ed25519.PrivateKey) (crypto.PrivKey, error) {
 // when the peer ID is a libp2p ID derived from exactly that key. It has the
 // shape of the store's Options.CheckAuthor hook.
 func CheckAuthor(peerID string, pubKey []byte) error {
+	key := strconv.Itoa(len(peerID)) + ":" + peerID + string(pubKey)
+	if _, ok := checkedAuthors.Load(key); ok {
+		return nil
+	}
+	if err := checkAuthor(peerID, pubKey); err != nil {
+		return err
+	}
+	if checkedAuthorsN.Add(1) > maxCheckedAuthors {
+		checkedAuthors.Clear()
+		checkedAuthorsN.Store(0)
+	}
+	checkedAuthors.Store(key, struct{}{})
+	return nil
+}
+
+// A studio has few authors, and every version received is checked: the
+// pairs that passed are remembered (a pure function of the pair).
+var (
+	checkedAuthors  sync.Map // len(peer ID) ":" peer ID, key → struct{}
+	checkedAuthorsN atomic.Int64
+)
+
+const maxCheckedAuthors = 4096
+
+func checkAuthor(peerID string, pubKey []byte) error {
 	id, err := peer.Decode(peerID)
 	if err != nil {
 		return fmt.Errorf("%w: %q is not a peer ID: %v", ErrAuthorMismatch, peerID, err)
