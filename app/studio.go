@@ -87,6 +87,12 @@ func (s *StoreStudio) Designs() ([]DesignSummary, error) {
 		}
 		head, err := s.st.Head(info.ID, "main")
 		if err != nil {
+			if len(s.st.Refs(info.ID)) == 0 {
+				// Still arriving: a peer sends a large design in parts,
+				// its branches in the last, so there is nothing to open
+				// yet. It shows when the rest has come.
+				continue
+			}
 			// A design without a main branch (only other branches) still
 			// shows, by the name the index has.
 			out = append(out, DesignSummary{ID: info.ID, Name: info.Name})
