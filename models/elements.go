@@ -496,6 +496,111 @@ func EncodeElement(e Element) ([]byte, error) {
 // version does not know are accepted here (the store carries them for
 // newer peers); [DesignFromSnapshot] refuses them.
 func DecodeElement(b []byte) (Element, error) {
+	if e, ok := decodeElementFast(b); ok {
+		return e, nil
+	}
+	return decodeElementStrict(b)
+}
+
+// decodeElementFast is DecodeElement for input that is already the
+// canonical encoding of an element (what peers and the store send): it
+// reads the one layout appendElement writes by hand, checks what the
+// strict decoder checks of it (UTF-8 text, no duplicate property, a valid
+// ID, a kind, canonical property values), and that the bytes are exactly
+// appendElement's. It reports false for anything else, which
+// decodeElementStrict then refuses with the reason (or, if it is some
+// other encoding the strict decoder reads, refuses as not canonical).
+// FuzzDecodeElementFast checks that the two agree.
+func decodeElementFast(b []byte) (Element, bool) {
+	if len(b) == 0 || b[0] != 0x83 {
+		return Element{}, false
+	}
+	rest := b[1:]
+	text := func() (string, bool) {
+		n, r, ok := ReadCBORHead(rest, 3)
+		if !ok || uint64(len(r)) < n {
+			return "", false
+		}
+		t := string(r[:n])
+		rest = r[n:]
+		return t, utf8.ValidString(t)
+	}
+	id, ok := text()
+	if !ok || !ValidElementID(ID(id)) {
+		return Element{}, false
+	}
+	kind, ok := text()
+	if !ok || kind == "" {
+		return Element{}, false
+	}
+	n, r, ok := ReadCBORHead(rest, 5)
+	if !ok || n > uint64(len(r)) || n > 1<<20 {
+		return Element{}, false
+	}
+	rest = r
+	e := Element{ID: ID(id), Kind: Kind(kind), Props: make(Props, n)}
+	for range n {
+		name, ok := text()
+		if !ok || name == "" {
+			return Element{}, false
+		}
+		vn, r, ok := ReadCBORHead(rest, 2)
+		if !ok || uint64(len(r)) < vn {
+			return Element{}, false
+		}
+		v := bytes.Clone(r[:vn])
+		rest = r[vn:]
+		if !canonicalValueMemo(v) {
+			return Element{}, false
+		}
+		e.Props[name] = v
+	}
+	if len(rest) != 0 || len(e.Props) != int(n) || !bytes.Equal(appendElement(nil, e), b) {
+		return Element{}, false
+	}
+	return e, true
+}
+
+// canonicalValueMemo is isCanonicalValue through a memo of the values
+// that passed: the versions of a design repeat most property values (an
+// element whose outline changed keeps its name and material).
+func canonicalValueMemo(v []byte) bool {
+	if len(v) > maxMemoValue {
+		return isCanonicalValue(v)
+	}
+	canonMemo.Lock()
+	_, ok := canonMemo.m[string(v)]
+	canonMemo.Unlock()
+	if ok {
+		return true
+	}
+	if !isCanonicalValue(v) {
+		return false
+	}
+	canonMemo.Lock()
+	if canonMemo.bytes+len(v) > maxMemoBytes {
+		clear(canonMemo.m)
+		canonMemo.bytes = 0
+	}
+	canonMemo.m[string(v)] = struct{}{}
+	canonMemo.bytes += len(v)
+	canonMemo.Unlock()
+	return true
+}
+
+const (
+	maxMemoValue = 4 << 10
+	maxMemoBytes = 8 << 20
+)
+
+var canonMemo = struct {
+	sync.Mutex
+	m     map[string]struct{}
+	bytes int
+}{m: map[string]struct{}{}}
+
+// decodeElementStrict is DecodeElement through the strict CBOR decoder.
+func decodeElementStrict(b []byte) (Element, error) {
 	var w elementWire
 	if err := strictDec.Unmarshal(b, &w); err != nil {
 		return Element{}, fmt.Errorf("decoding element: %w: %w", ErrMalformed, err)
