@@ -82,7 +82,7 @@ func (d *Design) SnapshotCached(c *SnapshotCache) (*EncodedSnapshot, error) {
 			return fmt.Errorf("snapshot: ID %s used by both a %s and a %s", id, prev.Kind, k)
 		}
 		ce := c.m[id]
-		if ce == nil || ce.kind != k || !sameTyped(ce.typed, v) {
+		if ce == nil || ce.kind != k || !sameAt(v.Type(), ce.typed, v) {
 			e, err := element(id, k, v)
 			if err != nil {
 				return fmt.Errorf("snapshot: %w", err)
