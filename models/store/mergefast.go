@@ -61,7 +61,7 @@ func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error)
 	// The three manifests are read at the elements the merge looks at:
 	// base at those both changed, a and b at those b changed.
 	w := newStampWalker(p.tx, p.get, h)
-	w.want = make(map[models.ID]struct{}, len(both))
+	w.want, w.subs = make(map[models.ID]struct{}, len(both)), map[models.Hash]manifest{}
 	for _, id := range both {
 		w.want[id] = struct{}{}
 	}
@@ -81,6 +81,8 @@ func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(b.ID), err)
 	}
+	// They hold the entries the walk wants too.
+	w.subs[a.Root], w.subs[b.Root] = ma, mb
 	s0 := make(models.Snapshot, len(both))
 	for _, id := range both {
 		if eh, ok := m0[id]; ok {

@@ -65,7 +65,21 @@ type stampWalker struct {
 }
 
 func newStampWalker(tx *bolt.Tx, get versionGetter, h *histCache) *stampWalker {
-	return &stampWalker{tx: tx, get: get, h: h, memo: map[models.ID]map[propKey]models.Stamp{}}
+	w := &stampWalker{tx: tx, h: h, memo: map[models.ID]map[propKey]models.Stamp{}}
+	// The walks of a merge visit the same few versions for every
+	// property: each is looked up once.
+	seen := map[models.ID]*models.Version{}
+	w.get = func(id models.ID) (*models.Version, error) {
+		if v, ok := seen[id]; ok {
+			return v, nil
+		}
+		v, err := get(id)
+		if err == nil {
+			seen[id] = v
+		}
+		return v, err
+	}
+	return w
 }
 
 func (w *stampWalker) manifest(root models.Hash) (manifest, error) {
