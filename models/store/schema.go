@@ -142,9 +142,19 @@ func conflictsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: tableConflicts,
 		Indexes: map[string]*memdb.IndexSchema{
-			indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
-			indexDesign: {Name: indexDesign, Indexer: &memdb.StringFieldIndex{Field: "Design"}},
-			indexMerge:  {Name: indexMerge, Indexer: &memdb.StringFieldIndex{Field: "Merge"}},
+			// Without reflection: a merge can record dozens of conflicts.
+			indexID: {Name: indexID, Unique: true, Indexer: strIndex{get: func(o any) (string, bool) {
+				c, ok := o.(*ConflictRecord)
+				return conflictStr(c, ok, func() string { return c.Key })
+			}}},
+			indexDesign: {Name: indexDesign, Indexer: strIndex{get: func(o any) (string, bool) {
+				c, ok := o.(*ConflictRecord)
+				return conflictStr(c, ok, func() string { return string(c.Design) })
+			}}},
+			indexMerge: {Name: indexMerge, Indexer: strIndex{get: func(o any) (string, bool) {
+				c, ok := o.(*ConflictRecord)
+				return conflictStr(c, ok, func() string { return string(c.Merge) })
+			}}},
 		},
 	}
 }
@@ -289,6 +299,13 @@ func (x strIndex) FromArgs(args ...any) ([]byte, error) {
 
 func designStr(d *DesignInfo, ok bool, f func() string) (string, bool) {
 	if !ok || d == nil {
+		return "", false
+	}
+	return f(), true
+}
+
+func conflictStr(c *ConflictRecord, ok bool, f func() string) (string, bool) {
+	if !ok || c == nil {
 		return "", false
 	}
 	return f(), true
