@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -297,4 +298,78 @@ func BenchmarkMergeComputeRepeat(b *testing.B) {
 	if err != errRollback {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkMergeFloor times two things any merge of the 1,000-element
+// design must do in this store, whatever the merge algorithm: hash the
+// merged manifest (its root is the merge version's content address) and
+// write the merge in one bbolt transaction (the manifest, 25 merged
+// elements, the version and its record, 24 conflicts, the branch), fsync
+// off. They bound from below what BenchmarkMergeHeads can reach.
+func BenchmarkMergeFloor(b *testing.B) {
+	r := rand.New(rand.NewPCG(42, 42))
+	s := bigSnap(b, r)
+	m := make(manifest, len(s))
+	elems := map[models.Hash][]byte{}
+	for id, e := range s {
+		enc, err := models.EncodeElement(e)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := models.HashOf(enc)
+		m[id] = h
+		if len(elems) < 25 {
+			elems[h] = enc
+		}
+	}
+	raw := encodeManifest(m)
+	b.Run("hash-manifest", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		for b.Loop() {
+			models.HashOf(raw)
+		}
+	})
+	b.Run("write", func(b *testing.B) {
+		st, err := Open(b.TempDir(), Options{NoSync: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		rec := make([]byte, 150)
+		ver := make([]byte, 400)
+		var ds []time.Duration
+		for i := 0; b.Loop(); i++ {
+			t0 := time.Now()
+			err := st.db.Update(func(tx *bolt.Tx) error {
+				key := func(s string) []byte { return []byte(fmt.Sprintf("%s%08d", s, i)) }
+				raw := append([]byte(nil), raw...)
+				raw[len(raw)-1] = byte(i) // a new manifest each time
+				if err := tx.Bucket(bucketManifests).Put(key("m"), raw); err != nil {
+					return err
+				}
+				for h, e := range elems {
+					h[0], h[1] = byte(i), byte(i>>8)
+					if err := tx.Bucket(bucketElements).Put(bytes.Clone(h[:]), e); err != nil {
+						return err
+					}
+				}
+				for _, bk := range [][]byte{bucketVersions, bucketChanges} {
+					if err := tx.Bucket(bk).Put(key("v"), ver); err != nil {
+						return err
+					}
+				}
+				for c := range 24 {
+					if err := tx.Bucket(bucketConflicts).Put(key(fmt.Sprintf("c%02d", c)), rec); err != nil {
+						return err
+					}
+				}
+				return tx.Bucket(bucketRefs).Put([]byte("big\x00branch\x00main"), key("v"))
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ds = append(ds, time.Since(t0))
+		}
+		b.ReportMetric(float64(median(ds).Microseconds())/1000, "median-ms")
+	})
 }
