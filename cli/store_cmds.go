@@ -360,12 +360,23 @@ func runBundleImport(env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := st.Store.ImportBundle(f)
+	design, b, err := store.DecodeBundle(f)
 	if err != nil {
-		return err
+		return fmt.Errorf("importing bundle: %w", err)
+	}
+	// In a studio, a branch deletion counts only from a member, in a
+	// bundle as in sync.
+	if p2p.CurrentMembers(st.Store) != nil {
+		if err := p2p.CheckTombstoneAuthors(st.Store, b); err != nil {
+			return fmt.Errorf("importing bundle of %s: %w", design, err)
+		}
+	}
+	res, err := st.Store.Receive(b)
+	if err != nil {
+		return fmt.Errorf("importing bundle of %s: %w", design, err)
 	}
 	fmt.Fprintf(env.Stdout, "imported %s: %d new versions, %d already known, %d merged into %s\n",
-		res.Design, len(res.Added), res.Known, res.Merged, store.DefaultBranch)
+		design, len(res.Added), res.Known, res.Merged, store.DefaultBranch)
 	reportConflicts(env, res.Conflicts)
 	return nil
 }

@@ -566,6 +566,11 @@ var ErrNotMember = errors.New("not a member of the studio")
 // checkTombAuthors refuses a batch carrying a branch deletion by a
 // machine that is not a current member of the studio (the store checks
 // the signature and that the key is the author's).
+// CheckTombstoneAuthors refuses a batch that deletes a branch in the name
+// of someone who is not a member of s's studio (or whose peer ID is not
+// their key's): what sync checks of a peer's batch, for a bundle.
+func CheckTombstoneAuthors(s *store.Store, b *store.Batch) error { return checkTombAuthors(s, b) }
+
 func checkTombAuthors(s *store.Store, b *store.Batch) error {
 	if len(b.Tombstones) == 0 {
 		return nil
