@@ -388,7 +388,10 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 			typ, payload, err := readFrame(rw)
 			if err != nil {
 				if errors.Is(err, io.EOF) {
-					err = fmt.Errorf("%w: stream ended inside a transfer", ErrProtocol)
+					// Closed between two frames: the peer stopped or went
+					// away (every chunk is stored whole or not at all), not
+					// a fault of the protocol: the pull is tried again.
+					err = errStreamEnded
 				}
 				send(pullItem{err: err})
 				return
@@ -480,6 +483,11 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 	}
 	return nil
 }
+
+// errStreamEnded: the serving peer closed the stream between two frames
+// of a transfer (it was stopped, or went away). Unlike a truncated or
+// malformed frame it is not a reason to refuse the peer.
+var errStreamEnded = errors.New("the peer closed the stream inside a transfer")
 
 // wantsGrace is how long a pull whose designs are all answered waits for
 // its last wants to be written.

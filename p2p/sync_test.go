@@ -155,3 +155,31 @@ func TestPullRefusesHostileServer(t *testing.T) {
 		})
 	}
 }
+
+// A peer that stops between two frames of a transfer (shut down, gone
+// away) is not a hostile one: the pull fails with an error that is
+// neither a protocol error nor a refusal, so the node tries again later
+// instead of keeping the peer out.
+func TestPullStreamEndedIsNotAFault(t *testing.T) {
+	a := testStore(t)
+	c1, c2 := net.Pipe()
+	go func() {
+		readFrame(c2)
+		writeFrame(c2, MsgHello, Hello{Name: "M"})
+		readFrame(c2)
+		writeFrame(c2, MsgSummary, Summary{Designs: []DesignDigest{{Design: "0123456789abcdef"}}})
+		readFrame(c2) // the want
+		c2.Close()
+	}()
+	_, _, err := pullAll(c1, a, "A")
+	c1.Close()
+	var rej *RejectError
+	switch {
+	case err == nil:
+		t.Fatal("a transfer cut short succeeded")
+	case errors.Is(err, ErrProtocol) || errors.As(err, &rej):
+		t.Fatalf("a peer that stopped is treated as hostile: %v", err)
+	case !errors.Is(err, errStreamEnded):
+		t.Fatalf("err = %v, want errStreamEnded", err)
+	}
+}
