@@ -3,6 +3,7 @@ package p2p
 import (
 	"math"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 )
 
@@ -11,16 +12,20 @@ import (
 // elements, each dropped once stored. With the default GOGC the collector
 // then runs about a sixth of the receiver's CPU. While such a transfer
 // runs the process collects at a higher GOGC (bulkGCPercent), under a
-// soft memory limit (bulkMemoryLimit, unless one is already set) so a very
-// large studio does not grow the heap without bound; both are put back
+// soft memory limit (unless one is already set) so a very large studio
+// does not grow the heap without bound: bulkMemoryLimit, or twice the
+// live heap when that is more, so a process that already holds a large
+// studio does not collect without pause at the limit. Both are put back
 // when the last transfer ends.
 const (
-	bulkGCPercent   = 300
-	bulkMemoryLimit = 1 << 30
+	bulkGCPercent = 300
 	// bulkDesigns is how many designs a transfer moves before it counts
 	// as bulk.
 	bulkDesigns = 8
 )
+
+// bulkMemoryLimit is the soft memory limit of a transfer, at the least.
+var bulkMemoryLimit int64 = 1 << 30
 
 var bulk struct {
 	mu       sync.Mutex
@@ -43,7 +48,7 @@ func bulkGC() func() {
 		bulk.limit = debug.SetMemoryLimit(-1)
 		bulk.setLimit = bulk.limit == math.MaxInt64
 		if bulk.setLimit {
-			debug.SetMemoryLimit(bulkMemoryLimit)
+			debug.SetMemoryLimit(max(bulkMemoryLimit, 2*liveHeap()))
 		}
 	}
 	bulk.n++
@@ -58,4 +63,14 @@ func bulkGC() func() {
 			}
 		}
 	})
+}
+
+// liveHeap is the heap the last collection found live, in bytes.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(min(s[0].Value.Uint64(), math.MaxInt64/4))
 }

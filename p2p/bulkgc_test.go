@@ -2,6 +2,7 @@ package p2p
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -18,8 +19,8 @@ func TestBulkGCRestores(t *testing.T) {
 	if got := gcPercent(); got != bulkGCPercent {
 		t.Fatalf("GOGC during a transfer = %d, want %d", got, bulkGCPercent)
 	}
-	if got := debug.SetMemoryLimit(-1); got != bulkMemoryLimit {
-		t.Fatalf("memory limit during a transfer = %d, want %d", got, bulkMemoryLimit)
+	if got, want := debug.SetMemoryLimit(-1), max(bulkMemoryLimit, 2*liveHeap()); got < bulkMemoryLimit || got > want {
+		t.Fatalf("memory limit during a transfer = %d, want %d", got, want)
 	}
 	end2 := bulkGC()
 	end1()
@@ -49,4 +50,29 @@ func gcPercent() int {
 	p := debug.SetGCPercent(100)
 	debug.SetGCPercent(p)
 	return p
+}
+
+// A process that holds more live heap than the bulk limit gets a limit
+// above it, so it does not collect without pause.
+func TestBulkGCLimitAboveLiveHeap(t *testing.T) {
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetMemoryLimit(prevLimit)
+	floor := bulkMemoryLimit
+	bulkMemoryLimit = 32 << 20 // under what the test holds
+	defer func() { bulkMemoryLimit = floor }()
+	hold := make([]byte, 64<<20)
+	for i := range hold {
+		hold[i] = byte(i)
+	}
+	runtime.GC()
+	live := liveHeap()
+	if live < 64<<20 {
+		t.Fatalf("live heap %d after holding 64 MiB", live)
+	}
+	end := bulkGC()
+	defer end()
+	if got := debug.SetMemoryLimit(-1); got < 2*live {
+		t.Fatalf("limit %d under twice the live heap %d", got, live)
+	}
+	runtime.KeepAlive(hold)
 }
