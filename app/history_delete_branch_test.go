@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -117,14 +116,14 @@ func TestDeleteBranchFromHistoryTab(t *testing.T) {
 	}
 
 	// 中文. The deletion travels to the other studio machines, so the
-	// name cannot come back at the deleted version (they would delete it
-	// again); it can at a later one.
-	if err := f.st.Branch(f.design, "wider-fit", onWider.ID); !errors.Is(err, store.ErrInvalid) {
+	// name made again at the deleted version is made on a new version on
+	// top of it, with its content, that the deletion does not cover.
+	if err := f.st.Branch(f.design, "wider-fit", onWider.ID); err != nil {
 		t.Fatalf("re-creating the branch at the deleted version: %v", err)
 	}
-	later := f.commit(t, "main", "Heel +1 on main", func(d *models.Design) { d.Last.HeelHeight += 1 })
-	if err := f.st.Branch(f.design, "wider-fit", later.ID); err != nil {
-		t.Fatal(err)
+	again, err := f.st.Head(f.design, "wider-fit")
+	if err != nil || again.ID == onWider.ID || len(again.Parents) != 1 || again.Parents[0] != onWider.ID || again.Root != onWider.Root {
+		t.Fatalf("made again: %+v, %v; want a version on top of %s with its content", again, err, store.Short(onWider.ID))
 	}
 	u.history.Refresh()
 	u.SetLanguage(LangZH)

@@ -639,10 +639,13 @@ func (h *histCache) changedSince(tx *bolt.Tx, get versionGetter, base, v *models
 
 // putManifest caches a manifest the store just made.
 func (h *histCache) putManifest(root models.Hash, m manifest) {
+	if m == nil {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.markVerified(root)
-	if _, ok := h.mans[root]; ok || m == nil {
+	if _, ok := h.mans[root]; ok {
 		return
 	}
 	h.mans[root] = m

@@ -668,7 +668,19 @@ func (s *Store) makeRef(design models.ID, kind RefKind, name string, target mode
 	}
 	if kind == RefBranch {
 		if err := s.checkNotDeleted(txn, design, name, v); err != nil {
-			return fmt.Errorf("creating %s %q: %w", kind, name, err)
+			if !errors.Is(err, errCovered) {
+				return fmt.Errorf("creating %s %q: %w", kind, name, err)
+			}
+			// Deleted at this version or a later one: the branch is made
+			// on a new version on top (remakeBranch).
+			author, aerr := s.deleter()
+			if aerr != nil {
+				return fmt.Errorf("creating %s %q: %w (and no identity to make it again: %v)", kind, name, err, aerr)
+			}
+			if _, err := s.remakeBranch(txn, design, name, v, author); err != nil {
+				return fmt.Errorf("creating %s %q: %w", kind, name, err)
+			}
+			return nil
 		}
 	}
 	ref := &Ref{Key: refKey(design, kind, name), Design: design, Kind: kind, Name: name, Version: target}

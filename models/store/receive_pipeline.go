@@ -517,6 +517,15 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 		if err := p.addTombs(tombs); err != nil {
 			return err
 		}
+		// Branches here that a deletion covers go before the received
+		// refs are applied: a branch of that name made again elsewhere, at
+		// a version the deletion does not cover, then starts afresh
+		// instead of being merged with the deleted one.
+		for _, d := range slices.Sorted(maps.Keys(touched)) {
+			if err := p.dropCovered(d); err != nil {
+				return fmt.Errorf("deleting the branches of %s: %w", d, err)
+			}
+		}
 		slices.SortFunc(okRefs, func(x, y Ref) int {
 			return cmp.Compare(refKey(x.Design, x.Kind, x.Name), refKey(y.Design, y.Kind, y.Name))
 		})

@@ -40,7 +40,9 @@ import (
 //   - the default branch is never deleted.
 //
 // Versions are never deleted. A branch of the same name can be made again
-// at any version the tombstones of that name do not cover.
+// at any version: at one the tombstones of that name cover, on a new
+// version on top of it with the same content (remakeBranch), so that no
+// store applies the old deletion to it.
 //
 // Stored in the tombstones bucket (schema 5): design \x00 branch \x00 head
 // → the encoded tombstone followed by its seal (seal.go), so a changed
@@ -593,8 +595,69 @@ func (s *Store) checkNotDeleted(txn *memdb.Txn, design models.ID, name string, v
 			return err
 		}
 		if t != nil {
-			return fmt.Errorf("%w: a branch %q was deleted at %s, which holds this version: choose another name or a later version", ErrInvalid, name, short(t.Head))
+			return fmt.Errorf("%w: a branch %q was deleted at %s, which holds this version", errCovered, name, short(t.Head))
 		}
 		return nil
 	})
+}
+
+// errCovered: a branch would be made at a version a tombstone of its name
+// covers.
+var errCovered = fmt.Errorf("%w: the branch was deleted there", ErrInvalid)
+
+// remakeBranch makes branch name of design again at v, which a tombstone
+// of that name covers: a branch there would be deleted again by every
+// store that holds the tombstone (and by this one on the next receive).
+// So the branch is made on a new version on top of v, with v's content,
+// signed by author: the tombstone covers v and its ancestors, never a
+// descendant, so the branch stays and travels like any other. The
+// caller holds s.wmu.
+func (s *Store) remakeBranch(txn *memdb.Txn, design models.ID, name string, v *models.Version, author *Identity) (*models.Version, error) {
+	w := &models.Version{Design: design, Author: author.Author(), Root: v.Root, Parents: []models.ID{v.ID},
+		Message: fmt.Sprintf("branch %s made again at %s", name, short(v.ID))}
+	t := s.clock.Now()
+	if !v.Time.Less(t) {
+		s.clock.Observe(v.Time)
+		if t = s.clock.Now(); !v.Time.Less(t) {
+			t = next(v.Time)
+		}
+	}
+	w.Time = t
+	if err := Sign(w, author.Key); err != nil {
+		return nil, err
+	}
+	if err := s.checkAuthor(w); err != nil {
+		return nil, err
+	}
+	ref := &Ref{Key: refKey(design, RefBranch, name), Design: design, Kind: RefBranch, Name: name, Version: w.ID}
+	title := ""
+	if info, ok := s.designInfo(txn, design); ok {
+		title = info.Name
+	}
+	stored := cloneVersion(w)
+	err := s.write(func(tx *bolt.Tx) error {
+		if err := s.writeVersion(tx, w); err != nil {
+			return err
+		}
+		// The same content as v: no element changed.
+		if err := s.recordCommit(tx, txn, w, v, &encodedSnapshot{root: v.Root, changed: []models.ID{}}); err != nil {
+			return err
+		}
+		if err := writeRef(tx, ref); err != nil {
+			return err
+		}
+		return writeDesign(tx, design, title, w)
+	}, func(mt *memdb.Txn) error {
+		if err := mt.Insert(tableVersions, stored); err != nil {
+			return err
+		}
+		if err := mt.Insert(tableRefs, ref); err != nil {
+			return err
+		}
+		return refreshDesign(mt, design, title)
+	}, Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
+	if err != nil {
+		return nil, err
+	}
+	return cloneVersion(w), nil
 }

@@ -215,16 +215,53 @@ func TestStaleBranchDoesNotResurrect(t *testing.T) {
 }
 
 // A branch of the same name can be made again at a version the deletion
-// does not cover, and that one travels; at a covered version it is
-// refused (every other machine would delete it again).
+// does not cover, and that one travels. At a covered version (where every
+// other machine would delete it again) it is made on a new version on top
+// with the same content, which no deletion covers: it stays and travels.
 func TestRecreateBranchAfterDelete(t *testing.T) {
 	alice := testIdentity(1, "Alice")
 	a, b, base := sideFixture(t)
+	a.SetIdentity(alice)
 	if err := a.DeleteBranchAs("d", "sole", alice); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Branch("d", "sole", base.ID); !errors.Is(err, ErrInvalid) {
+	syncTo(t, a, b, "d")
+	if err := a.Branch("d", "sole", base.ID); err != nil {
 		t.Fatalf("re-creating at the deleted head: %v", err)
+	}
+	w, err := a.Head("d", "sole")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.ID == base.ID || len(w.Parents) != 1 || w.Parents[0] != base.ID || w.Root != base.Root || w.Author.PeerID != alice.PeerID {
+		t.Fatalf("made again at %s: %+v, want a version on top of %s with its content by Alice", short(w.ID), w, short(base.ID))
+	}
+	if err := Verify(w); err != nil {
+		t.Fatalf("the new version is not signed: %v", err)
+	}
+	// It travels, and the deletion both stores hold does not touch it.
+	syncTo(t, a, b, "d")
+	if h := branchAt(b, "d", "sole"); h != w.ID {
+		t.Fatalf("b: sole at %q, want %s", h, short(w.ID))
+	}
+	syncTo(t, b, a, "d")
+	if h := branchAt(a, "d", "sole"); h != w.ID {
+		t.Fatalf("a: sole at %q", h)
+	}
+	// main is not moved by it, and a reopened store agrees.
+	if h := branchAt(a, "d", DefaultBranch); h == w.ID {
+		t.Fatal("main moved to the new version")
+	}
+	dir := a.Dir()
+	a.Close()
+	a = openTest(t, dir)
+	if h := branchAt(a, "d", "sole"); h != w.ID {
+		t.Fatalf("after reopening: sole at %q", h)
+	}
+
+	// Deleted again, then made at a later version it does not cover.
+	if err := a.DeleteBranchAs("d", "sole", alice); err != nil {
+		t.Fatal(err)
 	}
 	v2, err := a.Commit("d", DefaultBranch, snap(t, "Derby", 27), "later", alice)
 	if err != nil {
@@ -233,13 +270,12 @@ func TestRecreateBranchAfterDelete(t *testing.T) {
 	if err := a.Branch("d", "sole", v2.ID); err != nil {
 		t.Fatal(err)
 	}
+	if h := branchAt(a, "d", "sole"); h != v2.ID {
+		t.Fatalf("sole at %q, want the later %s itself", h, short(v2.ID))
+	}
 	syncTo(t, a, b, "d")
 	if h := branchAt(b, "d", "sole"); h != v2.ID {
 		t.Fatalf("b: sole at %q, want the new %s", h, short(v2.ID))
-	}
-	syncTo(t, b, a, "d")
-	if h := branchAt(a, "d", "sole"); h != v2.ID {
-		t.Fatalf("a: sole at %q", h)
 	}
 }
 
