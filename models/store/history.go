@@ -115,6 +115,7 @@ func (h *histCache) forget() {
 	h.info = map[models.ID]*verInfo{}
 	h.mans, h.manFIFO, h.manSize = map[models.Hash]manifest{}, nil, 0
 	h.els, h.elFIFO = map[models.Hash]models.Element{}, nil
+	h.verified, h.verFIFO = map[models.Hash]struct{}{}, nil
 }
 
 func (h *histCache) setSeal(sl *sealer) {
