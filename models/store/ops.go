@@ -268,15 +268,8 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 			return err
 		}
 		return writeDesign(tx, design, name, v)
-	}, func(txn *memdb.Txn) error {
-		if err := txn.Insert(tableVersions, stored); err != nil {
-			return err
-		}
-		if err := txn.Insert(tableRefs, ref); err != nil {
-			return err
-		}
-		return refreshDesign(txn, design, name)
-	}, Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
+	}, func(txn *memdb.Txn) error { return indexCommit(txn, stored, ref, name) },
+		Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
 	if err != nil {
 		return nil, err
 	}
@@ -284,6 +277,18 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		s.hist.packWritten(design)
 	}
 	return v, nil
+}
+
+// indexCommit indexes a version committed on a branch: the version, the
+// moved branch, and the design's list entry (named name).
+func indexCommit(txn *memdb.Txn, v *models.Version, ref *Ref, name string) error {
+	if err := txn.Insert(tableVersions, v); err != nil {
+		return err
+	}
+	if err := txn.Insert(tableRefs, ref); err != nil {
+		return err
+	}
+	return refreshDesign(txn, v.Design, name)
 }
 
 func (s *Store) designInfo(txn *memdb.Txn, id models.ID) (*DesignInfo, bool) {

@@ -647,15 +647,8 @@ func (s *Store) remakeBranch(txn *memdb.Txn, design models.ID, name string, v *m
 			return err
 		}
 		return writeDesign(tx, design, title, w)
-	}, func(mt *memdb.Txn) error {
-		if err := mt.Insert(tableVersions, stored); err != nil {
-			return err
-		}
-		if err := mt.Insert(tableRefs, ref); err != nil {
-			return err
-		}
-		return refreshDesign(mt, design, title)
-	}, Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
+	}, func(mt *memdb.Txn) error { return indexCommit(mt, stored, ref, title) },
+		Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
 	if err != nil {
 		return nil, err
 	}
