@@ -162,6 +162,16 @@ func newHistCache() *histCache {
 		verified: map[models.Hash]struct{}{}}
 }
 
+// storedManifest is root's manifest bytes as stored (bbolt's memory,
+// valid in tx), not yet checked against root.
+func storedManifest(tx *bolt.Tx, root models.Hash) ([]byte, error) {
+	raw := tx.Bucket(bucketManifests).Get(root[:])
+	if raw == nil {
+		return nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
+	}
+	return raw, nil
+}
+
 // manifest reads and decodes a manifest through the cache.
 func (h *histCache) manifest(tx *bolt.Tx, root models.Hash) (manifest, error) {
 	h.mu.Lock()
@@ -170,12 +180,11 @@ func (h *histCache) manifest(tx *bolt.Tx, root models.Hash) (manifest, error) {
 	if ok {
 		return m, nil
 	}
-	raw := tx.Bucket(bucketManifests).Get(root[:])
-	if raw == nil {
-		return nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
-	}
-	m, err := parseManifest(raw, root)
+	raw, err := storedManifest(tx, root)
 	if err != nil {
+		return nil, err
+	}
+	if m, err = parseManifest(raw, root); err != nil {
 		return nil, err
 	}
 	h.mu.Lock()
@@ -222,9 +231,9 @@ func (h *histCache) manifestSubset(tx *bolt.Tx, root models.Hash, want map[model
 	if ok {
 		return m, nil
 	}
-	raw := tx.Bucket(bucketManifests).Get(root[:])
-	if raw == nil {
-		return nil, fmt.Errorf("%w: manifest %s missing", ErrCorrupt, shortHash(root))
+	raw, err := storedManifest(tx, root)
+	if err != nil {
+		return nil, err
 	}
 	if !checked {
 		if models.HashOf(raw) != root {
