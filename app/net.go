@@ -512,9 +512,10 @@ func (n *studioNet) state() (state, text string) {
 	if n.err != nil {
 		return SyncOffline, tr.L("sync.not_running", map[string]any{"Error": n.err.Error()})
 	}
-	online := 0
+	online, pending := 0, 0
 	syncing := n.recent > 0
 	for _, p := range n.peers {
+		pending += p.Pending
 		if p.Rejected != "" && !p.Online {
 			return SyncRejected, tr.L("sync.rejected", map[string]any{"Name": n.nameOf(p.ID, p.Name), "Why": p.Rejected})
 		}
@@ -528,6 +529,9 @@ func (n *studioNet) state() (state, text string) {
 	switch {
 	case online == 0:
 		return SyncOffline, tr.L("sync.offline")
+	case pending > 0:
+		// A pull under way that knows what it brings: what is still to come.
+		return SyncSyncing, tr.L("sync.syncing_left", map[string]any{"Count": pending})
 	case syncing && n.recent > 0:
 		return SyncSyncing, tr.L("sync.syncing_n", map[string]any{"Count": n.recent})
 	case syncing:

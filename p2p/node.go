@@ -68,7 +68,10 @@ type PeerStatus struct {
 	Addr     string
 	Online   bool
 	LastSync time.Time
-	Versions int       // versions received from it since start
+	Versions int // versions received from it since start
+	// Pending is how many versions a pull from it still expects (an
+	// estimate from the peer's version counts; 0 when not pulling).
+	Pending  int
 	Presence *Presence // nil until it says something
 	Rejected string    // why it was last dropped, if it was
 }
@@ -98,6 +101,7 @@ type peerState struct {
 	online   bool
 	lastSync time.Time
 	versions int
+	pending  int // versions the pull under way still expects
 	presence *Presence
 	rejected string
 
@@ -283,7 +287,7 @@ func (n *Node) Peers() []PeerStatus {
 	var out []PeerStatus
 	for _, p := range n.peers {
 		ps := PeerStatus{ID: p.id.String(), Name: p.name, Addr: p.addr, Online: p.online, LastSync: p.lastSync,
-			Versions: p.versions, Rejected: p.rejected}
+			Versions: p.versions, Pending: p.pending, Rejected: p.rejected}
 		if p.presence != nil {
 			c := *p.presence
 			ps.Presence = &c
@@ -473,8 +477,26 @@ func (n *Node) pull(ctx context.Context, p *peerState, full bool, designs map[mo
 	}()
 	var st PullStats
 	var name string
+	progress := func(received, expected int) {
+		n.mu.Lock()
+		changed := p.pending != max(0, expected-received)
+		p.pending = max(0, expected-received)
+		n.mu.Unlock()
+		if changed {
+			n.signal()
+		}
+	}
+	defer func() { // the pull is over, however it ended
+		n.mu.Lock()
+		was := p.pending
+		p.pending = 0
+		n.mu.Unlock()
+		if was > 0 {
+			n.signal()
+		}
+	}()
 	if full {
-		st, name, err = pullAll(s, n.cfg.Store, n.cfg.Identity.Name)
+		st, name, err = pullAllWith(s, n.cfg.Store, n.cfg.Identity.Name, progress)
 	} else {
 		err = pullDesigns(s, n.cfg.Store, slices.Sorted(maps.Keys(designs)), &st)
 		if err == nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -138,6 +139,7 @@ func serveSync(rw io.ReadWriter, s *store.Store, name string) error {
 			for _, d := range mine {
 				if dg, ok := known[d.Design]; !ok || dg != d.Digest {
 					diff.Designs = append(diff.Designs, d)
+					diff.Versions = append(diff.Versions, uint32(min(s.VersionCount(d.Design), math.MaxUint32)))
 				}
 			}
 			if err := writeFrame(rw, MsgSummary, diff); err != nil {
@@ -250,13 +252,32 @@ type PullStats struct {
 	Merged   int
 	Bytes    int64 // payload bytes received
 	Pulled   []models.ID
+	// Expected is how many versions the pull should bring, from the
+	// summary's version counts (0 when the peer sends none): the
+	// versions the peer holds of each design that differs, beyond those
+	// held here. A design both sides changed makes it an estimate.
+	Expected int
+	// Progress, when set, is called as versions are stored, with Versions
+	// and Expected.
+	Progress func(received, expected int)
+}
+
+func (st *PullStats) progress() {
+	if st.Progress != nil {
+		st.Progress(st.Versions, st.Expected)
+	}
 }
 
 // pullAll runs the asking side of a full exchange over one stream:
 // hello (done if the studio digests match), summary, then a want per
 // design that differs.
 func pullAll(rw io.ReadWriter, s *store.Store, name string) (PullStats, string, error) {
-	var st PullStats
+	return pullAllWith(rw, s, name, nil)
+}
+
+// pullAllWith is pullAll telling progress (see [PullStats.Progress]).
+func pullAllWith(rw io.ReadWriter, s *store.Store, name string, progress func(received, expected int)) (PullStats, string, error) {
+	st := PullStats{Progress: progress}
 	_, root := summary(s)
 	if err := writeFrame(rw, MsgHello, Hello{Name: name, Digest: root}); err != nil {
 		return st, "", err
@@ -282,6 +303,12 @@ func pullAll(rw io.ReadWriter, s *store.Store, name string) (PullStats, string, 
 	designs := make([]models.ID, 0, len(diff.Designs))
 	for _, d := range diff.Designs {
 		designs = append(designs, d.Design)
+	}
+	if len(diff.Versions) == len(diff.Designs) {
+		for i, d := range diff.Designs {
+			st.Expected += max(0, int(diff.Versions[i])-s.VersionCount(d.Design))
+		}
+		st.progress()
 	}
 	if err := pullDesigns(rw, s, designs, &st); err != nil {
 		return st, h.Name, err
@@ -510,6 +537,7 @@ func commitChunks(r *store.Receiver, checked <-chan pullItem, st *PullStats) err
 		st.Versions += len(res.Added)
 		st.Known += res.Known
 		st.Merged += res.Merged
+		st.progress()
 		return nil
 	}
 	for {

@@ -75,7 +75,7 @@ func TestPullBringsHistoryAndConverges(t *testing.T) {
 		}
 	}
 	st := exchange(t, a, b)
-	if st.Versions != 30 || st.Designs != 3 {
+	if st.Versions != 30 || st.Designs != 3 || st.Expected != 30 {
 		t.Fatalf("first pull: %+v", st)
 	}
 	// Concurrent edits on both sides, then both pull: identical heads.
@@ -181,5 +181,58 @@ func TestPullStreamEndedIsNotAFault(t *testing.T) {
 		t.Fatalf("a peer that stopped is treated as hostile: %v", err)
 	case !errors.Is(err, errStreamEnded):
 		t.Fatalf("err = %v, want errStreamEnded", err)
+	}
+}
+
+// A full pull says as it goes how many versions it has stored of how many
+// the peer's summary promised, and ends at all of them.
+func TestPullTellsProgress(t *testing.T) {
+	a, b := testStore(t), testStore(t)
+	bob := testID(2, "Bob")
+	for i := range 900 {
+		d := models.ID(fmt.Sprintf("%016x", i%9+1))
+		if _, err := b.Commit(d, store.DefaultBranch, snapOf(t, "Derby", float64(20+i), 3), "edit", bob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c1, c2 := net.Pipe()
+	errc := make(chan error, 1)
+	go func() { errc <- serveSync(c2, b, "B"); c2.Close() }()
+	type call struct{ received, expected int }
+	var calls []call
+	st, _, err := pullAllWith(c1, a, "A", func(received, expected int) { calls = append(calls, call{received, expected}) })
+	c1.Close()
+	if err != nil || <-errc != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 2 || calls[0] != (call{0, 900}) || calls[len(calls)-1] != (call{900, 900}) || st.Expected != 900 {
+		t.Fatalf("progress %v, stats %+v: want from 0 of 900 to 900 of 900", calls, st)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i].received < calls[i-1].received {
+			t.Fatalf("progress went back: %v", calls)
+		}
+	}
+}
+
+// A peer whose summary gives no version counts (one from before them)
+// syncs as before, with nothing expected.
+func TestPullWithoutCounts(t *testing.T) {
+	a := testStore(t)
+	c1, c2 := net.Pipe()
+	go func() {
+		readFrame(c2)
+		writeFrame(c2, MsgHello, Hello{Name: "M"})
+		readFrame(c2)
+		writeFrame(c2, MsgSummary, Summary{Designs: []DesignDigest{{Design: "0123456789abcdef"}}})
+		readFrame(c2) // the want
+		writeFrame(c2, MsgDone, Done{Design: "0123456789abcdef"})
+		readFrame(c2) // end
+		c2.Close()
+	}()
+	st, _, err := pullAll(c1, a, "A")
+	c1.Close()
+	if err != nil || st.Expected != 0 {
+		t.Fatalf("pull without counts: %v, %+v", err, st)
 	}
 }

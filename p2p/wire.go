@@ -74,6 +74,10 @@ type DesignDigest struct {
 // Summary lists per-design digests.
 type Summary struct {
 	Designs []DesignDigest `cbor:"designs"`
+	// Versions, in the answer, gives for each design of Designs how many
+	// versions the answering peer holds of it (for the asker's progress;
+	// absent from peers before it, and ignored by them).
+	Versions []uint32 `cbor:"versions,omitempty"`
 }
 
 // Want asks for what the asker lacks of a design: Have are versions it

@@ -528,6 +528,23 @@ func (s *Store) History(design models.ID) []*models.Version {
 	return out
 }
 
+// VersionCount is how many versions of design the store holds (0 for a
+// design it does not know, or cannot read).
+func (s *Store) VersionCount(design models.ID) int {
+	if _, err := s.Design(design); err != nil || s.ensure(design) != nil {
+		return 0
+	}
+	it, err := s.mem.Txn(false).Get(tableVersions, indexDesignTime+"_prefix", string(design))
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for o := it.Next(); o != nil; o = it.Next() {
+		n++
+	}
+	return n
+}
+
 // Log lists the versions reachable from a branch head, newest first by
 // (time, ID).
 func (s *Store) Log(design models.ID, branch string) ([]*models.Version, error) {
