@@ -139,7 +139,7 @@ func serveSync(rw io.ReadWriter, s *store.Store, name string) error {
 			for _, d := range mine {
 				if dg, ok := known[d.Design]; !ok || dg != d.Digest {
 					diff.Designs = append(diff.Designs, d)
-					diff.Versions = append(diff.Versions, uint32(min(s.VersionCount(d.Design), math.MaxUint32)))
+					diff.Versions = append(diff.Versions, uint32(min(uint64(s.VersionCount(d.Design)), math.MaxUint32)))
 				}
 			}
 			if err := writeFrame(rw, MsgSummary, diff); err != nil {
