@@ -47,8 +47,11 @@ func hold(dir string) int {
 		return 1
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	// Watching starts before "ready": a goroutine that had yet to call
+	// Watch when a handed-over edit landed (a loaded machine) missed it.
+	events := s.Store.Watch(ctx)
 	go func() {
-		for range s.Store.Watch(ctx) {
+		for range events {
 			out <- "changed"
 		}
 	}()
