@@ -25,7 +25,7 @@ const (
 )
 
 // bulkMemoryLimit is the soft memory limit of a transfer, at the least.
-var bulkMemoryLimit int64 = 1 << 30
+var bulkMemoryLimit int64 = 512 << 20
 
 var bulk struct {
 	mu       sync.Mutex

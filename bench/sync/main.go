@@ -434,6 +434,13 @@ func (b *bench) pull(name string, designs, per, reconnects int, prof string) err
 	if prof != "" {
 		S.do(time.Minute, "ok", "profile stop")
 		N.do(time.Minute, "ok", "profile stop")
+		// What each side still holds after the pull.
+		tag := "pull"
+		if name != "10k" {
+			tag = "pull-" + name
+		}
+		S.do(time.Minute, "ok", "heap %s", filepath.Join(prof, tag+"-serving.heap"))
+		N.do(time.Minute, "ok", "heap %s", filepath.Join(prof, tag+"-receiving.heap"))
 	}
 	sh, sr := procStatus(S.pid())
 	nh, nr := procStatus(N.pid())
@@ -444,6 +451,10 @@ func (b *bench) pull(name string, designs, per, reconnects int, prof string) err
 	fmt.Printf("  peak RSS during the pull (VmHWM reset before it): serving %.0f MB, receiving %.0f MB\n", float64(sh)/1024, float64(nh)/1024)
 	fmt.Printf("  RSS before: serving %.0f MB (peak since start %.0f MB), receiving %.0f MB (peak %.0f MB); after: serving %.0f MB, receiving %.0f MB\n",
 		float64(sr0)/1024, float64(sh0)/1024, float64(nr0)/1024, float64(nh0)/1024, float64(sr)/1024, float64(nr)/1024)
+	sa, sf := procRSSParts(S.pid())
+	na, nf := procRSSParts(N.pid())
+	fmt.Printf("  RSS after, anonymous (heap) + file-backed (the mapped store file): serving %.0f + %.0f MB, receiving %.0f + %.0f MB\n",
+		float64(sa)/1024, float64(sf)/1024, float64(na)/1024, float64(nf)/1024)
 	if reconnects == 0 {
 		N.stop(true)
 		return nil

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -261,6 +262,18 @@ func (nd *benchNode) command(f []string) error {
 	case "rss":
 		hwm, rss := procStatus(os.Getpid())
 		nd.say("rss %d %d", hwm, rss)
+	case "heap": // heap FILE: the live heap after a collection
+		runtime.GC()
+		hf, err := os.Create(f[1])
+		if err != nil {
+			return err
+		}
+		err = pprof.WriteHeapProfile(hf)
+		hf.Close()
+		if err != nil {
+			return err
+		}
+		nd.say("ok")
 	case "profile": // profile FILE | profile stop
 		if f[1] == "stop" {
 			if nd.prof != nil {
@@ -305,6 +318,30 @@ func procStatus(pid int) (hwm, rss int64) {
 		}
 	}
 	return hwm, rss
+}
+
+// procRSSParts splits a process's resident set into anonymous memory (the
+// Go heap and stacks) and file-backed pages (the store file bbolt maps,
+// the binary), kB.
+func procRSSParts(pid int) (anon, file int64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(l, ":")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+		switch k {
+		case "RssAnon":
+			anon = n
+		case "RssFile":
+			file = n
+		}
+	}
+	return anon, file
 }
 
 // procCPU is the CPU time a process has used (user + system), from
