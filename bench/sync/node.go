@@ -300,48 +300,36 @@ func (nd *benchNode) command(f []string) error {
 
 // procStatus reads VmHWM (peak resident set) and VmRSS of a process, kB.
 func procStatus(pid int) (hwm, rss int64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(l, ":")
-		if !ok {
-			continue
-		}
-		n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-		switch k {
-		case "VmHWM":
-			hwm = n
-		case "VmRSS":
-			rss = n
-		}
-	}
-	return hwm, rss
+	f := procFields(pid)
+	return f["VmHWM"], f["VmRSS"]
 }
 
 // procRSSParts splits a process's resident set into anonymous memory (the
 // Go heap and stacks) and file-backed pages (the store file bbolt maps,
 // the binary), kB.
 func procRSSParts(pid int) (anon, file int64) {
+	f := procFields(pid)
+	return f["RssAnon"], f["RssFile"]
+}
+
+// procFields reads the numeric fields of /proc/PID/status (kB where the
+// field has a unit); none if the process is gone.
+func procFields(pid int) map[string]int64 {
+	out := map[string]int64{}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0
+		return out
 	}
 	for _, l := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(l, ":")
 		if !ok {
 			continue
 		}
-		n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-		switch k {
-		case "RssAnon":
-			anon = n
-		case "RssFile":
-			file = n
+		if n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64); err == nil {
+			out[k] = n
 		}
 	}
-	return anon, file
+	return out
 }
 
 // procCPU is the CPU time a process has used (user + system), from
