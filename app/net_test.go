@@ -461,7 +461,17 @@ func TestSyncIndicatorStates(t *testing.T) {
 	check(SyncInStep, "In step (1 online)")
 	n.recent, n.recentAt = 3, now
 	check(SyncSyncing, "Syncing… (3 received)")
-	n.recent = 0
+	// A full pull that knows what it brings says what is still to come,
+	// over what was received lately; in step again when it is over.
+	n.peers[0].Pending = 9200
+	check(SyncSyncing, "Syncing… (9200 versions to come)")
+	u.SetLanguage(LangZH)
+	if _, text := u.SyncState(); text != "同步中…（还有 9200 个版本）" {
+		t.Fatalf("in 中文: %q", text)
+	}
+	u.SetLanguage(LangEN)
+	n.peers[0].Pending, n.recent = 0, 0
+	check(SyncInStep, "In step (1 online)")
 	n.peers = append(n.peers, p2p.PeerStatus{ID: "p2", Name: "Eve", Rejected: "protocol error: frame type 99"})
 	check(SyncRejected, "A peer was rejected (Eve): protocol error: frame type 99")
 	u.SetLanguage(LangZH)
