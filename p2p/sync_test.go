@@ -162,15 +162,7 @@ func TestPullRefusesHostileServer(t *testing.T) {
 // instead of keeping the peer out.
 func TestPullStreamEndedIsNotAFault(t *testing.T) {
 	a := testStore(t)
-	c1, c2 := net.Pipe()
-	go func() {
-		readFrame(c2)
-		writeFrame(c2, MsgHello, Hello{Name: "M"})
-		readFrame(c2)
-		writeFrame(c2, MsgSummary, Summary{Designs: []DesignDigest{{Design: "0123456789abcdef"}}})
-		readFrame(c2) // the want
-		c2.Close()
-	}()
+	c1 := scriptedAnswerer(func(net.Conn) {})
 	_, _, err := pullAll(c1, a, "A")
 	c1.Close()
 	var rej *RejectError
@@ -219,6 +211,21 @@ func TestPullTellsProgress(t *testing.T) {
 // syncs as before, with nothing expected.
 func TestPullWithoutCounts(t *testing.T) {
 	a := testStore(t)
+	c1 := scriptedAnswerer(func(c net.Conn) {
+		writeFrame(c, MsgDone, Done{Design: "0123456789abcdef"})
+		readFrame(c) // end
+	})
+	st, _, err := pullAll(c1, a, "A")
+	c1.Close()
+	if err != nil || st.Expected != 0 {
+		t.Fatalf("pull without counts: %v, %+v", err, st)
+	}
+}
+
+// scriptedAnswerer answers a pull over a pipe: hello, a summary of one
+// design (without version counts), reads the want, then runs rest and
+// closes. It returns the asker's end.
+func scriptedAnswerer(rest func(c net.Conn)) net.Conn {
 	c1, c2 := net.Pipe()
 	go func() {
 		readFrame(c2)
@@ -226,13 +233,8 @@ func TestPullWithoutCounts(t *testing.T) {
 		readFrame(c2)
 		writeFrame(c2, MsgSummary, Summary{Designs: []DesignDigest{{Design: "0123456789abcdef"}}})
 		readFrame(c2) // the want
-		writeFrame(c2, MsgDone, Done{Design: "0123456789abcdef"})
-		readFrame(c2) // end
+		rest(c2)
 		c2.Close()
 	}()
-	st, _, err := pullAll(c1, a, "A")
-	c1.Close()
-	if err != nil || st.Expected != 0 {
-		t.Fatalf("pull without counts: %v, %+v", err, st)
-	}
+	return c1
 }
