@@ -478,9 +478,10 @@ func (n *Node) pull(ctx context.Context, p *peerState, full bool, designs map[mo
 	var st PullStats
 	var name string
 	progress := func(received, expected int) {
+		left := max(0, expected-received)
 		n.mu.Lock()
-		changed := p.pending != max(0, expected-received)
-		p.pending = max(0, expected-received)
+		changed := p.pending != left
+		p.pending = left
 		n.mu.Unlock()
 		if changed {
 			n.signal()

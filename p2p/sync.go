@@ -446,7 +446,7 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 					it.err = fmt.Errorf("%w: batch of %s while receiving %s", ErrProtocol, bw.Design, d)
 				} else if it.batch, err = bw.toBatch(); err != nil {
 					it.err = &RejectError{Err: err}
-				} else if err := checkTombAuthors(s, it.batch); err != nil {
+				} else if err := CheckTombstoneAuthors(s, it.batch); err != nil {
 					it.err = &RejectError{Err: err}
 				}
 			default:
@@ -599,15 +599,11 @@ func (e *RejectError) Unwrap() error { return e.Err }
 // of the studio.
 var ErrNotMember = errors.New("not a member of the studio")
 
-// checkTombAuthors refuses a batch carrying a branch deletion by a
-// machine that is not a current member of the studio (the store checks
-// the signature and that the key is the author's).
-// CheckTombstoneAuthors refuses a batch that deletes a branch in the name
-// of someone who is not a member of s's studio (or whose peer ID is not
-// their key's): what sync checks of a peer's batch, for a bundle.
-func CheckTombstoneAuthors(s *store.Store, b *store.Batch) error { return checkTombAuthors(s, b) }
-
-func checkTombAuthors(s *store.Store, b *store.Batch) error {
+// CheckTombstoneAuthors refuses a batch carrying a branch deletion by a
+// machine that is not a current member of s's studio, or whose peer ID is
+// not its key's (the store checks the signature): sync checks every
+// peer's batch with it, and `bundle import` a bundle's.
+func CheckTombstoneAuthors(s *store.Store, b *store.Batch) error {
 	if len(b.Tombstones) == 0 {
 		return nil
 	}
