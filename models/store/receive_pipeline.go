@@ -539,10 +539,10 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 				res.Conflicts = append(res.Conflicts, *rec)
 			}
 		}
+		// A branch the refs moved is at a version no tombstone covers
+		// (applyRef ignores a covered one, and a merge is new), so the
+		// branches need no second look.
 		for _, d := range slices.Sorted(maps.Keys(touched)) {
-			if err := p.dropCovered(d); err != nil {
-				return fmt.Errorf("deleting the branches of %s: %w", d, err)
-			}
 			if !complete[d] {
 				continue // the rest of the design follows (Batch.Partial)
 			}
