@@ -93,11 +93,11 @@ func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error)
 			s0[id] = e
 		}
 	}
-	sa, err := w.sideOf(m0, s0, a, ma, both, both)
+	sa, err := w.sideOf(m0, s0, a, ma, both)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(a.ID), err)
 	}
-	sb, err := w.sideOf(m0, s0, b, mb, both, both)
+	sb, err := w.sideOf(m0, s0, b, mb, both)
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", short(b.ID), err)
 	}
@@ -171,11 +171,11 @@ func (p *pending) mergeChanged(base, a, b *models.Version) (*mergeResult, error)
 }
 
 // sideOf is v as a side of the merge over the base (manifest m0, and
-// content s0 over ids): v's content of ids, and the stamps of the
-// properties of the elements in both that differ from the base.
-func (w *stampWalker) sideOf(m0 manifest, s0 models.Snapshot, v *models.Version, mv manifest, ids, both []models.ID) (models.Side, error) {
-	side := models.Side{Snap: make(models.Snapshot, len(ids)), Stamp: stampOf(v), Stamps: models.PropStamps{}}
-	for _, id := range ids {
+// content s0 over both): v's content of the elements both sides changed,
+// and the stamps of their properties that differ from the base.
+func (w *stampWalker) sideOf(m0 manifest, s0 models.Snapshot, v *models.Version, mv manifest, both []models.ID) (models.Side, error) {
+	side := models.Side{Snap: make(models.Snapshot, len(both)), Stamp: stampOf(v), Stamps: models.PropStamps{}}
+	for _, id := range both {
 		if h, ok := mv[id]; ok {
 			e, err := w.element(id, h)
 			if err != nil {
