@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"math"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,15 @@ func (m *memStudio) Commit(d *models.Design, msg string) (*models.Version, error
 	m.commits = append(m.commits, msg)
 	m.last = d
 	return &models.Version{ID: models.ID("v" + string(rune('0'+len(m.commits)))), Message: msg}, nil
+}
+
+// TestMain holds every idle timer (autosave, settings) of the UIs the
+// tests make: the test driver would run them in place on a timer's
+// goroutine, racing the test's own. A test that wants one to fire
+// installs a manualClock.
+func TestMain(m *testing.M) {
+	afterIdle = func(time.Duration, func()) func() { return func() {} }
+	os.Exit(m.Run())
 }
 
 // manualClock collects autosave timers so a test fires them by hand.

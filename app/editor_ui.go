@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -47,10 +46,7 @@ func (u *UI) setupEditing() {
 		}
 		return cs
 	}
-	e.session.schedule = func(d time.Duration, f func()) func() {
-		t := time.AfterFunc(d, func() { fyne.Do(f) })
-		return func() { t.Stop() }
-	}
+	e.session.schedule = afterIdle
 	e.session.OnChange = func(d *models.Design) {
 		e.onSessionChange(d)
 		u.onDesignEdited(d)

@@ -98,10 +98,16 @@ type settingsWriter struct {
 }
 
 func newSettingsWriter(p fyne.Preferences, loaded Settings) *settingsWriter {
-	return &settingsWriter{prefs: p, written: loaded, schedule: func(d time.Duration, f func()) func() {
-		t := time.AfterFunc(d, func() { fyne.Do(f) })
-		return func() { t.Stop() }
-	}}
+	return &settingsWriter{prefs: p, written: loaded, schedule: afterIdle}
+}
+
+// afterIdle runs f on the UI goroutine once d has passed and returns a
+// cancel. It is the clock of autosave and of the settings writer. The
+// test driver runs fyne.Do in place, on the timer's goroutine, so the
+// package's tests replace it with timers they fire by hand.
+var afterIdle = func(d time.Duration, f func()) func() {
+	t := time.AfterFunc(d, func() { fyne.Do(f) })
+	return func() { t.Stop() }
 }
 
 // Set records s to be written once the settings have been idle.
