@@ -56,7 +56,7 @@ func Options(mode Mode) (store.Options, error) {
 		CheckAuthor: checkAuthor,
 		Roots:       IsSampleRoot,
 		Validate:    validateSnapshot,
-		// Received histories: each element decoded once, by hash.
+		// Received histories: each element checked once, by hash.
 		ValidateHashed: validateReceived,
 		// A commit from the editor's typed design checks it as it is
 		// (the same content as its snapshot, without decoding it back).
@@ -83,21 +83,19 @@ func validateSnapshot(design models.ID, snap models.Snapshot) error {
 	return models.Validate(d)
 }
 
-// decoded keeps received elements in their typed form across batches: a
-// history's versions share most of their elements.
-var decoded = models.NewElementCache(20000)
+// checked keeps what the checks of each received element found, across
+// batches and transfers: a history's versions share most of their
+// elements.
+var checked = models.NewValidationMemo(50000)
 
 // validateReceived is validateSnapshot for received content, with the
-// elements' hashes as keys into decoded.
+// elements' hashes as keys into checked: it accepts what
+// validateSnapshot accepts, and returns the same errors.
 func validateReceived(design models.ID, snap models.Snapshot, hashes map[models.ID]models.Hash) error {
 	if p2p.IsStudioDoc(design) {
 		return p2p.ValidateMembers(snap)
 	}
-	d, err := decoded.DesignFromSnapshot(design, snap, hashes)
-	if err != nil {
-		return err
-	}
-	return models.Validate(d)
+	return checked.Validate(design, snap, hashes)
 }
 
 // Open opens the studio in dataDir. A directory without a studio gets one

@@ -245,52 +245,6 @@ func DesignFromSnapshot(id ID, s Snapshot) (*Design, error) {
 	})
 }
 
-// ElementCache keeps elements decoded into their typed form, by element
-// hash, so that assembling many versions that share most of their
-// elements (a history received by sync) decodes each element once. It is
-// safe for concurrent use; it holds at most its limit and then starts
-// over.
-type ElementCache struct {
-	mu    sync.Mutex
-	m     map[Hash]reflect.Value
-	limit int
-}
-
-// NewElementCache makes a cache of at most limit decoded elements.
-func NewElementCache(limit int) *ElementCache {
-	return &ElementCache{m: map[Hash]reflect.Value{}, limit: limit}
-}
-
-// DesignFromSnapshot is [DesignFromSnapshot] with the elements' hashes
-// (from the snapshot's manifest) as cache keys; an element without a
-// hash is decoded without the cache.
-func (c *ElementCache) DesignFromSnapshot(id ID, s Snapshot, hashes map[ID]Hash) (*Design, error) {
-	return designFromSnapshot(id, s, func(ki *kindInfo, e Element, eid ID) (reflect.Value, error) {
-		h, ok := hashes[eid]
-		if ok {
-			c.mu.Lock()
-			v, hit := c.m[h]
-			c.mu.Unlock()
-			if hit && v.Type() == ki.typ {
-				return v, nil
-			}
-		}
-		v := reflect.New(ki.typ).Elem()
-		if err := decodeProps(ki, e.Props, v); err != nil {
-			return v, err
-		}
-		if ok {
-			c.mu.Lock()
-			if len(c.m) >= c.limit {
-				clear(c.m)
-			}
-			c.m[h] = v
-			c.mu.Unlock()
-		}
-		return v, nil
-	})
-}
-
 func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, eid ID) (reflect.Value, error)) (*Design, error) {
 	d := &Design{ID: id}
 	var haveMeta, haveLast bool
@@ -332,31 +286,12 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 		}
 		// A copy (decoded values may be shared through a cache), made in
 		// place in the design.
-		var v reflect.Value
-		switch e.Kind {
-		case KindMeta:
-			v, haveMeta = reflect.ValueOf(&d.Meta).Elem(), true
-		case KindLast:
-			v, haveLast = reflect.ValueOf(&d.Last).Elem(), true
-		case KindStyleLine:
-			v = appendZero(&d.StyleLines)
-		case KindPiece:
-			v = appendZero(&d.Pieces)
-		case KindMark:
-			v = appendZero(&d.Marks)
-		case KindMaterial:
-			v = appendZero(&d.Materials)
-		case KindColourway:
-			v = appendZero(&d.Colourways)
-		case KindDimension:
-			v = appendZero(&d.Dimensions)
-		case KindImage:
-			v = appendZero(&d.Images)
-		case KindUnderlay:
-			v = appendZero(&d.Underlays)
-		default:
+		v, ok := placeElement(d, e.Kind)
+		if !ok {
 			continue
 		}
+		haveMeta = haveMeta || e.Kind == KindMeta
+		haveLast = haveLast || e.Kind == KindLast
 		if v.Type() != dec.Type() {
 			return nil, fmt.Errorf("design %s: element %s (%s) decoded as %s: %w", id, eid, e.Kind, dec.Type(), ErrMalformed)
 		}
@@ -373,6 +308,35 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 	}
 	d.Normalize()
 	return d, nil
+}
+
+// placeElement is where an element of kind k goes in d: the meta or the
+// last, or a new zero entry appended to its kind's slice; settable. It is
+// false for a kind a design does not hold.
+func placeElement(d *Design, k Kind) (reflect.Value, bool) {
+	switch k {
+	case KindMeta:
+		return reflect.ValueOf(&d.Meta).Elem(), true
+	case KindLast:
+		return reflect.ValueOf(&d.Last).Elem(), true
+	case KindStyleLine:
+		return appendZero(&d.StyleLines), true
+	case KindPiece:
+		return appendZero(&d.Pieces), true
+	case KindMark:
+		return appendZero(&d.Marks), true
+	case KindMaterial:
+		return appendZero(&d.Materials), true
+	case KindColourway:
+		return appendZero(&d.Colourways), true
+	case KindDimension:
+		return appendZero(&d.Dimensions), true
+	case KindImage:
+		return appendZero(&d.Images), true
+	case KindUnderlay:
+		return appendZero(&d.Underlays), true
+	}
+	return reflect.Value{}, false
 }
 
 // appendZero appends a zero element to *s and returns it, settable.

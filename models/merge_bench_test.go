@@ -165,28 +165,65 @@ func BenchmarkSnapshot(b *testing.B) {
 }
 
 // BenchmarkDesignFromSnapshot is the typed form of a 1,000-element design
-// as a checkout and a received version's validation make it: through an
-// element cache that holds every element (a history's versions share most
-// of theirs).
+// as a checkout makes it.
 func BenchmarkDesignFromSnapshot(b *testing.B) {
 	d := benchDesign(rand.New(rand.NewPCG(42, 42)))
 	s, err := d.Snapshot()
 	if err != nil {
 		b.Fatal(err)
 	}
-	hashes := make(map[ID]Hash, len(s))
-	for id, e := range s {
-		enc, err := EncodeElement(e)
-		if err != nil {
-			b.Fatal(err)
-		}
-		hashes[id] = HashOf(enc)
-	}
-	c := NewElementCache(len(s))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.DesignFromSnapshot(d.ID, s, hashes); err != nil {
+		if _, err := DesignFromSnapshot(d.ID, s); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkValidateReceived checks a received version of a 1,000-element
+// design: "whole" builds the typed design and validates it (what a
+// version received without its elements' hashes costs); "memo" is the
+// path a received history takes, with every element's verdict already
+// kept (a history's versions share most of their elements) and one
+// element changed since the last version checked, so each round checks
+// one element alone and the references of all.
+func BenchmarkValidateReceived(b *testing.B) {
+	d := benchDesign(rand.New(rand.NewPCG(42, 42)))
+	s, err := d.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := s.Manifest()
+	b.Run("whole", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := fullCheck(d.ID, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("memo", func(b *testing.B) {
+		vm := NewValidationMemo(1 << 20)
+		if err := vm.Validate(d.ID, s, m); err != nil {
+			b.Fatal(err)
+		}
+		p := d.Pieces[0]
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			i++
+			p.Quantity = 1 + i%MaxQuantity
+			one, err := (&Design{Pieces: []Piece{p}}).Snapshot()
+			if err != nil {
+				b.Fatal(err)
+			}
+			s[p.ID] = one[p.ID]
+			m[p.ID] = ElementHash(one[p.ID])
+			b.StartTimer()
+			if err := vm.Validate(d.ID, s, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -116,6 +116,32 @@ func (v ValidationErrors) Is(target error) bool { return target == ErrInvalid }
 // validator collects problems.
 type validator struct{ errs ValidationErrors }
 
+// refChecker answers whether a design holds an element of a kind with an
+// ID: what a reference from one element to another needs. The checks of
+// one element are the same whether they run in a whole design's
+// [Validate] or alone for a [ValidationMemo], which records the
+// references instead of resolving them.
+type refChecker interface {
+	has(k Kind, id ID) bool
+}
+
+// designRefs are the IDs of a whole design that references point at.
+type designRefs struct{ lines, materials, pieces, images map[ID]bool }
+
+func (r designRefs) has(k Kind, id ID) bool {
+	switch k {
+	case KindStyleLine:
+		return r.lines[id]
+	case KindMaterial:
+		return r.materials[id]
+	case KindPiece:
+		return r.pieces[id]
+	case KindImage:
+		return r.images[id]
+	}
+	return false
+}
+
 func (v *validator) add(el ID, field, code, format string, args ...any) {
 	v.errs = append(v.errs, FieldError{Element: el, Field: field, Code: code, Msg: fmt.Sprintf(format, args...)})
 }
@@ -185,20 +211,23 @@ func Validate(d *Design) error {
 			seen[id] = what
 		}
 	}
-	lines := make(map[ID]bool, len(d.StyleLines))
+	r := designRefs{
+		lines:     make(map[ID]bool, len(d.StyleLines)),
+		materials: make(map[ID]bool, len(d.Materials)),
+		pieces:    make(map[ID]bool, len(d.Pieces)),
+		images:    make(map[ID]bool, len(d.Images)),
+	}
 	for _, l := range d.StyleLines {
 		checkID(l.ID, "style line")
-		lines[l.ID] = true
+		r.lines[l.ID] = true
 	}
-	materials := make(map[ID]bool, len(d.Materials))
 	for _, m := range d.Materials {
 		checkID(m.ID, "material")
-		materials[m.ID] = true
+		r.materials[m.ID] = true
 	}
-	pieces := make(map[ID]bool, len(d.Pieces))
 	for _, p := range d.Pieces {
 		checkID(p.ID, "piece")
-		pieces[p.ID] = true
+		r.pieces[p.ID] = true
 	}
 	for _, m := range d.Marks {
 		checkID(m.ID, "mark")
@@ -209,36 +238,31 @@ func Validate(d *Design) error {
 	for _, x := range d.Dimensions {
 		checkID(x.ID, "dimension")
 	}
-	images := make(map[ID]bool, len(d.Images))
 	for _, x := range d.Images {
 		checkID(x.ID, "image")
-		images[x.ID] = true
+		r.images[x.ID] = true
 	}
 	for _, x := range d.Underlays {
 		checkID(x.ID, "underlay")
 	}
 
 	for _, l := range d.StyleLines {
-		v.text(l.ID, "name", l.Name, false, MaxNameLen)
-		oneOf(v, l.ID, "kind", l.Kind, LineStyle, LineStitch, LineFold, LineCentre)
-		v.path(l.ID, "path", l.Path, 1, false)
+		v.styleLine(&l)
 	}
 	for _, m := range d.Materials {
 		v.material(&m)
 	}
 	for _, p := range d.Pieces {
-		v.piece(&p, materials, lines)
+		v.piece(&p, r)
 	}
 	for _, m := range d.Marks {
-		v.mark(&m, pieces)
+		v.mark(&m, r)
 	}
 	for _, c := range d.Colourways {
-		v.colourway(&c, pieces, materials)
+		v.colourway(&c, r)
 	}
 	for _, x := range d.Dimensions {
-		v.point(x.ID, "a", x.A)
-		v.point(x.ID, "b", x.B)
-		v.text(x.ID, "text", x.Text, false, MaxNameLen)
+		v.dimension(&x)
 	}
 	if len(d.Images) > MaxImages {
 		v.add("", "images", CodeTooMany, "the design holds %d images, at most %d allowed", len(d.Images), MaxImages)
@@ -247,7 +271,7 @@ func Validate(d *Design) error {
 		v.image(&x)
 	}
 	for _, x := range d.Underlays {
-		v.underlay(&x, images)
+		v.underlay(&x, r)
 	}
 	if len(v.errs) == 0 {
 		return nil
@@ -399,7 +423,19 @@ func (v *validator) material(m *Material) {
 	v.num(m.ID, "consumption", m.Consumption, 0, 1e5)
 }
 
-func (v *validator) piece(p *Piece, materials, lines map[ID]bool) {
+func (v *validator) styleLine(l *StyleLine) {
+	v.text(l.ID, "name", l.Name, false, MaxNameLen)
+	oneOf(v, l.ID, "kind", l.Kind, LineStyle, LineStitch, LineFold, LineCentre)
+	v.path(l.ID, "path", l.Path, 1, false)
+}
+
+func (v *validator) dimension(x *Dimension) {
+	v.point(x.ID, "a", x.A)
+	v.point(x.ID, "b", x.B)
+	v.text(x.ID, "text", x.Text, false, MaxNameLen)
+}
+
+func (v *validator) piece(p *Piece, r refChecker) {
 	v.text(p.ID, "name", p.Name, true, MaxNameLen)
 	v.text(p.ID, "name_zh", p.NameZH, false, MaxNameLen)
 	v.text(p.ID, "role", p.Role, false, MaxNameLen)
@@ -413,7 +449,7 @@ func (v *validator) piece(p *Piece, materials, lines map[ID]bool) {
 			oneOf(v, p.ID, fmt.Sprintf("edges.%d", i), k, edgeKinds...)
 		}
 	}
-	if p.Material != "" && !materials[p.Material] {
+	if p.Material != "" && !r.has(KindMaterial, p.Material) {
 		v.add(p.ID, "material", CodeUnknownRef, "material %s does not exist", p.Material)
 	}
 	if p.Quantity < 1 || p.Quantity > MaxQuantity {
@@ -424,14 +460,14 @@ func (v *validator) piece(p *Piece, materials, lines map[ID]bool) {
 		v.add(p.ID, "stitch_rows", CodeOutOfRange, "is %d, must be 0, 1 or 2", p.StitchRows)
 	}
 	for i, l := range p.Lines {
-		if !lines[l] {
+		if !r.has(KindStyleLine, l) {
 			v.add(p.ID, fmt.Sprintf("lines.%d", i), CodeUnknownRef, "style line %s does not exist", l)
 		}
 	}
 }
 
-func (v *validator) mark(m *Mark, pieces map[ID]bool) {
-	if !pieces[m.Piece] {
+func (v *validator) mark(m *Mark, r refChecker) {
+	if !r.has(KindPiece, m.Piece) {
 		v.add(m.ID, "piece", CodeUnknownRef, "piece %q does not exist", m.Piece)
 	}
 	oneOf(v, m.ID, "kind", m.Kind, MarkNotch, MarkPunch, MarkEyelet, MarkText)
@@ -443,16 +479,16 @@ func (v *validator) mark(m *Mark, pieces map[ID]bool) {
 	v.text(m.ID, "text", m.Text, m.Kind == MarkText, MaxNameLen)
 }
 
-func (v *validator) colourway(c *Colourway, pieces, materials map[ID]bool) {
+func (v *validator) colourway(c *Colourway, r refChecker) {
 	v.text(c.ID, "name", c.Name, true, MaxNameLen)
 	v.text(c.ID, "name_zh", c.NameZH, false, MaxNameLen)
 	for _, pid := range sortedKeys(c.Parts) {
 		part := c.Parts[pid]
 		field := "parts." + string(pid)
-		if !pieces[pid] {
+		if !r.has(KindPiece, pid) {
 			v.add(c.ID, field, CodeUnknownRef, "piece %q does not exist", pid)
 		}
-		if part.Material != "" && !materials[part.Material] {
+		if part.Material != "" && !r.has(KindMaterial, part.Material) {
 			v.add(c.ID, field+".material", CodeUnknownRef, "material %s does not exist", part.Material)
 		}
 		v.text(c.ID, field+".colour", part.Colour, false, MaxNameLen)
@@ -495,8 +531,8 @@ func (v *validator) image(m *Image) {
 	}
 }
 
-func (v *validator) underlay(u *Underlay, images map[ID]bool) {
-	if !images[u.Image] {
+func (v *validator) underlay(u *Underlay, r refChecker) {
+	if !r.has(KindImage, u.Image) {
 		v.add(u.ID, "image", CodeUnknownRef, "image %q does not exist", u.Image)
 	}
 	v.point(u.ID, "origin", u.Origin)

@@ -48,7 +48,7 @@ type Options struct {
 	// ValidateHashed, if set, is what [Store.Receive] validates received
 	// content with instead of Validate: the same check, given each
 	// element's hash so that a history whose versions share most elements
-	// can decode each element once (see models.ElementCache).
+	// can check each element once (see models.ValidationMemo).
 	ValidateHashed func(design models.ID, snap models.Snapshot, hashes map[models.ID]models.Hash) error
 	// ValidateDesign, if set, is what [Store.CommitDesign] checks the
 	// typed design with instead of passing its snapshot (made from it, so

@@ -1,0 +1,184 @@
+package models
+
+import (
+	"reflect"
+	"sync"
+)
+
+// ValidationMemo validates many versions of designs that share most of
+// their elements, as a history received from another studio does: each
+// distinct element is checked once, by its hash, and a version is then
+// valid when every one of its elements passed, every reference between
+// them resolves in that version, and it has its meta and last and no
+// more images than allowed. That is what [DesignFromSnapshot] followed
+// by [Validate] accept, without building the typed design: a version
+// the memo does not pass is decided, and its problems listed, by those
+// two. It is safe for concurrent use; it holds at most its limit of
+// elements and then starts over.
+type ValidationMemo struct {
+	mu    sync.Mutex
+	m     map[Hash]*verdict
+	limit int
+}
+
+// verdict is what the checks of one element alone found.
+type verdict struct {
+	id   ID
+	kind Kind
+	ok   bool      // the element's own checks pass
+	refs []elemRef // the elements it needs in the same version
+}
+
+// elemRef is a reference from one element to another of a kind.
+type elemRef struct {
+	kind Kind
+	id   ID
+}
+
+// recordRefs is the refChecker of an element checked alone: every
+// reference resolves, and is kept to be resolved in each version.
+type recordRefs struct{ refs []elemRef }
+
+func (r *recordRefs) has(k Kind, id ID) bool {
+	r.refs = append(r.refs, elemRef{k, id})
+	return true
+}
+
+// NewValidationMemo makes a memo of at most limit elements.
+func NewValidationMemo(limit int) *ValidationMemo {
+	return &ValidationMemo{m: map[Hash]*verdict{}, limit: limit}
+}
+
+// Validate checks the version of design id with snapshot s, whose
+// elements have the hashes given (by ID, as in its manifest: the memo
+// trusts that each hash is its element's). It returns what
+// [DesignFromSnapshot] or [Validate] returns for it.
+func (vm *ValidationMemo) Validate(id ID, s Snapshot, hashes map[ID]Hash) error {
+	if vm.valid(id, s, hashes) {
+		return nil
+	}
+	d, err := DesignFromSnapshot(id, s)
+	if err != nil {
+		return err
+	}
+	return Validate(d)
+}
+
+// valid is true when the version passes every check; false when it does
+// not, or when the memo cannot tell (an element without a hash).
+func (vm *ValidationMemo) valid(id ID, s Snapshot, hashes map[ID]Hash) bool {
+	if id != "" && !ValidID(id) {
+		return false
+	}
+	vs := make([]*verdict, 0, len(s))
+	var missing []ID
+	vm.mu.Lock()
+	for eid := range s {
+		h, ok := hashes[eid]
+		if !ok {
+			vm.mu.Unlock()
+			return false
+		}
+		if vd := vm.m[h]; vd != nil && vd.id == eid {
+			vs = append(vs, vd)
+		} else {
+			missing = append(missing, eid)
+		}
+	}
+	vm.mu.Unlock()
+	for _, eid := range missing {
+		vd := checkAlone(s[eid])
+		if vd.id != eid {
+			return false // stored under another ID than its own
+		}
+		vs = append(vs, vd)
+		vm.mu.Lock()
+		if len(vm.m) >= vm.limit {
+			clear(vm.m)
+		}
+		vm.m[hashes[eid]] = vd
+		vm.mu.Unlock()
+	}
+	var meta, last bool
+	images := 0
+	for _, vd := range vs {
+		if !vd.ok {
+			return false
+		}
+		if e := s[vd.id]; e.ID != vd.id || e.Kind != vd.kind {
+			return false // not the element the hash was checked for
+		}
+		switch vd.kind {
+		case KindMeta:
+			meta = true
+		case KindLast:
+			last = true
+		case KindImage:
+			images++
+		}
+		for _, r := range vd.refs {
+			if to, ok := s[r.id]; !ok || to.Kind != r.kind {
+				return false
+			}
+		}
+	}
+	return meta && last && images <= MaxImages
+}
+
+// checkAlone runs on e the checks that concern it alone: those of
+// [DesignFromSnapshot] (its kind known, where it may be, its ID, its
+// properties decoded) and of [Validate], with its references recorded.
+func checkAlone(e Element) *verdict {
+	vd := &verdict{id: e.ID, kind: e.Kind}
+	ki, ok := kinds[e.Kind]
+	switch {
+	case !ok,
+		e.Kind == KindMeta && e.ID != MetaID, e.Kind == KindLast && e.ID != LastID,
+		e.Kind != KindMeta && e.ID == MetaID, e.Kind != KindLast && e.ID == LastID,
+		e.Kind != KindMeta && e.Kind != KindLast && !ValidID(e.ID):
+		return vd
+	}
+	dec := reflect.New(ki.typ).Elem()
+	if decodeProps(ki, e.Props, dec) != nil {
+		return vd
+	}
+	d := &Design{}
+	v, ok := placeElement(d, e.Kind)
+	if !ok || v.Type() != dec.Type() {
+		return vd
+	}
+	v.Set(dec)
+	if ki.idField >= 0 {
+		v.Field(ki.idField).SetString(string(e.ID))
+	}
+	d.Normalize()
+	var c validator
+	r := &recordRefs{}
+	switch e.Kind {
+	case KindMeta:
+		c.meta(&d.Meta)
+	case KindLast:
+		c.last(&d.Last)
+	case KindStyleLine:
+		c.styleLine(&d.StyleLines[0])
+	case KindPiece:
+		c.piece(&d.Pieces[0], r)
+	case KindMark:
+		c.mark(&d.Marks[0], r)
+	case KindMaterial:
+		c.material(&d.Materials[0])
+	case KindColourway:
+		c.colourway(&d.Colourways[0], r)
+	case KindDimension:
+		c.dimension(&d.Dimensions[0])
+	case KindImage:
+		c.image(&d.Images[0])
+	case KindUnderlay:
+		c.underlay(&d.Underlays[0], r)
+	default:
+		return vd
+	}
+	vd.ok = len(c.errs) == 0
+	vd.refs = r.refs
+	return vd
+}
