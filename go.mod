@@ -3,6 +3,7 @@ module cordwain
 go 1.26.0
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/fogleman/gg v1.3.0
 	github.com/fxamacker/cbor/v2 v2.10.0

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
 
+	"cordwain/internal/sigcheck"
 	"cordwain/models"
 )
 
@@ -159,7 +160,7 @@ func VerifyTombstone(t *Tombstone) error {
 		return fmt.Errorf("verifying tombstone of %q: %w: %v", t.Branch, ErrCorrupt, err)
 	}
 	if len(t.PubKey) != ed25519.PublicKeySize || len(t.Signature) != ed25519.SignatureSize ||
-		!ed25519.Verify(ed25519.PublicKey(t.PubKey), b, t.Signature) {
+		!sigcheck.Verify(ed25519.PublicKey(t.PubKey), b, t.Signature) {
 		return fmt.Errorf("verifying tombstone of %q by %s: %w", t.Branch, t.Author.PeerID, ErrBadSignature)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 
+	"cordwain/internal/sigcheck"
 	"cordwain/models"
 )
 
@@ -127,7 +128,7 @@ func verifyBody(v *models.Version, b []byte) error {
 	if len(v.PubKey) != ed25519.PublicKeySize {
 		return fmt.Errorf("verifying version %s: %w: public key of %d bytes", short(v.ID), ErrBadSignature, len(v.PubKey))
 	}
-	if len(v.Signature) != ed25519.SignatureSize || !ed25519.Verify(ed25519.PublicKey(v.PubKey), b, v.Signature) {
+	if len(v.Signature) != ed25519.SignatureSize || !sigcheck.Verify(ed25519.PublicKey(v.PubKey), b, v.Signature) {
 		return fmt.Errorf("verifying version %s: %w", short(v.ID), ErrBadSignature)
 	}
 	return nil

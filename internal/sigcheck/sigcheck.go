@@ -1,0 +1,251 @@
+// Package sigcheck verifies Ed25519 signatures exactly as
+// crypto/ed25519.Verify does, faster for the keys it sees often.
+//
+// A studio's history is signed by a handful of keys, and a new member
+// pulling it verifies tens of thousands of signatures by those few keys.
+// The check is the same equation as the standard library's,
+// [S]B − [k]A = R, compared byte for byte with the signature's R; only
+// the way the two scalar multiples are computed differs. For a key seen
+// often enough, multiples of −A are tabulated once (signed radix 16),
+// and the base point's multiples are tabulated once for all (signed radix
+// 256), so a verification is 96 point additions instead of some 250
+// doublings and 70 additions. Group arithmetic is exact: the point, and
+// so its encoding, is the same however it is computed.
+//
+// Everything the standard library checks besides the equation is
+// checked the same way: the signature's length and top bits, S below the
+// group order, k from SHA-512(R ‖ A ‖ message). A key whose encoding is
+// not canonical, or not a point, and any key not yet seen often, is
+// verified by crypto/ed25519 itself.
+package sigcheck
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha512"
+	"sync"
+
+	"filippo.io/edwards25519"
+)
+
+// Verify reports whether sig is pub's signature of msg, with the result
+// of ed25519.Verify(pub, msg, sig) (which it also panics like, for a key
+// of the wrong length).
+func Verify(pub ed25519.PublicKey, msg, sig []byte) bool {
+	return shared.Verify(pub, msg, sig)
+}
+
+var shared = NewVerifier(DefaultKeys)
+
+// DefaultKeys is how many keys the package's Verify keeps tables for
+// (80 KB each).
+const DefaultKeys = 64
+
+// tableAfter is how many verifications by a key go to the standard
+// library before its table is made: the table costs about as much as
+// five of them.
+const tableAfter = 8
+
+// Verifier keeps tables for up to a number of keys. It is safe for
+// concurrent use.
+type Verifier struct {
+	mu     sync.Mutex
+	keys   map[[32]byte]*keyState
+	tables int
+	limit  int
+}
+
+// keyState is what a Verifier knows of a key (under its mutex).
+type keyState struct {
+	uses     int
+	building bool     // a caller is making the table, or has made it
+	ready    bool     // the table is made (or refused: table nil)
+	table    *radix16 // nil: the standard library verifies this key
+}
+
+// NewVerifier keeps tables for at most limit keys.
+func NewVerifier(limit int) *Verifier {
+	return &Verifier{keys: map[[32]byte]*keyState{}, limit: limit}
+}
+
+// Verify is [Verify] with this verifier's tables.
+func (v *Verifier) Verify(pub ed25519.PublicKey, msg, sig []byte) bool {
+	if len(pub) != ed25519.PublicKeySize {
+		return ed25519.Verify(pub, msg, sig)
+	}
+	t := v.tableFor(pub)
+	if t == nil {
+		return ed25519.Verify(pub, msg, sig)
+	}
+	if len(sig) != ed25519.SignatureSize || sig[63]&224 != 0 {
+		return false
+	}
+	h := sha512.New()
+	h.Write(sig[:32])
+	h.Write(pub)
+	h.Write(msg)
+	var digest [sha512.Size]byte
+	k, err := edwards25519.NewScalar().SetUniformBytes(h.Sum(digest[:0]))
+	if err != nil {
+		return false // cannot happen: the digest is 64 bytes
+	}
+	s, err := edwards25519.NewScalar().SetCanonicalBytes(sig[32:])
+	if err != nil {
+		return false
+	}
+	r := t.mul(k)                   // [k](−A)
+	r.Add(r, baseTable().mul256(s)) // + [S]B
+	return bytes.Equal(sig[:32], r.Bytes())
+}
+
+// tableFor is the table of key pub, made once it has been used often
+// enough; nil while the standard library verifies it. The caller that
+// reaches the count makes the table; the others use the standard library
+// meanwhile.
+func (v *Verifier) tableFor(pub []byte) *radix16 {
+	var key [32]byte
+	copy(key[:], pub)
+	v.mu.Lock()
+	ks := v.keys[key]
+	if ks == nil {
+		if len(v.keys) >= 4*v.limit {
+			// Many keys used a few times each (a hostile peer's): forget
+			// those without a table.
+			for k, s := range v.keys {
+				if !s.building {
+					delete(v.keys, k)
+				}
+			}
+		}
+		ks = &keyState{}
+		v.keys[key] = ks
+	}
+	if ks.ready || ks.building {
+		t := ks.table
+		v.mu.Unlock()
+		return t
+	}
+	ks.uses++
+	if ks.uses < tableAfter || v.tables >= v.limit {
+		v.mu.Unlock()
+		return nil
+	}
+	ks.building = true
+	v.tables++
+	v.mu.Unlock()
+
+	t := newRadix16(pub)
+	v.mu.Lock()
+	ks.table, ks.ready = t, true
+	if t == nil {
+		v.tables--
+	}
+	v.mu.Unlock()
+	return t
+}
+
+// radix16 holds j·16^i·(−A) for i in [0, 64), j in [1, 8].
+type radix16 [64][8]edwards25519.Point
+
+// newRadix16 tabulates −A for the key pub; nil when pub is not the
+// canonical encoding of a point (the standard library decides those).
+func newRadix16(pub []byte) *radix16 {
+	a, err := new(edwards25519.Point).SetBytes(pub)
+	if err != nil || !bytes.Equal(a.Bytes(), pub) {
+		return nil
+	}
+	t := new(radix16)
+	base := new(edwards25519.Point).Negate(a)
+	for i := range t {
+		t[i][0].Set(base)
+		for j := 1; j < 8; j++ {
+			t[i][j].Add(&t[i][j-1], base)
+		}
+		base.Add(&t[i][7], &t[i][7]) // 16^(i+1)·(−A)
+	}
+	return t
+}
+
+// mul is [k](−A).
+func (t *radix16) mul(k *edwards25519.Scalar) *edwards25519.Point {
+	digits := signedDigits(k.Bytes(), 4)
+	r := edwards25519.NewIdentityPoint()
+	for i, d := range digits[:64] {
+		switch {
+		case d > 0:
+			r.Add(r, &t[i][d-1])
+		case d < 0:
+			r.Subtract(r, &t[i][-d-1])
+		}
+	}
+	return r
+}
+
+// radix256 holds j·256^i·B for i in [0, 32), j in [1, 128].
+type radix256 [32][128]edwards25519.Point
+
+var (
+	baseOnce sync.Once
+	base     *radix256
+)
+
+func baseTable() *radix256 {
+	baseOnce.Do(func() {
+		t := new(radix256)
+		b := edwards25519.NewGeneratorPoint()
+		for i := range t {
+			t[i][0].Set(b)
+			for j := 1; j < 128; j++ {
+				t[i][j].Add(&t[i][j-1], b)
+			}
+			b.Add(&t[i][127], &t[i][127]) // 256^(i+1)·B
+		}
+		base = t
+	})
+	return base
+}
+
+// mul256 is [s]B.
+func (t *radix256) mul256(s *edwards25519.Scalar) *edwards25519.Point {
+	digits := signedDigits(s.Bytes(), 8)
+	r := edwards25519.NewIdentityPoint()
+	for i, d := range digits[:32] {
+		switch {
+		case d > 0:
+			r.Add(r, &t[i][d-1])
+		case d < 0:
+			r.Subtract(r, &t[i][-d-1])
+		}
+	}
+	return r
+}
+
+// signedDigits writes the little-endian 32-byte scalar b (below 2^253)
+// in base 2^w (w 4 or 8) with digits in [−2^(w−1), 2^(w−1)): 64 digits
+// for w = 4, 32 for w = 8. The scalar is Σ digit_i·2^(w·i).
+func signedDigits(b []byte, w uint) [64]int {
+	var d [64]int
+	n := 0
+	if w == 8 {
+		for i := range 32 {
+			d[i] = int(b[i])
+		}
+		n = 32
+	} else {
+		for i := range 32 {
+			d[2*i] = int(b[i] & 15)
+			d[2*i+1] = int(b[i] >> 4)
+		}
+		n = 64
+	}
+	half, full := 1<<(w-1), 1<<w
+	for i := range n - 1 {
+		if d[i] >= half {
+			d[i] -= full
+			d[i+1]++
+		}
+	}
+	// The top digit: the scalar is below 2^253, so it is at most 2^5
+	// (w = 8) or 2 (w = 4) after the carry, well inside the table.
+	return d
+}
