@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -259,4 +260,47 @@ func FuzzValidationMemo(f *testing.F) {
 		}
 		memoAgrees(t, vm, "fuzzed", "0123456789abcdef", s)
 	})
+}
+
+// Goroutines sharing a memo (the store validates a batch on every core),
+// with a limit small enough that it starts over while they run, all get
+// the whole check's answers; run with -race.
+func TestValidationMemoConcurrent(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	type version struct {
+		s    Snapshot
+		m    map[ID]Hash
+		want bool
+	}
+	var vs []version
+	for range 40 {
+		s, err := randomDesign(r).Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs = append(vs, version{s, s.Manifest(), true})
+		broken := maps.Clone(s)
+		delete(broken, LastID)
+		vs = append(vs, version{broken, broken.Manifest(), false})
+	}
+	vm := NewValidationMemo(50)
+	done := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			msg := ""
+			for i := range 3 * len(vs) {
+				v := vs[(i+g*13)%len(vs)]
+				if (vm.Validate("0123456789abcdef", v.s, v.m) == nil) != v.want {
+					msg = fmt.Sprintf("goroutine %d: version %d answered wrong", g, i)
+					break
+				}
+			}
+			done <- msg
+		}()
+	}
+	for range 4 {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
 }

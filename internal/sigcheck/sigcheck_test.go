@@ -3,6 +3,7 @@ package sigcheck
 import (
 	"crypto/ed25519"
 	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -270,4 +271,53 @@ func BenchmarkVerify(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Goroutines verifying by the same keys while their tables are made (the
+// store checks a batch on every core) all get the right answers; run
+// with -race.
+func TestConcurrentVerify(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	v := NewVerifier(3)
+	type signed struct {
+		pub      ed25519.PublicKey
+		msg, sig []byte
+		ok       bool
+	}
+	var all []signed
+	for range 4 {
+		pub, priv := key(r)
+		for i := range 3 * tableAfter {
+			msg := []byte{byte(i), 1}
+			sig := ed25519.Sign(priv, msg)
+			ok := i%3 != 0
+			if !ok {
+				sig[40] ^= 2
+			}
+			all = append(all, signed{pub, msg, sig, ok})
+		}
+	}
+	errs := make(chan string, 8*len(all))
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range all {
+				s := all[(i+g*7)%len(all)]
+				if v.Verify(s.pub, s.msg, s.sig) != s.ok {
+					errs <- fmt.Sprintf("goroutine %d: signature %d answered wrong", g, i)
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if v.tables != 3 {
+		t.Fatalf("%d tables for 4 keys with a limit of 3", v.tables)
+	}
 }
