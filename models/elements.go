@@ -239,10 +239,13 @@ func (d *Design) Snapshot() (Snapshot, error) {
 // may legitimately leave, say, a mark on a deleted piece, which [Validate]
 // reports.
 func DesignFromSnapshot(id ID, s Snapshot) (*Design, error) {
-	return designFromSnapshot(id, s, func(ki *kindInfo, e Element, _ ID) (reflect.Value, error) {
-		v := reflect.New(ki.typ).Elem()
-		return v, decodeProps(ki, e.Props, v)
-	})
+	return designFromSnapshot(id, s, plainDecode)
+}
+
+// plainDecode decodes e's properties into a new value of its kind.
+func plainDecode(ki *kindInfo, e Element, _ ID) (reflect.Value, error) {
+	v := reflect.New(ki.typ).Elem()
+	return v, decodeProps(ki, e.Props, v)
 }
 
 func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, eid ID) (reflect.Value, error)) (*Design, error) {
@@ -266,39 +269,11 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 	d.Underlays = sized[Underlay](counts[7])
 	for _, eid := range ids {
 		e := s[eid]
-		if e.ID != eid {
-			return nil, fmt.Errorf("design %s: element stored under %q has ID %q: %w", id, eid, e.ID, ErrMalformed)
-		}
-		ki, ok := kinds[e.Kind]
-		if !ok {
-			return nil, fmt.Errorf("design %s: element %s has kind %q, not known to this version: %w", id, eid, e.Kind, ErrNewerVersion)
-		}
-		switch {
-		case e.Kind == KindMeta && eid != MetaID, e.Kind == KindLast && eid != LastID,
-			e.Kind != KindMeta && eid == MetaID, e.Kind != KindLast && eid == LastID:
-			return nil, fmt.Errorf("design %s: element %s has kind %s: %w", id, eid, e.Kind, ErrMalformed)
-		case e.Kind != KindMeta && e.Kind != KindLast && !ValidID(eid):
-			return nil, fmt.Errorf("design %s: element ID %q is not valid: %w", id, eid, ErrMalformed)
-		}
-		dec, err := decode(ki, e, eid)
-		if err != nil {
-			return nil, fmt.Errorf("design %s: element %s (%s): %w", id, eid, e.Kind, err)
-		}
-		// A copy (decoded values may be shared through a cache), made in
-		// place in the design.
-		v, ok := placeElement(d, e.Kind)
-		if !ok {
-			continue
+		if err := addElement(d, eid, e, decode); err != nil {
+			return nil, err
 		}
 		haveMeta = haveMeta || e.Kind == KindMeta
 		haveLast = haveLast || e.Kind == KindLast
-		if v.Type() != dec.Type() {
-			return nil, fmt.Errorf("design %s: element %s (%s) decoded as %s: %w", id, eid, e.Kind, dec.Type(), ErrMalformed)
-		}
-		v.Set(dec)
-		if ki.idField >= 0 {
-			v.Field(ki.idField).SetString(string(eid))
-		}
 	}
 	if !haveMeta {
 		return nil, fmt.Errorf("design %s: no meta element: %w", id, ErrMalformed)
@@ -308,6 +283,45 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 	}
 	d.Normalize()
 	return d, nil
+}
+
+// addElement checks e, stored in d's snapshot under eid, on its own (its
+// ID, its kind known and where it may be, its properties decoded) and puts
+// it in d.
+func addElement(d *Design, eid ID, e Element, decode func(ki *kindInfo, e Element, eid ID) (reflect.Value, error)) error {
+	id := d.ID
+	if e.ID != eid {
+		return fmt.Errorf("design %s: element stored under %q has ID %q: %w", id, eid, e.ID, ErrMalformed)
+	}
+	ki, ok := kinds[e.Kind]
+	if !ok {
+		return fmt.Errorf("design %s: element %s has kind %q, not known to this version: %w", id, eid, e.Kind, ErrNewerVersion)
+	}
+	switch {
+	case e.Kind == KindMeta && eid != MetaID, e.Kind == KindLast && eid != LastID,
+		e.Kind != KindMeta && eid == MetaID, e.Kind != KindLast && eid == LastID:
+		return fmt.Errorf("design %s: element %s has kind %s: %w", id, eid, e.Kind, ErrMalformed)
+	case e.Kind != KindMeta && e.Kind != KindLast && !ValidID(eid):
+		return fmt.Errorf("design %s: element ID %q is not valid: %w", id, eid, ErrMalformed)
+	}
+	dec, err := decode(ki, e, eid)
+	if err != nil {
+		return fmt.Errorf("design %s: element %s (%s): %w", id, eid, e.Kind, err)
+	}
+	// A copy (decoded values may be shared through a cache), made in
+	// place in the design.
+	v, ok := placeElement(d, e.Kind)
+	if !ok {
+		return nil
+	}
+	if v.Type() != dec.Type() {
+		return fmt.Errorf("design %s: element %s (%s) decoded as %s: %w", id, eid, e.Kind, dec.Type(), ErrMalformed)
+	}
+	v.Set(dec)
+	if ki.idField >= 0 {
+		v.Field(ki.idField).SetString(string(eid))
+	}
+	return nil
 }
 
 // placeElement is where an element of kind k goes in d: the meta or the

@@ -1,9 +1,6 @@
 package models
 
-import (
-	"reflect"
-	"sync"
-)
+import "sync"
 
 // ValidationMemo validates many versions of designs that share most of
 // their elements, as a history received from another studio does: each
@@ -130,26 +127,9 @@ func (vm *ValidationMemo) valid(id ID, s Snapshot, hashes map[ID]Hash) bool {
 // properties decoded) and of [Validate], with its references recorded.
 func checkAlone(e Element) *verdict {
 	vd := &verdict{id: e.ID, kind: e.Kind}
-	ki, ok := kinds[e.Kind]
-	switch {
-	case !ok,
-		e.Kind == KindMeta && e.ID != MetaID, e.Kind == KindLast && e.ID != LastID,
-		e.Kind != KindMeta && e.ID == MetaID, e.Kind != KindLast && e.ID == LastID,
-		e.Kind != KindMeta && e.Kind != KindLast && !ValidID(e.ID):
-		return vd
-	}
-	dec := reflect.New(ki.typ).Elem()
-	if decodeProps(ki, e.Props, dec) != nil {
-		return vd
-	}
 	d := &Design{}
-	v, ok := placeElement(d, e.Kind)
-	if !ok || v.Type() != dec.Type() {
+	if addElement(d, e.ID, e, plainDecode) != nil {
 		return vd
-	}
-	v.Set(dec)
-	if ki.idField >= 0 {
-		v.Field(ki.idField).SetString(string(e.ID))
 	}
 	d.Normalize()
 	var c validator

@@ -58,9 +58,9 @@ type Verifier struct {
 // keyState is what a Verifier knows of a key (under its mutex).
 type keyState struct {
 	uses     int
-	building bool     // a caller is making the table, or has made it
-	ready    bool     // the table is made (or refused: table nil)
-	table    *radix16 // nil: the standard library verifies this key
+	building bool   // a caller is making the table, or has made it
+	ready    bool   // the table is made (or refused: table nil)
+	table    *table // nil: the standard library verifies this key
 }
 
 // NewVerifier keeps tables for at most limit keys.
@@ -93,8 +93,8 @@ func (v *Verifier) Verify(pub ed25519.PublicKey, msg, sig []byte) bool {
 	if err != nil {
 		return false
 	}
-	r := t.mul(k)                   // [k](−A)
-	r.Add(r, baseTable().mul256(s)) // + [S]B
+	r := t.mul(k)                // [k](−A)
+	r.Add(r, baseTable().mul(s)) // + [S]B
 	return bytes.Equal(sig[:32], r.Bytes())
 }
 
@@ -102,7 +102,7 @@ func (v *Verifier) Verify(pub ed25519.PublicKey, msg, sig []byte) bool {
 // enough; nil while the standard library verifies it. The caller that
 // reaches the count makes the table; the others use the standard library
 // meanwhile.
-func (v *Verifier) tableFor(pub []byte) *radix16 {
+func (v *Verifier) tableFor(pub []byte) *table {
 	var key [32]byte
 	copy(key[:], pub)
 	v.mu.Lock()
@@ -134,7 +134,7 @@ func (v *Verifier) tableFor(pub []byte) *radix16 {
 	v.tables++
 	v.mu.Unlock()
 
-	t := newRadix16(pub)
+	t := newKeyTable(pub)
 	v.mu.Lock()
 	ks.table, ks.ready = t, true
 	if t == nil {
@@ -144,81 +144,61 @@ func (v *Verifier) tableFor(pub []byte) *radix16 {
 	return t
 }
 
-// radix16 holds j·16^i·(−A) for i in [0, 64), j in [1, 8].
-type radix16 [64][8]edwards25519.Point
+// table holds multiples of a point P for a signed radix 2^w: row i
+// holds j·2^(w·i)·P for j in [1, 2^(w−1)].
+type table struct {
+	rows [][]edwards25519.Point
+	w    uint
+}
 
-// newRadix16 tabulates −A for the key pub; nil when pub is not the
-// canonical encoding of a point (the standard library decides those).
-func newRadix16(pub []byte) *radix16 {
-	a, err := new(edwards25519.Point).SetBytes(pub)
-	if err != nil || !bytes.Equal(a.Bytes(), pub) {
-		return nil
-	}
-	t := new(radix16)
-	base := new(edwards25519.Point).Negate(a)
-	for i := range t {
-		t[i][0].Set(base)
-		for j := 1; j < 8; j++ {
-			t[i][j].Add(&t[i][j-1], base)
+// newTable tabulates p for radix 2^w, with rows for a scalar of 256 bits.
+func newTable(p *edwards25519.Point, w uint) *table {
+	n, half := 256/int(w), 1<<(w-1)
+	all := make([]edwards25519.Point, n*half)
+	t := &table{rows: make([][]edwards25519.Point, n), w: w}
+	b := new(edwards25519.Point).Set(p)
+	for i := range t.rows {
+		row := all[i*half : (i+1)*half]
+		row[0].Set(b)
+		for j := 1; j < half; j++ {
+			row[j].Add(&row[j-1], b)
 		}
-		base.Add(&t[i][7], &t[i][7]) // 16^(i+1)·(−A)
+		b.Add(&row[half-1], &row[half-1]) // 2^(w·(i+1))·P
+		t.rows[i] = row
 	}
 	return t
 }
 
-// mul is [k](−A).
-func (t *radix16) mul(k *edwards25519.Scalar) *edwards25519.Point {
-	digits := signedDigits(k.Bytes(), 4)
+// mul is [s]P.
+func (t *table) mul(s *edwards25519.Scalar) *edwards25519.Point {
+	digits := signedDigits(s.Bytes(), t.w)
 	r := edwards25519.NewIdentityPoint()
-	for i, d := range digits[:64] {
-		switch {
+	for i, row := range t.rows {
+		switch d := digits[i]; {
 		case d > 0:
-			r.Add(r, &t[i][d-1])
+			r.Add(r, &row[d-1])
 		case d < 0:
-			r.Subtract(r, &t[i][-d-1])
+			r.Subtract(r, &row[-d-1])
 		}
 	}
 	return r
 }
 
-// radix256 holds j·256^i·B for i in [0, 32), j in [1, 128].
-type radix256 [32][128]edwards25519.Point
-
-var (
-	baseOnce sync.Once
-	base     *radix256
-)
-
-func baseTable() *radix256 {
-	baseOnce.Do(func() {
-		t := new(radix256)
-		b := edwards25519.NewGeneratorPoint()
-		for i := range t {
-			t[i][0].Set(b)
-			for j := 1; j < 128; j++ {
-				t[i][j].Add(&t[i][j-1], b)
-			}
-			b.Add(&t[i][127], &t[i][127]) // 256^(i+1)·B
-		}
-		base = t
-	})
-	return base
-}
-
-// mul256 is [s]B.
-func (t *radix256) mul256(s *edwards25519.Scalar) *edwards25519.Point {
-	digits := signedDigits(s.Bytes(), 8)
-	r := edwards25519.NewIdentityPoint()
-	for i, d := range digits[:32] {
-		switch {
-		case d > 0:
-			r.Add(r, &t[i][d-1])
-		case d < 0:
-			r.Subtract(r, &t[i][-d-1])
-		}
+// newKeyTable tabulates −A (radix 16, 80 KB) for the key pub; nil when
+// pub is not the canonical encoding of a point (the standard library
+// decides those).
+func newKeyTable(pub []byte) *table {
+	a, err := new(edwards25519.Point).SetBytes(pub)
+	if err != nil || !bytes.Equal(a.Bytes(), pub) {
+		return nil
 	}
-	return r
+	return newTable(new(edwards25519.Point).Negate(a), 4)
 }
+
+// baseTable is the base point's table (radix 256, 640 KB), made once.
+var baseTable = sync.OnceValue(func() *table {
+	return newTable(edwards25519.NewGeneratorPoint(), 8)
+})
 
 // signedDigits writes the little-endian 32-byte scalar b (below 2^253)
 // in base 2^w (w 4 or 8) with digits in [−2^(w−1), 2^(w−1)): 64 digits
