@@ -338,3 +338,37 @@ func mustManifest(t *testing.T, sn models.Snapshot) []byte {
 	}
 	return es.manifest
 }
+
+// A forged signature by a key seen often (so checked with its tables,
+// internal/sigcheck) is refused like any other, and nothing lands.
+func TestForgedSignatureAfterManyGood(t *testing.T) {
+	alice := testIdentity(1, "Alice")
+	src := openTest(t, t.TempDir())
+	for i := range 30 {
+		if _, err := src.Commit("d", DefaultBranch, snap(t, fmt.Sprintf("Derby %d", i), 20), fmt.Sprintf("v%d", i), alice); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full, err := src.Collect("d", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openTest(t, t.TempDir()).Receive(full); err != nil {
+		t.Fatal(err) // 30 good signatures by the key first
+	}
+	for _, at := range []int{0, 7, 40, 63} {
+		dst := openTest(t, t.TempDir())
+		b := *full
+		b.Versions = append([]*models.Version(nil), full.Versions...)
+		bad := cloneVersion(b.Versions[25])
+		bad.Signature = append([]byte(nil), bad.Signature...)
+		bad.Signature[at] ^= 0x10
+		b.Versions[25] = bad
+		if _, err := dst.Receive(&b); !errors.Is(err, ErrBadSignature) {
+			t.Fatalf("signature byte %d flipped: %v", at, err)
+		}
+		if len(dst.Designs()) != 0 {
+			t.Fatal("store touched")
+		}
+	}
+}
