@@ -11,15 +11,7 @@ import (
 // read by hand) and the strict CBOR decoder agree on every input: the
 // same element, or both refuse.
 func FuzzDecodeElementFast(f *testing.F) {
-	for _, d := range seedDesigns() {
-		s, err := d.Snapshot()
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, e := range s {
-			f.Add(appendElement(nil, e))
-		}
-	}
+	addSeedElements(f)
 	// A few near misses: a non-shortest head, an unsorted map, a
 	// duplicate property, text that is not UTF-8, a value that is not
 	// canonical.

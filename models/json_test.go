@@ -196,7 +196,9 @@ func snapshotBytes(t testing.TB, s Snapshot) []byte {
 	return mustCanonical(t, raw)
 }
 
-func FuzzDecodeElement(f *testing.F) {
+// addSeedElements seeds f with every element of the seed designs, as
+// the store writes them.
+func addSeedElements(f *testing.F) {
 	for _, d := range seedDesigns() {
 		s, err := d.Snapshot()
 		if err != nil {
@@ -206,6 +208,10 @@ func FuzzDecodeElement(f *testing.F) {
 			f.Add(appendElement(nil, e))
 		}
 	}
+}
+
+func FuzzDecodeElement(f *testing.F) {
+	addSeedElements(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := DecodeElement(b)
 		if err != nil {

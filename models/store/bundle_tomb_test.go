@@ -275,16 +275,7 @@ func TestBundleTamperedTombstoneRefused(t *testing.T) {
 
 	// An author the store does not accept (Options.CheckAuthor): refused.
 	t.Run("author refused", func(t *testing.T) {
-		s, err := Open(t.TempDir(), Options{Wall: newFakeWall().now, CheckAuthor: func(peerID string, _ []byte) error {
-			if peerID != alice.PeerID {
-				return errors.New("not a member")
-			}
-			return nil
-		}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := openMembersOnly(t, alice.PeerID)
 		data := encode(func(tb *Tombstone) {
 			tb.Author = mallory.Author()
 			SignTombstone(tb, mallory.Key)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -25,6 +26,23 @@ func openTest(t testing.TB, dir string) *Store {
 	s, err := Open(dir, Options{Wall: newFakeWall().now})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// openMembersOnly is a fresh store whose only accepted author
+// (Options.CheckAuthor, as a studio's member list) is peerID.
+func openMembersOnly(t testing.TB, peerID string) *Store {
+	t.Helper()
+	s, err := Open(t.TempDir(), Options{Wall: newFakeWall().now, CheckAuthor: func(id string, _ []byte) error {
+		if id != peerID {
+			return errors.New("not a member")
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s

@@ -332,16 +332,7 @@ func TestForgedTombstoneRefused(t *testing.T) {
 		})
 	}
 	// CheckAuthor (the studio's peer IDs) applies to tombstones too.
-	s, err := Open(t.TempDir(), Options{Wall: newFakeWall().now, CheckAuthor: func(peerID string, _ []byte) error {
-		if peerID != alice.PeerID {
-			return errors.New("not a member")
-		}
-		return nil
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openMembersOnly(t, alice.PeerID)
 	syncTo(t, b, s, "d")
 	tb := &Tombstone{Design: "d", Branch: "sole", Head: base.ID, Author: mallory.Author()}
 	SignTombstone(tb, mallory.Key)
