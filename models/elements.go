@@ -242,13 +242,16 @@ func DesignFromSnapshot(id ID, s Snapshot) (*Design, error) {
 	return designFromSnapshot(id, s, plainDecode)
 }
 
-// plainDecode decodes e's properties into a new value of its kind.
-func plainDecode(ki *kindInfo, e Element, _ ID) (reflect.Value, error) {
-	v := reflect.New(ki.typ).Elem()
-	return v, decodeProps(ki, e.Props, v)
+// plainDecode decodes e's properties into dst, a zero value of its kind.
+func plainDecode(ki *kindInfo, e Element, _ ID, dst reflect.Value) error {
+	return decodeProps(ki, e.Props, dst)
 }
 
-func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, eid ID) (reflect.Value, error)) (*Design, error) {
+// decodeFunc decodes element e (stored under eid) into dst, a zero
+// value of its kind's type, settable.
+type decodeFunc func(ki *kindInfo, e Element, eid ID, dst reflect.Value) error
+
+func designFromSnapshot(id ID, s Snapshot, decode decodeFunc) (*Design, error) {
 	d := &Design{ID: id}
 	var haveMeta, haveLast bool
 	ids := sortedIDs(s)
@@ -286,9 +289,9 @@ func designFromSnapshot(id ID, s Snapshot, decode func(ki *kindInfo, e Element, 
 }
 
 // addElement checks e, stored in d's snapshot under eid, on its own (its
-// ID, its kind known and where it may be, its properties decoded) and puts
-// it in d.
-func addElement(d *Design, eid ID, e Element, decode func(ki *kindInfo, e Element, eid ID) (reflect.Value, error)) error {
+// ID, its kind known and where it may be, its properties decoded) and
+// decodes it in place in d.
+func addElement(d *Design, eid ID, e Element, decode decodeFunc) error {
 	id := d.ID
 	if e.ID != eid {
 		return fmt.Errorf("design %s: element stored under %q has ID %q: %w", id, eid, e.ID, ErrMalformed)
@@ -304,20 +307,13 @@ func addElement(d *Design, eid ID, e Element, decode func(ki *kindInfo, e Elemen
 	case e.Kind != KindMeta && e.Kind != KindLast && !ValidID(eid):
 		return fmt.Errorf("design %s: element ID %q is not valid: %w", id, eid, ErrMalformed)
 	}
-	dec, err := decode(ki, e, eid)
-	if err != nil {
+	v, ok := placeElement(d, e.Kind)
+	if !ok || v.Type() != ki.typ {
+		return fmt.Errorf("design %s: element %s has kind %s, which a design does not hold: %w", id, eid, e.Kind, ErrMalformed)
+	}
+	if err := decode(ki, e, eid, v); err != nil {
 		return fmt.Errorf("design %s: element %s (%s): %w", id, eid, e.Kind, err)
 	}
-	// A copy (decoded values may be shared through a cache), made in
-	// place in the design.
-	v, ok := placeElement(d, e.Kind)
-	if !ok {
-		return nil
-	}
-	if v.Type() != dec.Type() {
-		return fmt.Errorf("design %s: element %s (%s) decoded as %s: %w", id, eid, e.Kind, dec.Type(), ErrMalformed)
-	}
-	v.Set(dec)
 	if ki.idField >= 0 {
 		v.Field(ki.idField).SetString(string(eid))
 	}

@@ -347,19 +347,18 @@ type EncodedBytes struct {
 // caller leaves as it is keeps its stored bytes.
 func DesignFromSnapshotCached(id ID, s Snapshot, enc map[ID]EncodedBytes, c *SnapshotCache) (*Design, error) {
 	seeds := make(map[ID]*cachedElement, len(s))
-	d, err := designFromSnapshot(id, s, func(ki *kindInfo, e Element, eid ID) (reflect.Value, error) {
-		v := reflect.New(ki.typ).Elem()
-		if err := decodeProps(ki, e.Props, v); err != nil {
-			return v, err
+	d, err := designFromSnapshot(id, s, func(ki *kindInfo, e Element, eid ID, dst reflect.Value) error {
+		if err := decodeProps(ki, e.Props, dst); err != nil {
+			return err
 		}
 		if b, ok := enc[eid]; ok && b.Enc != nil {
-			cp := deepCopy(v)
-			if f := cp.FieldByName("ID"); f.IsValid() && f.Type() == reflect.TypeFor[ID]() {
-				f.Set(reflect.ValueOf(eid))
+			cp := deepCopy(dst)
+			if ki.idField >= 0 {
+				cp.Field(ki.idField).SetString(string(eid))
 			}
 			seeds[eid] = &cachedElement{kind: e.Kind, typed: cp, el: e, enc: b.Enc, hash: b.Hash}
 		}
-		return v, nil
+		return nil
 	})
 	if err != nil {
 		return nil, err
