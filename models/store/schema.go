@@ -98,14 +98,8 @@ func designsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: tableDesigns,
 		Indexes: map[string]*memdb.IndexSchema{
-			indexID: {Name: indexID, Unique: true, Indexer: strIndex{get: func(o any) (string, bool) {
-				d, ok := o.(*DesignInfo)
-				return designStr(d, ok, func() string { return string(d.ID) })
-			}}},
-			indexName: {Name: indexName, AllowMissing: true, Indexer: strIndex{lower: true, get: func(o any) (string, bool) {
-				d, ok := o.(*DesignInfo)
-				return designStr(d, ok, func() string { return d.Name })
-			}}},
+			indexID:   {Name: indexID, Unique: true, Indexer: fieldOf(func(d *DesignInfo) string { return string(d.ID) })},
+			indexName: {Name: indexName, AllowMissing: true, Indexer: lowered(fieldOf(func(d *DesignInfo) string { return d.Name }))},
 		},
 	}
 }
@@ -129,11 +123,8 @@ func refsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: tableRefs,
 		Indexes: map[string]*memdb.IndexSchema{
-			indexID: {Name: indexID, Unique: true, Indexer: strIndex{get: func(o any) (string, bool) { r, ok := o.(*Ref); return refStr(r, ok, func() string { return r.Key }) }}},
-			indexDesign: {Name: indexDesign, Indexer: strIndex{get: func(o any) (string, bool) {
-				r, ok := o.(*Ref)
-				return refStr(r, ok, func() string { return string(r.Design) })
-			}}},
+			indexID:     {Name: indexID, Unique: true, Indexer: fieldOf(func(r *Ref) string { return r.Key })},
+			indexDesign: {Name: indexDesign, Indexer: fieldOf(func(r *Ref) string { return string(r.Design) })},
 		},
 	}
 }
@@ -143,18 +134,9 @@ func conflictsTable() *memdb.TableSchema {
 		Name: tableConflicts,
 		Indexes: map[string]*memdb.IndexSchema{
 			// Without reflection: a merge can record dozens of conflicts.
-			indexID: {Name: indexID, Unique: true, Indexer: strIndex{get: func(o any) (string, bool) {
-				c, ok := o.(*ConflictRecord)
-				return conflictStr(c, ok, func() string { return c.Key })
-			}}},
-			indexDesign: {Name: indexDesign, Indexer: strIndex{get: func(o any) (string, bool) {
-				c, ok := o.(*ConflictRecord)
-				return conflictStr(c, ok, func() string { return string(c.Design) })
-			}}},
-			indexMerge: {Name: indexMerge, Indexer: strIndex{get: func(o any) (string, bool) {
-				c, ok := o.(*ConflictRecord)
-				return conflictStr(c, ok, func() string { return string(c.Merge) })
-			}}},
+			indexID:     {Name: indexID, Unique: true, Indexer: fieldOf(func(c *ConflictRecord) string { return c.Key })},
+			indexDesign: {Name: indexDesign, Indexer: fieldOf(func(c *ConflictRecord) string { return string(c.Design) })},
+			indexMerge:  {Name: indexMerge, Indexer: fieldOf(func(c *ConflictRecord) string { return string(c.Merge) })},
 		},
 	}
 }
@@ -297,23 +279,20 @@ func (x strIndex) FromArgs(args ...any) ([]byte, error) {
 	return append([]byte(v), 0), nil
 }
 
-func designStr(d *DesignInfo, ok bool, f func() string) (string, bool) {
-	if !ok || d == nil {
-		return "", false
-	}
-	return f(), true
+// fieldOf is a string index on one field of the records of type *T
+// (typed: no reflection; a record of another type is not indexed).
+func fieldOf[T any](f func(*T) string) strIndex {
+	return strIndex{get: func(o any) (string, bool) {
+		x, ok := o.(*T)
+		if !ok || x == nil {
+			return "", false
+		}
+		return f(x), true
+	}}
 }
 
-func conflictStr(c *ConflictRecord, ok bool, f func() string) (string, bool) {
-	if !ok || c == nil {
-		return "", false
-	}
-	return f(), true
-}
-
-func refStr(r *Ref, ok bool, f func() string) (string, bool) {
-	if !ok || r == nil {
-		return "", false
-	}
-	return f(), true
+// lowered is x on the lower-cased field.
+func lowered(x strIndex) strIndex {
+	x.lower = true
+	return x
 }
