@@ -58,6 +58,21 @@ func (c *Clock) Observe(remote models.HLC) {
 	}
 }
 
+// After is the time of a new version on top of one of time parent: a
+// reading (Now) after parent. A parent from a clock ahead of this one is
+// observed first; one too far ahead to observe gets the reading just
+// after it.
+func (c *Clock) After(parent models.HLC) models.HLC {
+	t := c.Now()
+	if !parent.Less(t) {
+		c.Observe(parent)
+		if t = c.Now(); !parent.Less(t) {
+			t = next(parent)
+		}
+	}
+	return t
+}
+
 // next is the smallest reading after h.
 func next(h models.HLC) models.HLC {
 	if h.Logical == ^uint32(0) {

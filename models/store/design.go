@@ -108,17 +108,15 @@ func (s *Store) Prepare(design models.ID, branch string, snap models.Snapshot, m
 		return nil, fmt.Errorf("preparing a version: %w", err)
 	}
 	v := &models.Version{Design: design, Author: author.Author(), Message: msg, Root: es.root}
-	t := s.clock.Now()
 	if head, err := s.Head(design, branch); err == nil {
 		if head.Root == es.root {
 			return nil, fmt.Errorf("preparing a version: %w", ErrNoChange)
 		}
 		v.Parents = []models.ID{head.ID}
-		if !head.Time.Less(t) {
-			t = next(head.Time)
-		}
+		v.Time = s.clock.After(head.Time)
+	} else {
+		v.Time = s.clock.Now()
 	}
-	v.Time = t
 	if err := Sign(v, author.Key); err != nil {
 		return nil, err
 	}

@@ -213,21 +213,15 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		}
 	}
 	v := &models.Version{Design: design, Author: author.Author(), Message: msg, Root: es.root}
-	t := s.clock.Now()
-	if head != nil {
+	if head == nil {
+		v.Time = s.clock.Now()
+	} else {
 		if head.Root == es.root {
 			return cloneVersion(head), ErrNoChange
 		}
 		v.Parents = []models.ID{head.ID}
-		if !head.Time.Less(t) { // the head came from a clock ahead of ours
-			s.clock.Observe(head.Time)
-			t = s.clock.Now()
-			if !head.Time.Less(t) {
-				t = next(head.Time)
-			}
-		}
+		v.Time = s.clock.After(head.Time)
 	}
-	v.Time = t
 	if err := Sign(v, author.Key); err != nil {
 		return nil, err
 	}

@@ -615,15 +615,7 @@ var errCovered = fmt.Errorf("%w: the branch was deleted there", ErrInvalid)
 // caller holds s.wmu.
 func (s *Store) remakeBranch(txn *memdb.Txn, design models.ID, name string, v *models.Version, author *Identity) (*models.Version, error) {
 	w := &models.Version{Design: design, Author: author.Author(), Root: v.Root, Parents: []models.ID{v.ID},
-		Message: fmt.Sprintf("branch %s made again at %s", name, short(v.ID))}
-	t := s.clock.Now()
-	if !v.Time.Less(t) {
-		s.clock.Observe(v.Time)
-		if t = s.clock.Now(); !v.Time.Less(t) {
-			t = next(v.Time)
-		}
-	}
-	w.Time = t
+		Message: fmt.Sprintf("branch %s made again at %s", name, short(v.ID)), Time: s.clock.After(v.Time)}
 	if err := Sign(w, author.Key); err != nil {
 		return nil, err
 	}
