@@ -193,7 +193,12 @@ func decodeManifest(b []byte, want models.Hash) (manifest, error) {
 	}
 	// The fast path reads the shape the store writes; anything else goes
 	// through the strict decoder.
-	m := manifest{}
+	var m manifest
+	if n, _, ok := models.ReadCBORHead(b, 5); ok {
+		m = make(manifest, min(n, uint64(len(b)/35))) // an entry takes at least 35 bytes
+	} else {
+		m = manifest{}
+	}
 	bad := false
 	if manifestRefs(b, func(id []byte, h models.Hash) bool {
 		k := models.ID(id)
@@ -211,6 +216,56 @@ func decodeManifest(b []byte, want models.Hash) (manifest, error) {
 		return nil, fmt.Errorf("%w: manifest %s: %v", ErrCorrupt, shortHash(want), err)
 	}
 	return m, nil
+}
+
+// eachManifestEntry calls fn for each entry of manifest bytes checked
+// against want, without building a map when the bytes have the layout
+// the store writes (IDs valid UTF-8, in canonical order, so none twice);
+// anything else goes through decodeManifest. It stops at fn's first error.
+func eachManifestEntry(b []byte, want models.Hash, fn func(models.ID, models.Hash) error) error {
+	if models.HashOf(b) != want {
+		_, err := decodeManifest(b, want) // reports the mismatch
+		return err
+	}
+	var prev []byte
+	if manifestRefs(b, func(id []byte, _ models.Hash) bool {
+		if !canonicalBefore(prev, id) || !utf8.Valid(id) {
+			prev = nil
+			return false
+		}
+		prev = id
+		return true
+	}) && (prev != nil || len(b) == 1) {
+		var err error
+		manifestRefs(b, func(id []byte, h models.Hash) bool {
+			err = fn(models.ID(id), h)
+			return err == nil
+		})
+		return err
+	}
+	m, err := decodeManifest(b, want)
+	if err != nil {
+		return err
+	}
+	for id, h := range m {
+		if err := fn(id, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// canonicalBefore says whether key a sorts strictly before key b in
+// canonical CBOR order (shorter first, then bytewise); a nil a is before
+// every key.
+func canonicalBefore(a, b []byte) bool {
+	if a == nil {
+		return true
+	}
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return string(a) < string(b)
 }
 
 // ManifestElements lists the element hashes a manifest's bytes name, or

@@ -104,22 +104,21 @@ func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
 			}
 			seenM[v.Root] = true
 			raw := mb.Get(v.Root[:])
-			m, err := decodeManifest(raw, v.Root)
-			if err != nil {
-				return fmt.Errorf("version %s: %w", short(v.ID), err)
-			}
-			b.Manifests = append(b.Manifests, append([]byte(nil), raw...))
-			for id, h := range m {
+			if err := eachManifestEntry(raw, v.Root, func(id models.ID, h models.Hash) error {
 				if seenE[h] {
-					continue
+					return nil
 				}
 				seenE[h] = true
 				eraw := eb.Get(h[:])
 				if eraw == nil {
-					return fmt.Errorf("%w: version %s: element %s missing", ErrCorrupt, short(v.ID), id)
+					return fmt.Errorf("%w: element %s missing", ErrCorrupt, id)
 				}
 				b.Elements = append(b.Elements, append([]byte(nil), eraw...))
+				return nil
+			}); err != nil {
+				return fmt.Errorf("version %s: %w", short(v.ID), err)
 			}
+			b.Manifests = append(b.Manifests, append([]byte(nil), raw...))
 		}
 		return nil
 	})
@@ -281,10 +280,8 @@ func (s *Store) update(fn func(p *pending) error) (*pending, error) {
 	txn := s.mem.Txn(true)
 	defer txn.Abort()
 	index := func() error {
-		for _, v := range p.order {
-			if err := txn.Insert(tableVersions, v); err != nil {
-				return err
-			}
+		if err := insertVersions(txn, p.order); err != nil {
+			return err
 		}
 		for _, rec := range p.conflicts {
 			if err := txn.Insert(tableConflicts, rec); err != nil {
@@ -428,13 +425,9 @@ func (p *pending) designRefs(design models.ID) []*Ref {
 // as parent, newest first.
 func (p *pending) heads(design models.ID) []*models.Version {
 	var out []*models.Version
-	if it, err := p.txn.GetReverse(tableVersions, indexDesignTime+"_prefix", string(design)); err == nil {
+	if it, err := p.txn.GetReverse(tableHeads, indexDesignTime+"_prefix", string(design)); err == nil {
 		for o := it.Next(); o != nil; o = it.Next() {
-			v := o.(*models.Version)
-			if p.children[v.ID] {
-				continue
-			}
-			if c, err := p.txn.First(tableVersions, indexParents, string(v.ID)); err == nil && c == nil {
+			if v := o.(*models.Version); !p.children[v.ID] {
 				out = append(out, v)
 			}
 		}
