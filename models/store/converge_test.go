@@ -149,8 +149,10 @@ func TestStoreMergesConverge(t *testing.T) {
 			for j, i := range r.Perm(nb) {
 				order[j] = tips[i]
 			}
+			checkHeadsIndex(t, m, d)
 			n := 0
 			top := mergeTree(t, r, m, d, order, &n)
+			checkHeadsIndex(t, m, d)
 			v, _ := m.Version(top)
 			mergers = append(mergers, m)
 			tops = append(tops, top)
@@ -184,6 +186,9 @@ func TestStoreMergesConverge(t *testing.T) {
 				}
 			}
 		}
+		for _, s := range append(append([]*Store{origin}, branches...), mergers...) {
+			checkHeadsIndex(t, s, d)
+		}
 		want := ids(mergers[0].Heads(d))
 		wantConflicts := conflictKeys(mergers[0])
 		for k, m := range mergers {
@@ -216,4 +221,77 @@ func conflictKeys(s *Store) []string {
 		out = append(out, fmt.Sprintf("%q %x>%x", c.Key, c.Winner, c.Loser))
 	}
 	return out
+}
+
+// checkHeadsIndex compares the heads the store keeps with the versions of
+// d's history that none has as parent, newest first.
+func checkHeadsIndex(t *testing.T, s *Store, d models.ID) {
+	t.Helper()
+	hist := s.History(d)
+	parent := map[models.ID]bool{}
+	for _, v := range hist {
+		for _, p := range v.Parents {
+			parent[p] = true
+		}
+	}
+	var want []string
+	for _, v := range hist {
+		if !parent[v.ID] {
+			want = append(want, string(v.ID))
+		}
+	}
+	var got []string
+	for _, v := range s.Heads(d) {
+		got = append(got, string(v.ID))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("heads kept %v, heads of the history %v", got, want)
+	}
+}
+
+// TestHeadsIndexAcrossReopen: diverged branches give two heads; a commit
+// on one moves it; a reopened store (designs loaded lazily) and a store
+// that received the versions keep the same heads as their histories.
+func TestHeadsIndexAcrossReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const d = models.ID("d")
+	base := convBase(t)
+	v1, err := s.Commit(d, DefaultBranch, base, "base", testIdentity(1, "A"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Branch(d, "side", v1.ID); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	cur := base
+	for i := range 3 {
+		cur = convEdit(t, r, cur)
+		if _, err := s.Commit(d, []string{DefaultBranch, "side"}[i%2], cur, "edit", testIdentity(1, "A")); err != nil {
+			t.Fatal(err)
+		}
+		checkHeadsIndex(t, s, d)
+	}
+	if n := len(s.Heads(d)); n != 2 {
+		t.Fatalf("%d heads after commits on two branches, want 2", n)
+	}
+	other := convOpen(t, 1_780_000_000_000)
+	syncTo(t, s, other, d)
+	checkHeadsIndex(t, other, d)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checkHeadsIndex(t, s, d)
+	if n := len(s.Heads(d)); n != 2 {
+		t.Fatalf("%d heads after reopening, want 2", n)
+	}
 }

@@ -281,13 +281,14 @@ func (s *Store) ensure(design models.ID) error {
 	}
 	txn := s.mem.Txn(true)
 	defer txn.Abort()
+	fresh := make([]*models.Version, 0, len(vs))
 	for _, v := range vs {
-		if o, _ := txn.First(tableVersions, indexID, string(v.ID)); o != nil {
-			continue
+		if o, _ := txn.First(tableVersions, indexID, string(v.ID)); o == nil {
+			fresh = append(fresh, v)
 		}
-		if err := txn.Insert(tableVersions, v); err != nil {
-			return fmt.Errorf("indexing version %s: %w", short(v.ID), err)
-		}
+	}
+	if err := insertVersions(txn, fresh); err != nil {
+		return err
 	}
 	for _, c := range confs {
 		if o, _ := txn.First(tableConflicts, indexID, c.Key); o != nil {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -187,10 +189,8 @@ func (s *Store) checkVersions(out []decodedVersion, manifests map[models.Hash]st
 func (s *Store) loadIndexes(tx *bolt.Tx, versions map[models.ID]*models.Version) error {
 	txn := s.mem.Txn(true)
 	defer txn.Abort()
-	for _, v := range versions {
-		if err := txn.Insert(tableVersions, v); err != nil {
-			return fmt.Errorf("indexing version %s: %w", short(v.ID), err)
-		}
+	if err := insertVersions(txn, slices.Collect(maps.Values(versions))); err != nil {
+		return err
 	}
 	err := tx.Bucket(bucketRefs).ForEach(func(k, v []byte) error {
 		ref, err := parseRef(k, v)

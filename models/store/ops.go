@@ -276,7 +276,7 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 // indexCommit indexes a version committed on a branch: the version, the
 // moved branch, and the design's list entry (named name).
 func indexCommit(txn *memdb.Txn, v *models.Version, ref *Ref, name string) error {
-	if err := txn.Insert(tableVersions, v); err != nil {
+	if err := insertVersions(txn, []*models.Version{v}); err != nil {
 		return err
 	}
 	if err := txn.Insert(tableRefs, ref); err != nil {
@@ -603,17 +603,13 @@ func (s *Store) Heads(design models.ID) []*models.Version {
 	if s.ensure(design) != nil {
 		return nil
 	}
-	txn := s.mem.Txn(false)
-	it, err := txn.GetReverse(tableVersions, indexDesignTime+"_prefix", string(design))
+	it, err := s.mem.Txn(false).GetReverse(tableHeads, indexDesignTime+"_prefix", string(design))
 	if err != nil {
 		return nil
 	}
 	var out []*models.Version
 	for o := it.Next(); o != nil; o = it.Next() {
-		v := o.(*models.Version)
-		if child, err := txn.First(tableVersions, indexParents, string(v.ID)); err == nil && child == nil {
-			out = append(out, cloneVersion(v))
-		}
+		out = append(out, cloneVersion(o.(*models.Version)))
 	}
 	return out
 }

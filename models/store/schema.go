@@ -17,6 +17,7 @@ const (
 	tableRefs      = "refs"
 	tableConflicts = "conflicts"
 	tablePeers     = "peers"
+	tableHeads     = "heads" // the versions no version has as parent
 )
 
 // Index names.
@@ -91,6 +92,7 @@ func schema() *memdb.DBSchema {
 		tableRefs:      refsTable(),
 		tableConflicts: conflictsTable(),
 		tablePeers:     peersTable(),
+		tableHeads:     headsTable(),
 	}}
 }
 
@@ -117,6 +119,49 @@ func versionsTable() *memdb.TableSchema {
 			indexParents:    {Name: indexParents, AllowMissing: true, Indexer: versionParentsIndex{}},
 		},
 	}
+}
+
+// headsTable holds each design's heads (kept by insertVersions), so
+// finding them does not walk the design's history.
+func headsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{
+		Name: tableHeads,
+		Indexes: map[string]*memdb.IndexSchema{
+			indexID:         {Name: indexID, Unique: true, Indexer: versionIDIndex{}},
+			indexDesignTime: {Name: indexDesignTime, Unique: true, Indexer: designTimeIndex{}},
+		},
+	}
+}
+
+// insertVersions indexes versions not yet indexed (a version is never
+// removed) and keeps the heads table: a new version is a head unless a
+// version indexed before has it as parent, and its parents are heads no
+// more.
+func insertVersions(txn *memdb.Txn, vs []*models.Version) error {
+	for _, v := range vs {
+		if err := txn.Insert(tableVersions, v); err != nil {
+			return fmt.Errorf("indexing version %s: %w", short(v.ID), err)
+		}
+	}
+	for _, v := range vs {
+		for _, p := range v.Parents {
+			if _, err := txn.DeleteAll(tableHeads, indexID, string(p)); err != nil {
+				return fmt.Errorf("indexing heads: %w", err)
+			}
+		}
+	}
+	for _, v := range vs {
+		child, err := txn.First(tableVersions, indexParents, string(v.ID))
+		if err != nil {
+			return fmt.Errorf("indexing heads: %w", err)
+		}
+		if child == nil {
+			if err := txn.Insert(tableHeads, v); err != nil {
+				return fmt.Errorf("indexing heads: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func refsTable() *memdb.TableSchema {
