@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -49,11 +50,20 @@ func (s *Store) CommitDesign(branch string, d *models.Design, msg string, author
 	if d == nil {
 		return nil, fmt.Errorf("committing design: %w: no design", ErrInvalid)
 	}
+	// Checking the typed design and making its element form only read
+	// it: on a large design they take about as long as each other, so
+	// they run side by side.
+	var invalid error
+	var checked sync.WaitGroup
+	if s.opts.ValidateDesign != nil {
+		checked.Go(func() { invalid = s.opts.ValidateDesign(d) })
+	}
 	enc, err := d.SnapshotCached(s.hist.snapshotCache(d.ID))
+	checked.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("committing design %s: %w", d.ID, err)
 	}
-	return s.commitChecked(d.ID, branch, nil, msg, author, d, enc)
+	return s.commitChecked(d.ID, branch, nil, msg, author, &typedCheck{invalid: invalid, done: s.opts.ValidateDesign != nil}, enc)
 }
 
 // Root is one unsigned root version to build with [RootBatch]: a design's

@@ -139,11 +139,18 @@ func (s *Store) Commit(design models.ID, branch string, snap models.Snapshot, ms
 	return s.commitChecked(design, branch, snap, msg, author, nil, nil)
 }
 
-// commitChecked is Commit; typed, when not nil, is the design snap was
-// made from, validated by Options.ValidateDesign instead of snap by
-// Options.Validate; enc, when not nil, is snap with its elements' bytes
-// and hashes.
-func (s *Store) commitChecked(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design, enc *models.EncodedSnapshot) (*models.Version, error) {
+// typedCheck is what Options.ValidateDesign said of the typed design a
+// commit's content was made from; done is false without ValidateDesign.
+type typedCheck struct {
+	invalid error
+	done    bool
+}
+
+// commitChecked is Commit; typed, when not nil and done, is the verdict
+// on the design snap was made from, which stands instead of validating
+// snap by Options.Validate; enc, when not nil, is snap with its elements'
+// bytes and hashes.
+func (s *Store) commitChecked(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *typedCheck, enc *models.EncodedSnapshot) (*models.Version, error) {
 	v, err := s.commit(design, branch, snap, msg, author, typed, enc)
 	if err != nil && !errors.Is(err, ErrNoChange) {
 		return nil, fmt.Errorf("committing to %s/%s: %w", design, branch, err)
@@ -154,7 +161,7 @@ func (s *Store) commitChecked(design models.ID, branch string, snap models.Snaps
 	return v, nil
 }
 
-func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *models.Design, enc *models.EncodedSnapshot) (*models.Version, error) {
+func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, msg string, author *Identity, typed *typedCheck, enc *models.EncodedSnapshot) (*models.Version, error) {
 	if err := checkName("design ID", string(design)); err != nil {
 		return nil, err
 	}
@@ -173,12 +180,12 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 	if a := author.Author(); !utf8.ValidString(a.Name) || !utf8.ValidString(a.PeerID) {
 		return nil, fmt.Errorf("%w: the author's name is not valid UTF-8 text: %q", ErrInvalid, a.Name)
 	}
-	if enc != nil && (typed == nil || s.opts.ValidateDesign == nil) {
+	if enc != nil && (typed == nil || !typed.done) {
 		snap = enc.Snapshot()
 	}
-	if typed != nil && s.opts.ValidateDesign != nil {
-		if err := s.opts.ValidateDesign(typed); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	if typed != nil && typed.done {
+		if typed.invalid != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, typed.invalid)
 		}
 	} else if s.opts.Validate != nil {
 		if err := s.opts.Validate(design, snap); err != nil {
