@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -111,14 +112,12 @@ func (es *encodedSnapshot) newElements(known manifest) func(func(models.Hash, []
 // encodedFrom is encodeSnapshot of enc's content, with the element bytes
 // and hashes enc holds.
 func encodedFrom(enc *models.EncodedSnapshot) (*encodedSnapshot, error) {
-	man := make(manifest, len(enc.Elements))
 	for id, e := range enc.Elements {
 		if e.Enc == nil || e.ID != id || !models.ValidElementID(id) || e.Kind == "" {
 			return nil, fmt.Errorf("encoding snapshot: %w: element %q", ErrInvalid, id)
 		}
-		man[id] = e.Hash
 	}
-	return &encodedSnapshot{src: enc, man: man}, nil // the manifest: finishManifest
+	return &encodedSnapshot{src: enc}, nil // the manifest: finishManifest
 }
 
 // finishManifest makes the manifest bytes and root of es (made by
@@ -132,19 +131,33 @@ func (s *Store) finishManifest(es *encodedSnapshot, head *models.Version) error 
 			if err != nil {
 				return err
 			}
+			// The head's entries with what differs put or dropped: a
+			// copy of its map costs less than a new one.
 			put := map[models.ID]models.Hash{}
 			var changed, del []models.ID
-			for id, h := range es.man {
-				if hh, ok := hm[id]; !ok || hh != h {
-					put[id] = h
+			kept := 0
+			for id, e := range es.src.Elements {
+				hh, ok := hm[id]
+				if ok {
+					kept++
+				}
+				if !ok || hh != e.Hash {
+					put[id] = e.Hash
 					changed = append(changed, id)
 				}
 			}
-			for id := range hm {
-				if _, ok := es.man[id]; !ok {
-					del = append(del, id)
-					changed = append(changed, id)
+			if kept < len(hm) {
+				for id := range hm {
+					if _, ok := es.src.Elements[id]; !ok {
+						del = append(del, id)
+						changed = append(changed, id)
+					}
 				}
+			}
+			es.man = maps.Clone(hm)
+			maps.Copy(es.man, put)
+			for _, id := range del {
+				delete(es.man, id)
 			}
 			raw := tx.Bucket(bucketManifests).Get(head.Root[:])
 			if patched, ok := patchManifest(raw, put, del); ok {
@@ -156,6 +169,12 @@ func (s *Store) finishManifest(es *encodedSnapshot, head *models.Version) error 
 		})
 		if err != nil {
 			return err
+		}
+	}
+	if es.man == nil {
+		es.man = make(manifest, len(es.src.Elements))
+		for id, e := range es.src.Elements {
+			es.man[id] = e.Hash
 		}
 	}
 	if es.manifest == nil {
