@@ -21,12 +21,8 @@ import (
 // versions and refs of a design have the same digest.
 func designDigest(s *store.Store, d models.ID) [16]byte {
 	h := sha256.New()
-	var ids []string
-	for _, v := range s.Heads(d) {
-		ids = append(ids, string(v.ID))
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	// Sorted; a design not loaded yet is answered from its record.
+	for _, id := range s.HeadIDs(d) {
 		h.Write([]byte(id))
 		h.Write([]byte{0})
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"cordwain/models"
 )
 
@@ -223,8 +225,9 @@ func conflictKeys(s *Store) []string {
 	return out
 }
 
-// checkHeadsIndex compares the heads the store keeps with the versions of
-// d's history that none has as parent, newest first.
+// checkHeadsIndex compares the heads the store keeps (in memdb, newest
+// first, and in the design's record in the file) with the versions of d's
+// history that none has as parent.
 func checkHeadsIndex(t *testing.T, s *Store, d models.ID) {
 	t.Helper()
 	hist := s.History(d)
@@ -246,6 +249,21 @@ func checkHeadsIndex(t *testing.T, s *Store, d models.ID) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("heads kept %v, heads of the history %v", got, want)
+	}
+	var rec designRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return models.DecodeCanonical(tx.Bucket(bucketDesigns).Get([]byte(d)), &rec)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := make([]string, len(rec.Heads))
+	for i, h := range rec.Heads {
+		stored[i] = string(h)
+	}
+	slices.Sort(want)
+	if !slices.Equal(stored, want) {
+		t.Fatalf("heads in the design record %v, heads of the history %v", stored, want)
 	}
 }
 

@@ -11,7 +11,12 @@ import (
 const FileName = "cordwain.db"
 
 // SchemaVersion is the layout of the buckets this program writes.
-const SchemaVersion uint64 = 5
+const SchemaVersion uint64 = 6
+
+// readableSchema is the oldest schema a read-only open reads as it is:
+// schema 6 adds only the heads of design records, which a reader does
+// without (it loads the design instead).
+const readableSchema uint64 = 5
 
 // Bucket names.
 var (
@@ -79,6 +84,9 @@ var upgrades = map[uint64]func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 6: design records list the design's heads (heads.go), so a sync
+	// summary of a lazily opened studio reads no history.
+	5: fillDesignHeads,
 }
 
 // fileSchema reads the file's schema version without writing.

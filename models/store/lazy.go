@@ -46,26 +46,34 @@ func (s *Store) loadLazy() error {
 // parseDesignRecord reads a designs bucket entry of a schema 3+ file as
 // its list entry.
 func parseDesignRecord(k, v []byte) (*DesignInfo, error) {
+	info, _, err := parseDesignEntry(k, v)
+	return info, err
+}
+
+// parseDesignEntry is parseDesignRecord with the heads the record lists,
+// sorted (nil for a record written before they were kept).
+func parseDesignEntry(k, v []byte) (*DesignInfo, []models.ID, error) {
 	var rec designRecord
 	if err := models.DecodeCanonical(v, &rec); err != nil {
-		return nil, fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
+		return nil, nil, fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
 	}
 	if rec.Latest == "" || rec.Time == nil {
-		return nil, fmt.Errorf("%w: design %s: record without its newest version", ErrCorrupt, k)
+		return nil, nil, fmt.Errorf("%w: design %s: record without its newest version", ErrCorrupt, k)
 	}
 	// That the newest version exists is checked with the rest of the
 	// design when it is loaded (ensure): no lookups here.
-	return &DesignInfo{ID: models.ID(k), Name: rec.Name, Latest: rec.Latest, Time: *rec.Time}, nil
+	return &DesignInfo{ID: models.ID(k), Name: rec.Name, Latest: rec.Latest, Time: *rec.Time}, rec.Heads, nil
 }
 
 // readEntry reads one design's list entry (nil if the file has no such
-// design) and its refs.
-func readEntry(tx *bolt.Tx, design models.ID) (*DesignInfo, []*Ref, error) {
+// design), the heads its record lists, and its refs.
+func readEntry(tx *bolt.Tx, design models.ID) (*DesignInfo, []models.ID, []*Ref, error) {
 	var info *DesignInfo
+	var heads []models.ID
 	if v := tx.Bucket(bucketDesigns).Get([]byte(design)); v != nil {
 		var err error
-		if info, err = parseDesignRecord([]byte(design), v); err != nil {
-			return nil, nil, err
+		if info, heads, err = parseDesignEntry([]byte(design), v); err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	var refs []*Ref
@@ -74,11 +82,11 @@ func readEntry(tx *bolt.Tx, design models.ID) (*DesignInfo, []*Ref, error) {
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		ref, err := parseRef(k, v)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		refs = append(refs, ref)
 	}
-	return info, refs, nil
+	return info, heads, refs, nil
 }
 
 // indexEntries puts list entries and refs read from the file into memdb,
@@ -129,11 +137,12 @@ func (s *Store) ensureEntryLocked(design models.ID) error {
 		return err
 	}
 	var info *DesignInfo
+	var heads []models.ID
 	var refs []*Ref
 	err := guard(func() error {
 		return s.db.View(func(tx *bolt.Tx) error {
 			var err error
-			info, refs, err = readEntry(tx, design)
+			info, heads, refs, err = readEntry(tx, design)
 			return err
 		})
 	})
@@ -148,6 +157,9 @@ func (s *Store) ensureEntryLocked(design models.ID) error {
 	}
 	if err := s.indexEntries(infos, refs); err != nil {
 		return err
+	}
+	if heads != nil && !s.loaded[design] {
+		s.recHeads[design] = heads
 	}
 	s.dirHas[design] = true
 	return nil
@@ -175,11 +187,14 @@ func (s *Store) ensureDir() error {
 				if s.dirHas[models.ID(k)] {
 					return nil
 				}
-				info, err := parseDesignRecord(k, v)
+				info, heads, err := parseDesignEntry(k, v)
 				if err != nil {
 					return err
 				}
 				infos = append(infos, info)
+				if heads != nil && !s.loaded[info.ID] {
+					s.recHeads[info.ID] = heads
+				}
 				return nil
 			})
 			if err != nil {
@@ -290,6 +305,14 @@ func (s *Store) ensure(design models.ID) error {
 	if err := insertVersions(txn, fresh); err != nil {
 		return err
 	}
+	// The heads its record lists (what HeadIDs answered until now) must
+	// be its history's.
+	if err := checkRecordHeads(txn, design, s.recHeads[design]); err != nil {
+		err = fmt.Errorf("loading design %s: %w", design, err)
+		s.loadErr[design] = err
+		return err
+	}
+	delete(s.recHeads, design)
 	for _, c := range confs {
 		if o, _ := txn.First(tableConflicts, indexID, c.Key); o != nil {
 			continue

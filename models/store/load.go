@@ -23,6 +23,11 @@ type designRecord struct {
 	// lazy open lists without loading versions.
 	Latest models.ID   `cbor:"latest,omitempty"`
 	Time   *models.HLC `cbor:"time,omitempty"`
+	// Heads are the design's heads, sorted, written with every version
+	// (since schema 5's successors; absent in older records), so a sync
+	// summary of a lazily opened studio does not load every design. They
+	// are checked against the history when the design is loaded.
+	Heads []models.ID `cbor:"heads,omitempty"`
 }
 
 // load reads the whole file into memdb, verifying every version; any
@@ -234,6 +239,9 @@ func (s *Store) loadIndexes(tx *bolt.Tx, versions map[models.ID]*models.Version)
 			return fmt.Errorf("%w: design %s has no versions", ErrCorrupt, info.ID)
 		}
 		info.Latest, info.Time = latest.ID, latest.Time
+		if err := checkRecordHeads(txn, info.ID, rec.Heads); err != nil {
+			return err
+		}
 		return txn.Insert(tableDesigns, info)
 	})
 	if err != nil {

@@ -84,9 +84,9 @@ func writeRef(tx *bolt.Tx, r *Ref) error {
 	return nil
 }
 
-func writeDesign(tx *bolt.Tx, id models.ID, name string, latest *models.Version) error {
+func writeDesign(tx *bolt.Tx, id models.ID, name string, latest *models.Version, heads []models.ID) error {
 	t := latest.Time
-	b, err := models.Canonical(designRecord{Name: name, Latest: latest.ID, Time: &t})
+	b, err := models.Canonical(designRecord{Name: name, Latest: latest.ID, Time: &t, Heads: sortedIDs(heads)})
 	if err != nil {
 		return fmt.Errorf("encoding design %s: %w", id, err)
 	}
@@ -268,7 +268,7 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		if err := writeRef(tx, ref); err != nil {
 			return err
 		}
-		return writeDesign(tx, design, name, v)
+		return writeDesign(tx, design, name, v, headsWith(rtxn, design, v))
 	}, func(txn *memdb.Txn) error { return indexCommit(txn, stored, ref, name) },
 		Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
 	if err != nil {

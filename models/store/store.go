@@ -81,9 +81,12 @@ type Store struct {
 	hist  *histCache // version records and decoded content for merges
 	seal  *sealer    // the secret that sealed the file; nil if none matches
 
-	loadMu  sync.Mutex // lazy loading (lazy.go)
-	loaded  map[models.ID]bool
-	loadErr map[models.ID]error
+	loadMu sync.Mutex // lazy loading (lazy.go)
+	loaded map[models.ID]bool
+	// recHeads holds, for a design not loaded yet, the heads its record
+	// lists (loadMu).
+	recHeads map[models.ID][]models.ID
+	loadErr  map[models.ID]error
 	// The designs' list entries and refs (lazy.go): all read (dirAll),
 	// or those of the designs in dirHas.
 	dirAll    bool
@@ -134,10 +137,13 @@ func Open(dir string, opts Options) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		if cur != SchemaVersion {
-			if opts.ReadOnly {
-				return fmt.Errorf("%w: schema %d needs an upgrade; open the studio for writing once", ErrInvalid, cur)
-			}
+		switch {
+		case cur == SchemaVersion:
+		case opts.ReadOnly && cur >= readableSchema:
+			// Read as it is: what the upgrades since add is optional.
+		case opts.ReadOnly:
+			return fmt.Errorf("%w: schema %d needs an upgrade; open the studio for writing once", ErrInvalid, cur)
+		default:
 			if err := migrate(db); err != nil {
 				return err
 			}
@@ -171,7 +177,7 @@ func newStore(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening store: memdb schema: %w", err) // a programming error
 	}
-	return &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), hist: newHistCache(), loaded: map[models.ID]bool{}, loadErr: map[models.ID]error{}, dirHas: map[models.ID]bool{}, dirErr: map[models.ID]error{}, subs: map[*subscriber]struct{}{}}, nil
+	return &Store{dir: dir, opts: opts, mem: mem, clock: NewClock(opts.Wall), hist: newHistCache(), loaded: map[models.ID]bool{}, recHeads: map[models.ID][]models.ID{}, loadErr: map[models.ID]error{}, dirHas: map[models.ID]bool{}, dirErr: map[models.ID]error{}, subs: map[*subscriber]struct{}{}}, nil
 }
 
 // createIfAbsent makes a new, initialised store file under a temporary

@@ -239,6 +239,7 @@ func TestRecreateBranchAfterDelete(t *testing.T) {
 	if err := Verify(w); err != nil {
 		t.Fatalf("the new version is not signed: %v", err)
 	}
+	checkHeadsIndex(t, a, "d")
 	// It travels, and the deletion both stores hold does not touch it.
 	syncTo(t, a, b, "d")
 	if h := branchAt(b, "d", "sole"); h != w.ID {
