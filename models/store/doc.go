@@ -19,7 +19,7 @@
 //	versions   version ID → canonical signed version bytes
 //	refs       design \x00 kind \x00 name → version ID (branches and tags)
 //	conflicts  design \x00 merge \x00 element \x00 prop → conflict record
-//	designs    design ID → design record (name, newest version and its time)
+//	designs    design ID → design record (name, newest version and its time, heads: heads.go)
 //	peers      peer ID → remembered peer
 //	changes    version ID → its record: generation, elements changed from each parent (history.go), then its seal (seal.go)
 //	index      design \x00 version ID → seal of the stored version (seal.go)
