@@ -85,7 +85,9 @@ func (s *StoreStudio) Designs() ([]DesignSummary, error) {
 		if p2p.IsStudioDoc(info.ID) {
 			continue // the member list, not a design
 		}
-		head, err := s.st.Head(info.ID, "main")
+		// The list reads each design's branch and meta without loading
+		// its history: a studio of years opens at once.
+		head, err := s.st.HeadID(info.ID, "main")
 		if err != nil {
 			if len(s.st.Refs(info.ID)) == 0 {
 				// Still arriving: a peer sends a large design in parts,
@@ -101,13 +103,17 @@ func (s *StoreStudio) Designs() ([]DesignSummary, error) {
 		s.mu.Lock()
 		c, ok := s.headers[info.ID]
 		s.mu.Unlock()
-		if !ok || c.head != head.ID {
-			d, err := s.st.Checkout(head.ID)
+		if !ok || c.head != head {
+			el, err := s.st.MetaAt(info.ID, head)
 			if err != nil {
 				return nil, fmt.Errorf("reading design %s: %w", info.Name, err)
 			}
-			c = cachedHeader{head: head.ID, summary: DesignSummary{ID: d.ID, Name: d.Meta.Name, NameZH: d.Meta.NameZH,
-				StyleNo: d.Meta.StyleNo, Season: d.Meta.Season, Archived: d.Meta.Archived}}
+			m, err := models.MetaOf(el)
+			if err != nil {
+				return nil, fmt.Errorf("reading design %s: %w", info.Name, err)
+			}
+			c = cachedHeader{head: head, summary: DesignSummary{ID: info.ID, Name: m.Name, NameZH: m.NameZH,
+				StyleNo: m.StyleNo, Season: m.Season, Archived: m.Archived}}
 			s.mu.Lock()
 			s.headers[info.ID] = c
 			s.mu.Unlock()

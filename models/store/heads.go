@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -96,18 +97,29 @@ func checkRecordHeads(txn *memdb.Txn, design models.ID, rec []models.ID) error {
 }
 
 // fillDesignHeads writes into every design record the heads of the
-// design's versions in the file (the upgrade to schema 6). The versions
-// are not verified here: a design's heads are checked against its
-// verified history when it is loaded.
+// versions the index lists for the design, as loading it reads them (the
+// upgrade to schema 6). A design the index lists nothing for (a file
+// from before the index, which the open then seals) keeps a record
+// without heads. The versions are not verified here: a design's heads
+// are checked against its verified history when it is loaded.
 func fillDesignHeads(tx *bolt.Tx) error {
 	ids := map[models.ID][]models.ID{}
 	parent := map[models.ID]bool{}
-	err := tx.Bucket(bucketVersions).ForEach(func(k, raw []byte) error {
-		v, err := decodeSealed(models.ID(k), raw)
+	vb := tx.Bucket(bucketVersions)
+	err := tx.Bucket(bucketIndex).ForEach(func(k, _ []byte) error {
+		design, id, ok := bytes.Cut(k, []byte{0})
+		if !ok {
+			return fmt.Errorf("%w: index key %q", ErrCorrupt, k)
+		}
+		raw := vb.Get(id)
+		if raw == nil {
+			return fmt.Errorf("%w: version %s missing", ErrCorrupt, short(models.ID(id)))
+		}
+		v, err := decodeSealed(models.ID(id), raw)
 		if err != nil {
 			return err
 		}
-		ids[v.Design] = append(ids[v.Design], models.ID(k))
+		ids[models.ID(design)] = append(ids[models.ID(design)], models.ID(id))
 		for _, p := range v.Parents {
 			parent[p] = true
 		}
@@ -119,10 +131,6 @@ func fillDesignHeads(tx *bolt.Tx) error {
 	db := tx.Bucket(bucketDesigns)
 	put := map[string][]byte{}
 	err = db.ForEach(func(k, raw []byte) error {
-		var rec designRecord
-		if err := models.DecodeCanonical(raw, &rec); err != nil {
-			return fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
-		}
 		var heads []models.ID
 		for _, id := range ids[models.ID(k)] {
 			if !parent[id] {
@@ -130,7 +138,11 @@ func fillDesignHeads(tx *bolt.Tx) error {
 			}
 		}
 		if len(heads) == 0 {
-			return fmt.Errorf("%w: design %s has no versions", ErrCorrupt, k)
+			return nil
+		}
+		var rec designRecord
+		if err := models.DecodeCanonical(raw, &rec); err != nil {
+			return fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
 		}
 		rec.Heads = sortedIDs(heads)
 		b, err := models.Canonical(rec)
@@ -149,4 +161,71 @@ func fillDesignHeads(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// HeadID is the version branch points at, without loading the design's
+// history (Head loads it).
+func (s *Store) HeadID(design models.ID, branch string) (models.ID, error) {
+	if err := s.ensureEntry(design); err != nil {
+		return "", fmt.Errorf("reading head: %w", err)
+	}
+	o, err := s.mem.Txn(false).First(tableRefs, indexID, refKey(design, RefBranch, branch))
+	if err != nil {
+		return "", fmt.Errorf("reading head: %w", err)
+	}
+	if o == nil {
+		return "", fmt.Errorf("reading head: %w: %s %q of design %s", ErrNotFound, RefBranch, branch, design)
+	}
+	return o.(*Ref).Version, nil
+}
+
+// MetaAt returns the meta element (name, style number, season …) of
+// version id of design, without loading the design's history: what a
+// list of designs shows. The version is checked against its seal, the
+// manifest and the element against their hashes.
+func (s *Store) MetaAt(design, id models.ID) (models.Element, error) {
+	var meta models.Element
+	err := guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			var root models.Hash
+			if v, err := s.version(s.mem.Txn(false), id); err == nil {
+				if v.Design != design {
+					return fmt.Errorf("%w: version %s of design %s", ErrNotFound, short(id), design)
+				}
+				root = v.Root
+			} else {
+				raw := tx.Bucket(bucketVersions).Get([]byte(id))
+				seal := tx.Bucket(bucketIndex).Get(indexKey(design, id))
+				if raw == nil || seal == nil {
+					return fmt.Errorf("%w: version %s of design %s", ErrNotFound, short(id), design)
+				}
+				v, err := s.storedVersion(design, id, raw, seal)
+				if err != nil {
+					return err
+				}
+				root = v.Root
+			}
+			mraw, err := storedManifest(tx, root)
+			if err != nil {
+				return err
+			}
+			h, ok, err := manifestEntry(mraw, root, models.MetaID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: version %s has no meta", ErrCorrupt, short(id))
+			}
+			eraw := tx.Bucket(bucketElements).Get(h[:])
+			if eraw == nil {
+				return fmt.Errorf("%w: element %s (%s) missing", ErrCorrupt, models.MetaID, shortHash(h))
+			}
+			meta, err = decodeStored(models.MetaID, eraw, h)
+			return err
+		})
+	})
+	if err != nil {
+		return models.Element{}, fmt.Errorf("reading the meta of %s: %w", short(id), err)
+	}
+	return meta, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"testing"
@@ -181,5 +182,59 @@ func TestRecordHeadsThatLieAreCaught(t *testing.T) {
 	s.Close()
 	if _, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("eager open of a record with wrong heads: %v, want ErrCorrupt", err)
+	}
+}
+
+// A list of designs reads each one's branch head and meta without
+// loading its history; what it reads is checked like the rest.
+func TestHeadIDAndMetaAtWithoutLoading(t *testing.T) {
+	dir, _ := headsStudio(t)
+	s, err := Open(dir, Options{Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	main, err := s.HeadID("d", DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := s.MetaAt("d", main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if isLoaded(s, "d") {
+		t.Fatal("HeadID and MetaAt loaded the design")
+	}
+	if name := designName(models.Snapshot{models.MetaID: meta}); name != "Loafer" {
+		t.Fatalf("meta names %q", name)
+	}
+	if _, err := s.HeadID("d", "none"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a branch that is not there: %v", err)
+	}
+	if _, err := s.MetaAt("other", main); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a version of another design: %v", err)
+	}
+	// Loaded, the same answers.
+	head, err := s.Head("d", DefaultBranch)
+	if err != nil || head.ID != main {
+		t.Fatalf("Head %v, %v; HeadID %s", head, err, short(main))
+	}
+	if again, err := s.MetaAt("d", main); err != nil || designName(models.Snapshot{models.MetaID: again}) != "Loafer" {
+		t.Fatalf("loaded: %v", err)
+	}
+	s.Close()
+	// The stored version changed under its seal: refused.
+	rewrite(t, dir, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketVersions)
+		raw := bytes.Clone(b.Get([]byte(main)))
+		raw[len(raw)-1] ^= 1
+		return b.Put([]byte(main), raw)
+	})
+	s, err = Open(dir, Options{Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.MetaAt("d", main); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("a version whose bytes changed: %v, want ErrCorrupt", err)
 	}
 }

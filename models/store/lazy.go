@@ -360,6 +360,38 @@ func (s *Store) ensureAll() error {
 }
 
 // readDesign reads and checks a design's versions and conflicts.
+// storedVersion decodes version id of design as the file holds it (raw)
+// with its seal: checked against the seal, or, in a store without its
+// secret, by its signature.
+func (s *Store) storedVersion(design, id models.ID, raw, seal []byte) (*models.Version, error) {
+	var v *models.Version
+	var err error
+	if s.seal != nil {
+		if !hmac.Equal(seal, s.seal.sum(id, raw)) {
+			return nil, fmt.Errorf("%w: version %s: its bytes are not those verified when it entered (seal mismatch)", ErrCorrupt, short(id))
+		}
+		v, err = decodeSealed(id, raw)
+		if err == nil && IsRoot(v) {
+			err = s.checkAuthor(v)
+		}
+	} else {
+		v, err = DecodeVersion(raw)
+		if err == nil && v.ID != id {
+			err = fmt.Errorf("%w: stored under %s", ErrBadID, short(id))
+		}
+		if err == nil {
+			err = s.checkAuthor(v)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: version %s: %w", ErrCorrupt, short(id), err)
+	}
+	if v.Design != design {
+		return nil, fmt.Errorf("%w: version %s is listed under design %s but belongs to %s", ErrCorrupt, short(id), design, v.Design)
+	}
+	return v, nil
+}
+
 func (s *Store) readDesign(tx *bolt.Tx, design models.ID) ([]*models.Version, []*ConflictRecord, error) {
 	prefix := indexKey(design, "")
 	vb, mb := tx.Bucket(bucketVersions), tx.Bucket(bucketManifests)
@@ -372,30 +404,9 @@ func (s *Store) readDesign(tx *bolt.Tx, design models.ID) ([]*models.Version, []
 		if raw == nil {
 			return nil, nil, fmt.Errorf("%w: version %s missing", ErrCorrupt, short(id))
 		}
-		var v *models.Version
-		var err error
-		if s.seal != nil {
-			if !hmac.Equal(seal, s.seal.sum(id, raw)) {
-				return nil, nil, fmt.Errorf("%w: version %s: its bytes are not those verified when it entered (seal mismatch)", ErrCorrupt, short(id))
-			}
-			v, err = decodeSealed(id, raw)
-			if err == nil && IsRoot(v) {
-				err = s.checkAuthor(v)
-			}
-		} else {
-			v, err = DecodeVersion(raw)
-			if err == nil && v.ID != id {
-				err = fmt.Errorf("%w: stored under %s", ErrBadID, short(id))
-			}
-			if err == nil {
-				err = s.checkAuthor(v)
-			}
-		}
+		v, err := s.storedVersion(design, id, raw, seal)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: version %s: %w", ErrCorrupt, short(id), err)
-		}
-		if v.Design != design {
-			return nil, nil, fmt.Errorf("%w: version %s is listed under design %s but belongs to %s", ErrCorrupt, short(id), design, v.Design)
+			return nil, nil, err
 		}
 		if err := s.checkRecord(tx, id); err != nil {
 			return nil, nil, err
