@@ -99,25 +99,30 @@ func checkRecordHeads(txn *memdb.Txn, design models.ID, rec []models.ID) error {
 // fillDesignHeads writes into every design record the heads of the
 // versions the index lists for the design, as loading it reads them (the
 // upgrade to schema 6). A design the index lists nothing for (a file
-// from before the index, which the open then seals) keeps a record
-// without heads. The versions are not verified here: a design's heads
-// are checked against its verified history when it is loaded.
+// from before the index, which the open then seals), or whose versions
+// or record do not read, keeps its record as it is: a damaged design
+// stops no open, and loading it says what is wrong. The versions are not
+// verified here: a design's heads are checked against its verified
+// history when it is loaded.
 func fillDesignHeads(tx *bolt.Tx) error {
 	ids := map[models.ID][]models.ID{}
 	parent := map[models.ID]bool{}
+	damaged := map[models.ID]bool{} // left to loading, which says what is wrong
 	vb := tx.Bucket(bucketVersions)
 	err := tx.Bucket(bucketIndex).ForEach(func(k, _ []byte) error {
 		design, id, ok := bytes.Cut(k, []byte{0})
 		if !ok {
-			return fmt.Errorf("%w: index key %q", ErrCorrupt, k)
+			return nil // not a key the store writes: loading reports it
 		}
 		raw := vb.Get(id)
 		if raw == nil {
-			return fmt.Errorf("%w: version %s missing", ErrCorrupt, short(models.ID(id)))
+			damaged[models.ID(design)] = true
+			return nil
 		}
 		v, err := decodeSealed(models.ID(id), raw)
 		if err != nil {
-			return err
+			damaged[models.ID(design)] = true
+			return nil
 		}
 		ids[models.ID(design)] = append(ids[models.ID(design)], models.ID(id))
 		for _, p := range v.Parents {
@@ -131,6 +136,9 @@ func fillDesignHeads(tx *bolt.Tx) error {
 	db := tx.Bucket(bucketDesigns)
 	put := map[string][]byte{}
 	err = db.ForEach(func(k, raw []byte) error {
+		if damaged[models.ID(k)] {
+			return nil
+		}
 		var heads []models.ID
 		for _, id := range ids[models.ID(k)] {
 			if !parent[id] {
@@ -141,8 +149,8 @@ func fillDesignHeads(tx *bolt.Tx) error {
 			return nil
 		}
 		var rec designRecord
-		if err := models.DecodeCanonical(raw, &rec); err != nil {
-			return fmt.Errorf("%w: design %q: %v", ErrCorrupt, k, err)
+		if models.DecodeCanonical(raw, &rec) != nil {
+			return nil // loading the design reports it
 		}
 		rec.Heads = sortedIDs(heads)
 		b, err := models.Canonical(rec)

@@ -238,3 +238,45 @@ func TestHeadIDAndMetaAtWithoutLoading(t *testing.T) {
 		t.Fatalf("a version whose bytes changed: %v, want ErrCorrupt", err)
 	}
 }
+
+// A design whose versions do not read stops no upgrade: the others get
+// their heads, and loading the damaged one says what is wrong.
+func TestUpgradeToSchema6LeavesADamagedDesign(t *testing.T) {
+	dir, want := headsStudio(t)
+	var otherHead models.ID
+	rewrite(t, dir, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDesigns)
+		for _, d := range []string{"d", "other"} {
+			var rec designRecord
+			if err := models.DecodeCanonical(b.Get([]byte(d)), &rec); err != nil {
+				return err
+			}
+			if d == "other" {
+				otherHead = rec.Latest
+			}
+			rec.Heads = nil
+			enc, err := models.Canonical(rec)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(d), enc); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketVersions).Put([]byte(otherHead), []byte("not a version")); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte{0, 0, 0, 0, 0, 0, 0, 5})
+	})
+	s, err := Open(dir, Options{Lazy: true})
+	if err != nil {
+		t.Fatalf("the upgrade stopped at a damaged design: %v", err)
+	}
+	defer s.Close()
+	if got := s.HeadIDs("d"); !slices.Equal(got, want) || isLoaded(s, "d") {
+		t.Fatalf("the intact design: HeadIDs %v (loaded %v), want %v from its record", got, isLoaded(s, "d"), want)
+	}
+	if err := s.LoadDesign("other"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("the damaged design: %v, want ErrCorrupt", err)
+	}
+}
