@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"image"
 	"image/color"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,6 +21,44 @@ import (
 // socket and lock.
 func Start(t testing.TB) string {
 	t.Helper()
+	// A display that takes no connection (seen once in CI: a client
+	// found no server on the display Xvfb had just reported) is given
+	// up and another server started.
+	for attempt := 1; ; attempt++ {
+		disp, stop := startOnce(t)
+		if accepts(disp, 5*time.Second) {
+			t.Cleanup(stop)
+			return disp
+		}
+		stop()
+		if attempt == 3 {
+			t.Fatalf("Xvfb reported display %s three times, and it took no connection", disp)
+		}
+		t.Logf("Xvfb display %s took no connection; starting another", disp)
+	}
+}
+
+// accepts says whether the X server of display (":N") takes a
+// connection on its socket within wait.
+func accepts(display string, wait time.Duration) bool {
+	path := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
+	deadline := time.Now().Add(wait)
+	for {
+		if c, err := net.Dial("unix", path); err == nil {
+			c.Close()
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// startOnce starts one Xvfb and returns its display and the function that
+// stops it (SIGTERM, so it removes its socket and lock).
+func startOnce(t testing.TB) (string, func()) {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +72,7 @@ func Start(t testing.TB) string {
 	w.Close()
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
+	stop := func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -41,7 +80,7 @@ func Start(t testing.TB) string {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
-	})
+	}
 	num := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(r).ReadString('\n')
@@ -50,13 +89,15 @@ func Start(t testing.TB) string {
 	select {
 	case n := <-num:
 		if n == "" {
+			stop()
 			t.Fatal("Xvfb exited without opening a display")
 		}
-		return ":" + n
+		return ":" + n, stop
 	case <-time.After(30 * time.Second):
+		stop()
 		t.Fatal("Xvfb did not come up in 30 s")
 	}
-	return ""
+	return "", stop
 }
 
 // Stats counts the distinct colours of an image (every other pixel) and
