@@ -49,6 +49,31 @@ func headsStudio(t *testing.T) (string, []models.ID) {
 	return dir, heads
 }
 
+// asSchema5 makes the file what schema 5 wrote: design records without
+// heads.
+func asSchema5(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketDesigns)
+	put := map[string][]byte{}
+	if err := b.ForEach(func(k, v []byte) error {
+		var rec designRecord
+		if err := models.DecodeCanonical(v, &rec); err != nil {
+			return err
+		}
+		rec.Heads = nil
+		enc, err := models.Canonical(rec)
+		put[string(k)] = enc
+		return err
+	}); err != nil {
+		return err
+	}
+	for k, v := range put {
+		if err := b.Put([]byte(k), v); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keySchema, []byte{0, 0, 0, 0, 0, 0, 0, 5})
+}
+
 // recordHeads reads the heads design d's record lists in the file.
 func recordHeads(t *testing.T, dir string, d models.ID) []models.ID {
 	t.Helper()
@@ -95,28 +120,7 @@ func TestHeadIDsWithoutLoading(t *testing.T) {
 // writable open upgrades it: every record lists its design's heads.
 func TestUpgradeToSchema6ListsHeads(t *testing.T) {
 	dir, want := headsStudio(t)
-	rewrite(t, dir, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketDesigns)
-		put := map[string][]byte{}
-		if err := b.ForEach(func(k, v []byte) error {
-			var rec designRecord
-			if err := models.DecodeCanonical(v, &rec); err != nil {
-				return err
-			}
-			rec.Heads = nil
-			enc, err := models.Canonical(rec)
-			put[string(k)] = enc
-			return err
-		}); err != nil {
-			return err
-		}
-		for k, v := range put {
-			if err := b.Put([]byte(k), v); err != nil {
-				return err
-			}
-		}
-		return tx.Bucket(bucketMeta).Put(keySchema, []byte{0, 0, 0, 0, 0, 0, 0, 5})
-	})
+	rewrite(t, dir, asSchema5)
 	if h := recordHeads(t, dir, "d"); h != nil {
 		t.Fatalf("the schema 5 file lists heads %v", h)
 	}
@@ -243,30 +247,15 @@ func TestHeadIDAndMetaAtWithoutLoading(t *testing.T) {
 // their heads, and loading the damaged one says what is wrong.
 func TestUpgradeToSchema6LeavesADamagedDesign(t *testing.T) {
 	dir, want := headsStudio(t)
-	var otherHead models.ID
 	rewrite(t, dir, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketDesigns)
-		for _, d := range []string{"d", "other"} {
-			var rec designRecord
-			if err := models.DecodeCanonical(b.Get([]byte(d)), &rec); err != nil {
-				return err
-			}
-			if d == "other" {
-				otherHead = rec.Latest
-			}
-			rec.Heads = nil
-			enc, err := models.Canonical(rec)
-			if err != nil {
-				return err
-			}
-			if err := b.Put([]byte(d), enc); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bucketVersions).Put([]byte(otherHead), []byte("not a version")); err != nil {
+		var rec designRecord
+		if err := models.DecodeCanonical(tx.Bucket(bucketDesigns).Get([]byte("other")), &rec); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(keySchema, []byte{0, 0, 0, 0, 0, 0, 0, 5})
+		if err := tx.Bucket(bucketVersions).Put([]byte(rec.Latest), []byte("not a version")); err != nil {
+			return err
+		}
+		return asSchema5(tx)
 	})
 	s, err := Open(dir, Options{Lazy: true})
 	if err != nil {
