@@ -359,7 +359,6 @@ func (s *Store) ensureAll() error {
 	return nil
 }
 
-// readDesign reads and checks a design's versions and conflicts.
 // storedVersion decodes version id of design as the file holds it (raw)
 // with its seal: checked against the seal, or, in a store without its
 // secret, by its signature.
@@ -392,6 +391,7 @@ func (s *Store) storedVersion(design, id models.ID, raw, seal []byte) (*models.V
 	return v, nil
 }
 
+// readDesign reads and checks a design's versions and conflicts.
 func (s *Store) readDesign(tx *bolt.Tx, design models.ID) ([]*models.Version, []*ConflictRecord, error) {
 	prefix := indexKey(design, "")
 	vb, mb := tx.Bucket(bucketVersions), tx.Bucket(bucketManifests)
