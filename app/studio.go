@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"sync"
 
@@ -105,12 +104,15 @@ func (s *StoreStudio) Designs() ([]DesignSummary, error) {
 		s.mu.Unlock()
 		if !ok || c.head != head {
 			el, err := s.st.MetaAt(info.ID, head)
-			if err != nil {
-				return nil, fmt.Errorf("reading design %s: %w", info.Name, err)
+			var m models.Meta
+			if err == nil {
+				m, err = models.MetaOf(el)
 			}
-			m, err := models.MetaOf(el)
 			if err != nil {
-				return nil, fmt.Errorf("reading design %s: %w", info.Name, err)
+				// Damaged: listed by the name the index has; opening it
+				// says what is wrong (LoadDesign).
+				out = append(out, DesignSummary{ID: info.ID, Name: info.Name})
+				continue
 			}
 			c = cachedHeader{head: head, summary: DesignSummary{ID: info.ID, Name: m.Name, NameZH: m.NameZH,
 				StyleNo: m.StyleNo, Season: m.Season, Archived: m.Archived}}
