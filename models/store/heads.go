@@ -28,9 +28,9 @@ func (s *Store) HeadIDs(design models.ID) []models.ID {
 		}
 		s.loadMu.Lock()
 		hs, ok := s.recHeads[design]
-		loaded := s.loaded[design]
+		loaded, damaged := s.loaded[design], s.loadErr[design] != nil
 		s.loadMu.Unlock()
-		if ok && !loaded {
+		if ok && !loaded && !damaged {
 			return slices.Clone(hs)
 		}
 	}

@@ -180,6 +180,9 @@ func TestRecordHeadsThatLieAreCaught(t *testing.T) {
 	if err := s.LoadDesign("d"); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("lazy load of a record with wrong heads: %v, want ErrCorrupt", err)
 	}
+	if got := s.HeadIDs("d"); got != nil {
+		t.Fatalf("a design that failed to load still answers heads %v from its record", got)
+	}
 	if err := s.LoadDesign("other"); err != nil {
 		t.Fatalf("the intact design: %v", err)
 	}
