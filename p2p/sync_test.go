@@ -238,3 +238,47 @@ func scriptedAnswerer(rest func(c net.Conn)) net.Conn {
 	}()
 	return c1
 }
+
+// A peer restarted on a lazily opened studio, in step with another,
+// exchanges only hellos and summaries, and loads no design's history to
+// do so: the heads come from the design records.
+func TestRestartedPeerInStepLoadsNoHistory(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *store.Store {
+		s, err := store.Open(dir, store.Options{Lazy: true, NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := open(), testStore(t)
+	bob := testID(2, "Bob")
+	var designs []models.ID
+	for i := range 12 {
+		d := models.ID(fmt.Sprintf("d%d", i%3))
+		if _, err := b.Commit(d, store.DefaultBranch, snapOf(t, "Derby", float64(20+i), i), "edit", bob); err != nil {
+			t.Fatal(err)
+		}
+		if i < 3 {
+			designs = append(designs, d)
+		}
+	}
+	exchange(t, a, b)
+	exchange(t, b, a)
+	if !inStep(a, b) {
+		t.Fatal("not in step")
+	}
+	a.Close()
+	a = open()
+	defer a.Close()
+	for _, pair := range [][2]*store.Store{{a, b}, {b, a}} {
+		if st := exchange(t, pair[0], pair[1]); st.Designs != 0 || st.Bytes != 0 {
+			t.Fatalf("in-step exchange after a restart moved data: %+v", st)
+		}
+	}
+	for _, d := range designs {
+		if a.Loaded(d) {
+			t.Fatalf("the restarted peer loaded design %s to exchange summaries", d)
+		}
+	}
+}

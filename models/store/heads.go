@@ -18,6 +18,18 @@ import (
 // opened studio answers HeadIDs, and sync its summary, without loading
 // every design's history.
 
+// Loaded says whether design's history is in memory: a lazily opened
+// store reads a design's versions on first use, and HeadIDs, HeadID and
+// MetaAt do without them.
+func (s *Store) Loaded(design models.ID) bool {
+	if !s.opts.Lazy {
+		return true
+	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	return s.loaded[design]
+}
+
 // HeadIDs lists the IDs of a design's heads, sorted. A design not loaded
 // yet is answered from its record when the record has them (a record
 // written before they were kept has not: the design is loaded then).
