@@ -64,28 +64,26 @@ func memHeads(txn *memdb.Txn, design models.ID) []models.ID {
 	return out
 }
 
-// headsWith is design's heads once vs (new versions of it, parents
-// first or not) are added: memdb's heads, less every parent of vs, with
-// each of vs that is no parent of another.
-func headsWith(txn *memdb.Txn, design models.ID, vs ...*models.Version) []models.ID {
-	parent := map[models.ID]bool{}
-	for _, v := range vs {
-		for _, p := range v.Parents {
-			parent[p] = true
-		}
-	}
-	var out []models.ID
-	for _, h := range memHeads(txn, design) {
-		if !parent[h] {
+// headsAfter is the heads of v's design once v, a new version, is added
+// on top of memdb's: those heads less v's parents, and v. (A receive,
+// which adds many, has pending.heads.)
+func headsAfter(txn *memdb.Txn, v *models.Version) []models.ID {
+	out := []models.ID{v.ID}
+	for _, h := range memHeads(txn, v.Design) {
+		if !slices.Contains(v.Parents, h) {
 			out = append(out, h)
 		}
 	}
-	for _, v := range vs {
-		if v.Design == design && !parent[v.ID] && !slices.Contains(out, v.ID) {
-			out = append(out, v.ID)
-		}
-	}
 	return sortedIDs(out)
+}
+
+// versionIDs lists the IDs of vs.
+func versionIDs(vs []*models.Version) []models.ID {
+	out := make([]models.ID, len(vs))
+	for i, v := range vs {
+		out[i] = v.ID
+	}
+	return out
 }
 
 // sortedIDs is a sorted copy of ids.

@@ -24,9 +24,9 @@ type designRecord struct {
 	Latest models.ID   `cbor:"latest,omitempty"`
 	Time   *models.HLC `cbor:"time,omitempty"`
 	// Heads are the design's heads, sorted, written with every version
-	// (since schema 5's successors; absent in older records), so a sync
-	// summary of a lazily opened studio does not load every design. They
-	// are checked against the history when the design is loaded.
+	// (schema 6; absent in older records), so a sync summary of a lazily
+	// opened studio does not load every design. They are checked against
+	// the history when the design is loaded.
 	Heads []models.ID `cbor:"heads,omitempty"`
 }
 

@@ -268,7 +268,7 @@ func (s *Store) commit(design models.ID, branch string, snap models.Snapshot, ms
 		if err := writeRef(tx, ref); err != nil {
 			return err
 		}
-		return writeDesign(tx, design, name, v, headsWith(rtxn, design, v))
+		return writeDesign(tx, design, name, v, headsAfter(rtxn, v))
 	}, func(txn *memdb.Txn) error { return indexCommit(txn, stored, ref, name) },
 		Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
 	if err != nil {

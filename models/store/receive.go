@@ -465,7 +465,7 @@ func (p *pending) writeDesigns() error {
 		if info, ok := p.s.designInfo(p.txn, d); ok {
 			if cur, err := p.s.version(p.txn, info.Latest); err == nil && compareVersions(newest, cur) < 0 {
 				p.names[d] = info.Name
-				if err := writeDesign(p.tx, d, info.Name, cur, headsWith(p.txn, d, p.order...)); err != nil {
+				if err := writeDesign(p.tx, d, info.Name, cur, versionIDs(p.heads(d))); err != nil {
 					return err
 				}
 				continue
@@ -476,7 +476,7 @@ func (p *pending) writeDesigns() error {
 			return fmt.Errorf("design %s: %w", d, err)
 		}
 		p.names[d] = name
-		if err := writeDesign(p.tx, d, name, newest, headsWith(p.txn, d, p.order...)); err != nil {
+		if err := writeDesign(p.tx, d, name, newest, versionIDs(p.heads(d))); err != nil {
 			return err
 		}
 	}

@@ -639,7 +639,7 @@ func (s *Store) remakeBranch(txn *memdb.Txn, design models.ID, name string, v *m
 		if err := writeRef(tx, ref); err != nil {
 			return err
 		}
-		return writeDesign(tx, design, title, w, headsWith(txn, design, w))
+		return writeDesign(tx, design, title, w, headsAfter(txn, w))
 	}, func(mt *memdb.Txn) error { return indexCommit(mt, stored, ref, title) },
 		Event{Kind: EventVersions, Design: design}, Event{Kind: EventRefs, Design: design}, Event{Kind: EventDesigns, Design: design})
 	if err != nil {
