@@ -196,14 +196,12 @@ func sortedProps(p Props) []string {
 // MetaOf decodes a design's meta element on its own (what a list of
 // designs shows), as [DesignFromSnapshot] decodes it within the design.
 func MetaOf(e Element) (Meta, error) {
-	var m Meta
-	if e.Kind != KindMeta {
-		return m, fmt.Errorf("element %s is a %s, not a design's meta", e.ID, e.Kind)
+	d := &Design{}
+	if err := addElement(d, MetaID, e, plainDecode); err != nil {
+		return Meta{}, err
 	}
-	if err := decodeProps(kinds[KindMeta], e.Props, reflect.ValueOf(&m).Elem()); err != nil {
-		return Meta{}, fmt.Errorf("meta: %w", err)
-	}
-	return m, nil
+	d.Normalize()
+	return d.Meta, nil
 }
 
 // element builds the element for one typed struct.
