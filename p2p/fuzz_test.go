@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"testing"
+
+	"cordwain/models"
 )
 
 // rw is a stream fed from fixed bytes whose writes go nowhere.
@@ -24,6 +26,10 @@ func FuzzFrames(f *testing.F) {
 	f.Add(frame(MsgSummary, Summary{Designs: []DesignDigest{{Design: "d", Digest: [16]byte{1}}}}))
 	f.Add(frame(MsgWant, Want{Design: "d", Have: nil}))
 	f.Add(frame(MsgBatch, BatchWire{Design: "d", Versions: [][]byte{{1, 2}}}))
+	base := []byte{0xa1, 0x61, 'a', 0x58, 32}
+	base = append(base, make([]byte, 32)...)
+	f.Add(frame(MsgBatch, BatchWire{Design: "d", Manifests: [][]byte{base},
+		MDeltas: []MDeltaWire{{Base: models.HashOf(base), Put: []MEntryWire{{ID: "b"}}, Del: []models.ID{"a"}}}}))
 	f.Add(frame(MsgAnnounce, Announce{Design: "d"}))
 	f.Add(frame(MsgPresence, Presence{Name: "A", X: 1}))
 	f.Add([]byte{0, 0, 0, 2, 1, 200})

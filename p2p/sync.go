@@ -184,6 +184,10 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 	}
 	sentM := map[models.Hash]bool{}
 	sentE := map[models.Hash]bool{}
+	// The manifests in the chunk being filled: a version's manifest goes
+	// as its delta from its first parent's when that one is among them.
+	inChunk := map[models.Hash][]byte{}
+	rootOf := make(map[models.ID]models.Hash, len(b.Versions))
 	chunk := BatchWire{Design: want.Design}
 	size := 0
 	flush := func(last bool) error {
@@ -207,6 +211,7 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 			return err
 		}
 		chunk, size = BatchWire{Design: want.Design}, 0
+		clear(inChunk)
 		return nil
 	}
 	for _, v := range b.Versions {
@@ -216,10 +221,16 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 		}
 		chunk.Versions = append(chunk.Versions, vb)
 		size += len(vb)
+		rootOf[v.ID] = v.Root
 		if m := manifests[v.Root]; m != nil && !sentM[v.Root] {
 			sentM[v.Root] = true
-			chunk.Manifests = append(chunk.Manifests, m)
-			size += len(m)
+			if d, ok := manifestDelta(want.Deltas, v, m, rootOf, inChunk); ok {
+				chunk.MDeltas = append(chunk.MDeltas, d)
+			} else {
+				chunk.Manifests = append(chunk.Manifests, m)
+			}
+			inChunk[v.Root] = m
+			size += len(m) // what the asker holds once it is rebuilt
 			for _, eh := range store.CollectedElements(m) {
 				if e := elements[eh]; e != nil && !sentE[eh] {
 					sentE[eh] = true
@@ -238,6 +249,37 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 		return err
 	}
 	return writeFrame(w, MsgDone, Done{Design: want.Design})
+}
+
+// manifestDelta is v's manifest m as its delta from v's first parent's,
+// when deltas were asked for, that manifest is in the chunk (inChunk)
+// and the delta is the smaller.
+func manifestDelta(deltas bool, v *models.Version, m []byte, rootOf map[models.ID]models.Hash, inChunk map[models.Hash][]byte) (MDeltaWire, bool) {
+	if !deltas || len(v.Parents) == 0 {
+		return MDeltaWire{}, false
+	}
+	root, ok := rootOf[v.Parents[0]]
+	if !ok {
+		return MDeltaWire{}, false
+	}
+	base := inChunk[root]
+	if base == nil {
+		return MDeltaWire{}, false
+	}
+	put, del, ok := store.ManifestDelta(base, m)
+	if !ok {
+		return MDeltaWire{}, false
+	}
+	size := len(root)
+	d := MDeltaWire{Base: root, Put: make([]MEntryWire, len(put)), Del: del}
+	for i, e := range put {
+		d.Put[i] = MEntryWire{ID: e.ID, Hash: e.Hash}
+		size += len(e.ID) + len(e.Hash) + 4
+	}
+	for _, id := range del {
+		size += len(id) + 2
+	}
+	return d, size < len(m)
 }
 
 // PullStats says what a pull brought.
@@ -395,7 +437,7 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 			case <-quit:
 				return
 			}
-			if wantErr = writeFrame(rw, MsgWant, Want{Design: d, Have: haveList(s, d)}); wantErr != nil {
+			if wantErr = writeFrame(rw, MsgWant, Want{Design: d, Have: haveList(s, d), Deltas: true}); wantErr != nil {
 				stop() // the reader would wait for answers to wants never sent
 				return
 			}

@@ -85,6 +85,9 @@ type Summary struct {
 type Want struct {
 	Design models.ID   `cbor:"design"`
 	Have   []models.ID `cbor:"have"`
+	// Deltas asks for manifests as deltas (BatchWire.MDeltas); a peer
+	// that does not know the field sends them whole.
+	Deltas bool `cbor:"deltas,omitempty"`
 }
 
 // RefWire is a branch or tag on the wire.
@@ -109,6 +112,26 @@ type BatchWire struct {
 	// last): the receiver leaves the design's heads out of main until
 	// the last, which carries the refs and tombstones.
 	More bool `cbor:"more,omitempty"`
+	// MDeltas are manifests sent as their difference from another one
+	// of the same frame (in Manifests, or an earlier delta), in order;
+	// only to an asker whose want says Deltas.
+	MDeltas []MDeltaWire `cbor:"mdeltas,omitempty"`
+}
+
+// MDeltaWire is a manifest as the manifest Base (its hash) with the
+// entries Put set and the elements Del removed.
+type MDeltaWire struct {
+	_    struct{} `cbor:",toarray"`
+	Base models.Hash
+	Put  []MEntryWire
+	Del  []models.ID
+}
+
+// MEntryWire is a manifest entry: an element and its hash.
+type MEntryWire struct {
+	_    struct{} `cbor:",toarray"`
+	ID   models.ID
+	Hash models.Hash
 }
 
 // Done ends the batches of one want.
@@ -214,6 +237,13 @@ func decodePayload(payload []byte, v any) error {
 // verifies signatures and everything else.
 func (w *BatchWire) toBatch() (*store.Batch, error) {
 	b := &store.Batch{Manifests: w.Manifests, Elements: w.Elements, Partial: w.More}
+	if len(w.MDeltas) > 0 {
+		ms, err := w.rebuildManifests()
+		if err != nil {
+			return nil, err
+		}
+		b.Manifests = ms
+	}
 	for i, vb := range w.Versions {
 		v, err := store.ParseVersion(vb) // Store.Receive verifies the signature
 		if err != nil {
@@ -241,4 +271,42 @@ func (w *BatchWire) toBatch() (*store.Batch, error) {
 		b.Tombstones = append(b.Tombstones, t)
 	}
 	return b, nil
+}
+
+// rebuildManifests is the frame's manifests, those sent as deltas
+// rebuilt. Each delta's base must come before it in the frame, and what
+// is rebuilt is bounded like a frame: a delta costs a few bytes on the
+// wire, its manifest as many as its base.
+func (w *BatchWire) rebuildManifests() ([][]byte, error) {
+	if len(w.MDeltas) > chunkVersions {
+		return nil, fmt.Errorf("%w: %d manifest deltas in a batch", ErrProtocol, len(w.MDeltas))
+	}
+	known := make(map[models.Hash][]byte, len(w.Manifests)+len(w.MDeltas))
+	total := 0
+	out := make([][]byte, 0, len(w.Manifests)+len(w.MDeltas))
+	for _, m := range w.Manifests {
+		known[models.HashOf(m)] = m
+		total += len(m)
+		out = append(out, m)
+	}
+	for i, d := range w.MDeltas {
+		base, ok := known[d.Base]
+		if !ok {
+			return nil, fmt.Errorf("%w: manifest delta %d: its base %s is not in the batch", ErrProtocol, i, d.Base.String()[:10])
+		}
+		put := make([]store.ManifestEntry, len(d.Put))
+		for k, e := range d.Put {
+			put[k] = store.ManifestEntry{ID: e.ID, Hash: e.Hash}
+		}
+		m, ok := store.PatchManifest(base, put, d.Del)
+		if !ok {
+			return nil, fmt.Errorf("%w: manifest delta %d does not apply to its base", ErrProtocol, i)
+		}
+		if total += len(m); total > MaxFrame {
+			return nil, fmt.Errorf("%w: manifests rebuilt from deltas exceed %d bytes", ErrProtocol, MaxFrame)
+		}
+		known[models.HashOf(m)] = m
+		out = append(out, m)
+	}
+	return out, nil
 }
