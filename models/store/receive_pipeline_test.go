@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"cordwain/models"
 )
@@ -230,5 +233,88 @@ func TestReceiveOrdersParentsFirst(t *testing.T) {
 	}
 	if len(res.Added) != 4 || !slices.Equal(headIDs(dst, "a"), headIDs(src, "a")) {
 		t.Fatalf("added %d, heads %v, want 4 and %v", len(res.Added), headIDs(dst, "a"), headIDs(src, "a"))
+	}
+}
+
+// The history records a received batch writes (each version's changes
+// from its parents) are those the source wrote when it made the
+// versions, for a linear history cut into chunks, a branch and a merge;
+// and, but for the merge (whose record says, against its second parent,
+// what either side changed), those derived from the content.
+func TestReceivedRecordsAreTheSources(t *testing.T) {
+	src := sourceStudio(t)
+	alice, bob := testIdentity(1, "Alice"), testIdentity(2, "Bob")
+	base, _ := src.Head("a", DefaultBranch)
+	if err := src.Branch("a", "side", base.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Commit("a", "side", snap(t, "Derby", 50, "0123456789abcdef"), "side", bob); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Commit("a", DefaultBranch, snap(t, "Derby Two", 35, "0123456789abcdef", "1123456789abcdef", "2123456789abcdef"), "a5", alice); err != nil {
+		t.Fatal(err)
+	}
+	side, _ := src.Head("a", "side")
+	if _, err := src.MergeHeads("a", DefaultBranch, side.ID); err != nil {
+		t.Fatal(err)
+	}
+	all := collect(t, src, "a")
+	a1, a2 := chunked(t, all, 3)
+	dst := openTest(t, t.TempDir())
+	r := dst.NewReceiver()
+	var ps []*Prepared
+	for _, b := range []*Batch{a1, a2} {
+		p, err := r.Prepare(b)
+		if err != nil {
+			t.Fatalf("Prepare: %v", err)
+		}
+		ps = append(ps, p)
+	}
+	if _, err := r.Commit(ps...); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	record := func(s *Store, v *models.Version) []byte {
+		var out []byte
+		err := s.db.View(func(tx *bolt.Tx) error {
+			in, err := s.hist.storedInfo(tx, v)
+			if err != nil || in == nil {
+				t.Fatalf("version %s: stored record %v, %v", short(v.ID), in, err)
+			}
+			out, err = models.Canonical(in)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	merges := 0
+	for _, v := range all.Versions {
+		got := record(dst, v)
+		if want := record(src, v); !bytes.Equal(got, want) {
+			t.Fatalf("version %s: record %x, the source's %x", short(v.ID), got, want)
+		}
+		if len(v.Parents) > 1 {
+			merges++
+			continue
+		}
+		var derived []byte
+		err := dst.db.View(func(tx *bolt.Tx) error {
+			in, err := newHistCache().infoOf(tx, dst.Version, v)
+			if err != nil {
+				return err
+			}
+			derived, err = models.Canonical(in)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, derived) {
+			t.Fatalf("version %s: record %x, derived %x", short(v.ID), got, derived)
+		}
+	}
+	if merges == 0 {
+		t.Fatal("the source history has no merge")
 	}
 }
