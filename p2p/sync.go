@@ -362,6 +362,10 @@ const (
 	wantsAhead = 8
 	// pipeDepth is how many received chunks may wait to be checked.
 	pipeDepth = 4
+	// preparers is how many chunks are checked at once: a chunk's checks
+	// have parts on one core (reading its manifests, finding what it
+	// uses) between parts on every core (signatures, elements, designs).
+	preparers = 2
 	// checkedDepth is how many checked chunks (and ends of designs) may
 	// wait to be written: what arrives while a transaction is written.
 	checkedDepth = 32
@@ -391,11 +395,12 @@ type pullItem struct {
 
 // pullDesigns asks for designs and stores what comes back, in a pipeline
 // (docs/sync.md): wants go out up to wantsAhead ahead of the answers; one
-// goroutine reads and decodes the chunks, one checks them (signatures,
-// content: store.Receiver.Prepare, on every core), and this one writes
-// the checked chunks waiting, several designs in one transaction. Each
-// stage hands on at most pipeDepth chunks, and the stream's flow control
-// holds the sender back behind them. A failure anywhere stops the pull;
+// goroutine reads and decodes the chunks, preparers check them
+// (signatures, content: store.Receiver.Prepare, on every core), one hands
+// them on in order, and this one writes the checked chunks, several
+// designs in one transaction. The stages hold a bounded number of chunks
+// (pipeDepth, checkedDepth), and the stream's flow control holds the
+// sender back behind them. A failure anywhere stops the pull;
 // what was written before it is complete (every transaction is a whole
 // set of checked chunks, parents first) and nothing after it is.
 func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *PullStats) error {
@@ -506,28 +511,86 @@ func pullDesigns(rw io.ReadWriter, s *store.Store, designs []models.ID, st *Pull
 	}()
 	r := s.NewReceiver()
 	checked := make(chan pullItem, checkedDepth)
+	// Chunks are checked by preparers goroutines at once (each on every
+	// core too), and handed on in the order they came. A chunk waits for
+	// the design's chunk before it, whose content it may use.
+	type job struct {
+		it    pullItem
+		after chan struct{} // the design's previous chunk is checked (nil: none)
+		ready chan struct{} // this one is
+	}
+	jobs := make(chan *job, preparers)
+	inOrder := make(chan *job, pipeDepth)
 	wg.Add(1)
-	go func() { // chunks, checked
+	go func() { // chunks, to the preparers and in order
 		defer wg.Done()
-		defer close(checked)
+		defer close(jobs)
+		defer close(inOrder)
+		last := map[models.ID]chan struct{}{}
 		for it := range read {
+			j := &job{it: it, ready: make(chan struct{})}
 			switch {
 			case it.err != nil:
 			case it.done:
-				r.Forget(it.design)
+				delete(last, it.design)
 			default:
-				prep, err := r.Prepare(it.batch)
-				if err != nil {
-					it.err = rejected(err)
-				}
-				it.prep, it.batch = prep, nil
+				j.after = last[it.design]
+				last[it.design] = j.ready
 			}
 			select {
-			case checked <- it:
+			case inOrder <- j:
 			case <-quit:
 				return
 			}
-			if it.err != nil {
+			select {
+			case jobs <- j:
+			case <-quit:
+				return
+			}
+		}
+	}()
+	for range preparers {
+		wg.Add(1)
+		go func() { // chunks, checked
+			defer wg.Done()
+			for j := range jobs {
+				if j.it.err == nil && !j.it.done {
+					if j.after != nil {
+						select {
+						case <-j.after:
+						case <-quit:
+							return
+						}
+					}
+					prep, err := r.Prepare(j.it.batch)
+					if err != nil {
+						j.it.err = rejected(err)
+					}
+					j.it.prep, j.it.batch = prep, nil
+				}
+				close(j.ready)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() { // checked chunks, in order
+		defer wg.Done()
+		defer close(checked)
+		for j := range inOrder {
+			select {
+			case <-j.ready:
+			case <-quit:
+				return
+			}
+			if j.it.done && j.it.err == nil {
+				r.Forget(j.it.design)
+			}
+			select {
+			case checked <- j.it:
+			case <-quit:
+				return
+			}
+			if j.it.err != nil {
 				return
 			}
 		}
