@@ -174,13 +174,17 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 	if err != nil {
 		return err
 	}
-	manifests := map[models.Hash][]byte{}
-	for _, m := range b.Manifests {
-		manifests[models.HashOf(m)] = m
+	roots, hashes := b.ManifestRoots, b.ElementHashes
+	if len(roots) != len(b.Manifests) || len(hashes) != len(b.Elements) {
+		roots, hashes = nil, nil
 	}
-	elements := map[models.Hash][]byte{}
-	for _, e := range b.Elements {
-		elements[models.HashOf(e)] = e
+	manifests := make(map[models.Hash][]byte, len(b.Manifests))
+	for i, m := range b.Manifests {
+		manifests[hashAt(roots, i, m)] = m
+	}
+	elements := make(map[models.Hash][]byte, len(b.Elements))
+	for i, e := range b.Elements {
+		elements[hashAt(hashes, i, e)] = e
 	}
 	sentM := map[models.Hash]bool{}
 	sentE := map[models.Hash]bool{}
@@ -249,6 +253,15 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 		return err
 	}
 	return writeFrame(w, MsgDone, Done{Design: want.Design})
+}
+
+// hashAt is the hash of object i, b: hashes[i] when Collect gave them,
+// else worked out.
+func hashAt(hashes []models.Hash, i int, b []byte) models.Hash {
+	if i < len(hashes) {
+		return hashes[i]
+	}
+	return models.HashOf(b)
 }
 
 // manifestDelta is v's manifest m as its delta from v's first parent's,

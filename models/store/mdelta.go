@@ -22,39 +22,34 @@ type ManifestEntry struct {
 // of a that b lacks, each in b's (a's) order. It reports false if either
 // is not that layout, keys in strictly increasing canonical order.
 func ManifestDelta(a, b []byte) (put []ManifestEntry, del []models.ID, ok bool) {
-	ea, ok := layoutEntries(a)
-	if !ok {
-		return nil, nil, false
-	}
-	eb, ok := layoutEntries(b)
-	if !ok {
-		return nil, nil, false
-	}
-	i, j := 0, 0
-	for i < len(ea) || j < len(eb) {
+	ca, cb := newManifestCursor(a), newManifestCursor(b)
+	okA, okB := ca.next(), cb.next()
+	for okA || okB {
 		c := 0
 		switch {
-		case i == len(ea):
+		case !okA:
 			c = 1
-		case j == len(eb):
+		case !okB:
 			c = -1
 		default:
-			c = keyLess(ea[i].key, eb[j].key)
+			c = keyLess(ca.key, cb.key)
 		}
 		switch {
 		case c < 0: // only in a
-			del = append(del, models.ID(ea[i].key))
-			i++
+			del = append(del, models.ID(ca.key))
+			okA = ca.next()
 		case c > 0: // only in b
-			put = append(put, ManifestEntry{ID: models.ID(eb[j].key), Hash: eb[j].h})
-			j++
+			put = append(put, ManifestEntry{ID: models.ID(cb.key), Hash: cb.h})
+			okB = cb.next()
 		default:
-			if ea[i].h != eb[j].h {
-				put = append(put, ManifestEntry{ID: models.ID(eb[j].key), Hash: eb[j].h})
+			if ca.h != cb.h {
+				put = append(put, ManifestEntry{ID: models.ID(cb.key), Hash: cb.h})
 			}
-			i++
-			j++
+			okA, okB = ca.next(), cb.next()
 		}
+	}
+	if ca.bad || cb.bad {
+		return nil, nil, false
 	}
 	return put, del, true
 }
@@ -81,31 +76,61 @@ func PatchManifest(base []byte, put []ManifestEntry, del []models.ID) ([]byte, b
 	return patchManifest(base, pm, del)
 }
 
-// layoutEntry is one entry of manifest bytes, key and hash in place.
-type layoutEntry struct {
-	key []byte
-	h   models.Hash
+// manifestCursor walks the entries of manifest bytes in the layout the
+// store writes (canonical: shortest heads, keys in order), in place.
+type manifestCursor struct {
+	rest    []byte
+	left    uint64
+	started bool
+	key     []byte
+	h       models.Hash
+	bad     bool // not that layout, or keys not in strictly increasing order
 }
 
-// layoutEntries lists the entries of a manifest in the layout the store
-// writes; false if raw is not that layout, its keys in strictly
-// increasing canonical order.
-func layoutEntries(raw []byte) ([]layoutEntry, bool) {
-	var out []layoutEntry
-	if n, _, ok := models.ReadCBORHead(raw, 5); ok && n <= uint64(len(raw)/35) {
-		out = make([]layoutEntry, 0, n)
+func newManifestCursor(raw []byte) manifestCursor {
+	n, rest, ok := models.ReadCBORHead(raw, 5)
+	return manifestCursor{rest: rest, left: n, bad: !ok || len(raw)-len(rest) != headSize(n)}
+}
+
+// headSize is the size of the shortest CBOR head for argument n, the one
+// canonical CBOR uses.
+func headSize(n uint64) int {
+	switch {
+	case n < 24:
+		return 1
+	case n <= 0xff:
+		return 2
+	case n <= 0xffff:
+		return 3
+	case n <= 0xffffffff:
+		return 5
 	}
-	ok := manifestRefs(raw, func(id []byte, h models.Hash) bool {
-		out = append(out, layoutEntry{key: id, h: h})
-		return true
-	})
-	if !ok {
-		return nil, false
+	return 9
+}
+
+// next moves to the next entry: false at the end, or on bytes out of the
+// layout (then bad is set).
+func (c *manifestCursor) next() bool {
+	if c.bad {
+		return false
 	}
-	for i := 1; i < len(out); i++ {
-		if keyLess(out[i-1].key, out[i].key) >= 0 {
-			return nil, false
-		}
+	if c.left == 0 {
+		c.bad = len(c.rest) != 0
+		return false
 	}
-	return out, true
+	klen, rest, ok := models.ReadCBORHead(c.rest, 3)
+	if !ok || len(c.rest)-len(rest) != headSize(klen) || uint64(len(rest)) < klen+34 || rest[klen] != 0x58 || rest[klen+1] != 32 {
+		c.bad = true
+		return false
+	}
+	key := rest[:klen]
+	if c.started && keyLess(c.key, key) >= 0 {
+		c.bad = true
+		return false
+	}
+	c.started, c.key = true, key
+	copy(c.h[:], rest[klen+2:klen+34])
+	c.rest = rest[klen+34:]
+	c.left--
+	return true
 }

@@ -44,6 +44,12 @@ type Batch struct {
 	// on a branch, or on a deleted one, does not land in main before its
 	// refs and tombstones arrive.
 	Partial bool
+	// ManifestRoots and ElementHashes are the hashes of Manifests and
+	// Elements, one each in the same order, as Collect worked them out
+	// checking what it read (a sender need not hash them again). Receive
+	// does not read them: it hashes what it receives.
+	ManifestRoots []models.Hash
+	ElementHashes []models.Hash
 }
 
 // Collect returns the versions of design that are not ancestors of (or
@@ -114,11 +120,13 @@ func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
 					return fmt.Errorf("%w: element %s missing", ErrCorrupt, id)
 				}
 				b.Elements = append(b.Elements, append([]byte(nil), eraw...))
+				b.ElementHashes = append(b.ElementHashes, h)
 				return nil
 			}); err != nil {
 				return fmt.Errorf("version %s: %w", short(v.ID), err)
 			}
 			b.Manifests = append(b.Manifests, append([]byte(nil), raw...))
+			b.ManifestRoots = append(b.ManifestRoots, v.Root)
 		}
 		return nil
 	})

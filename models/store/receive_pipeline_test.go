@@ -318,3 +318,22 @@ func TestReceivedRecordsAreTheSources(t *testing.T) {
 		t.Fatal("the source history has no merge")
 	}
 }
+
+// Collect gives the hash of each manifest and element it returns.
+func TestCollectGivesHashes(t *testing.T) {
+	src := sourceStudio(t)
+	b := collect(t, src, "a")
+	if len(b.ManifestRoots) != len(b.Manifests) || len(b.ElementHashes) != len(b.Elements) || len(b.Manifests) == 0 {
+		t.Fatalf("%d manifests, %d roots; %d elements, %d hashes", len(b.Manifests), len(b.ManifestRoots), len(b.Elements), len(b.ElementHashes))
+	}
+	for i, m := range b.Manifests {
+		if models.HashOf(m) != b.ManifestRoots[i] {
+			t.Fatalf("manifest %d: hash %s, given %s", i, models.HashOf(m), b.ManifestRoots[i])
+		}
+	}
+	for i, e := range b.Elements {
+		if models.HashOf(e) != b.ElementHashes[i] {
+			t.Fatalf("element %d: hash %s, given %s", i, models.HashOf(e), b.ElementHashes[i])
+		}
+	}
+}
