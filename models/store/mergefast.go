@@ -246,7 +246,10 @@ func patchManifest(raw []byte, put map[models.ID]models.Hash, del []models.ID) (
 	if !ok {
 		return nil, false
 	}
-	body := make([]byte, 0, len(rest)+len(put)*(34+3+16))
+	// The map's head goes before the body once the count is known: the
+	// body is written after room for the longest head.
+	const room = 9
+	body := make([]byte, room, room+len(rest)+len(put)*(34+3+16))
 	count := n
 	emit := func(e *edit) {
 		if len(e.key) < 24 {
@@ -303,8 +306,11 @@ func patchManifest(raw []byte, put map[models.ID]models.Hash, del []models.ID) (
 			count++
 		}
 	}
-	out := models.AppendCBORHead(make([]byte, 0, len(body)+9), 5, count)
-	return append(out, body...), true
+	var head [room]byte
+	h := models.AppendCBORHead(head[:0], 5, count)
+	start := room - len(h)
+	copy(body[start:], h)
+	return body[start:], true
 }
 
 // mergeContent writes the merged content of a and b (a.ID < b.ID) over
