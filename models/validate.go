@@ -307,7 +307,8 @@ func (v *validator) meta(m *Meta) {
 		runOK = false
 	}
 	for i, s := range m.SizeRun {
-		if !v.num(el, fmt.Sprintf("size_run.%d", i), s, MinSize, MaxSize) {
+		if math.IsNaN(s) || s < MinSize || s > MaxSize { // the field name only for an error
+			v.num(el, fmt.Sprintf("size_run.%d", i), s, MinSize, MaxSize)
 			runOK = false
 			continue
 		}
@@ -321,14 +322,27 @@ func (v *validator) meta(m *Meta) {
 			v.add(el, "base_size", CodeInconsistent, "base size %g is outside the size run %g-%g", m.BaseSize, lo, hi)
 		}
 	}
-	for _, k := range sortedKeys(m.PairsPerCarton) {
-		n := m.PairsPerCarton[k]
+	cartonOK := func(k string, n int) (bool, bool) {
 		size, err := strconv.ParseFloat(k, 64)
-		if err != nil || !slices.Contains(m.SizeRun, size) {
-			v.add(el, "pairs_per_carton."+k, CodeUnknownRef, "size %q is not in the size run", k)
+		return err == nil && slices.Contains(m.SizeRun, size), n >= 0 && n <= 1000
+	}
+	allOK := true
+	for k, n := range m.PairsPerCarton {
+		if inRun, inRange := cartonOK(k, n); !inRun || !inRange {
+			allOK = false
+			break
 		}
-		if n < 0 || n > 1000 {
-			v.add(el, "pairs_per_carton."+k, CodeOutOfRange, "is %d pairs, must be between 0 and 1000", n)
+	}
+	if !allOK { // the errors in key order
+		for _, k := range sortedKeys(m.PairsPerCarton) {
+			n := m.PairsPerCarton[k]
+			inRun, inRange := cartonOK(k, n)
+			if !inRun {
+				v.add(el, "pairs_per_carton."+k, CodeUnknownRef, "size %q is not in the size run", k)
+			}
+			if !inRange {
+				v.add(el, "pairs_per_carton."+k, CodeOutOfRange, "is %d pairs, must be between 0 and 1000", n)
+			}
 		}
 	}
 	for _, f := range []struct {

@@ -13,7 +13,7 @@ import "sync"
 // two. It is safe for concurrent use; it holds at most its limit of
 // elements and then starts over.
 type ValidationMemo struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex // read for each version's lookups, written for new elements
 	m     map[Hash]*verdict
 	limit int
 }
@@ -69,11 +69,11 @@ func (vm *ValidationMemo) valid(id ID, s Snapshot, hashes map[ID]Hash) bool {
 	}
 	vs := make([]*verdict, 0, len(s))
 	var missing []ID
-	vm.mu.Lock()
+	vm.mu.RLock()
 	for eid := range s {
 		h, ok := hashes[eid]
 		if !ok {
-			vm.mu.Unlock()
+			vm.mu.RUnlock()
 			return false
 		}
 		if vd := vm.m[h]; vd != nil && vd.id == eid {
@@ -82,7 +82,7 @@ func (vm *ValidationMemo) valid(id ID, s Snapshot, hashes map[ID]Hash) bool {
 			missing = append(missing, eid)
 		}
 	}
-	vm.mu.Unlock()
+	vm.mu.RUnlock()
 	for _, eid := range missing {
 		vd := checkAlone(s[eid])
 		if vd.id != eid {
