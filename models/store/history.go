@@ -435,11 +435,26 @@ func (h *histCache) writeInfo(tx *bolt.Tx, id models.ID, in *verInfo) error {
 }
 
 // recordVersion derives v's record (unless known) and writes it, in the
-// transaction that writes v.
+// transaction that writes v. No record of v is looked up in the file: v
+// is being added, so none is stored (one left over would be replaced).
 func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Version) error {
-	in, err := h.infoOf(tx, get, v)
-	if err != nil {
-		return err
+	in := h.cachedInfo(v.ID)
+	if in == nil {
+		parents := make([]*verInfo, len(v.Parents))
+		for i, pid := range v.Parents {
+			p, err := get(pid)
+			if err != nil {
+				return err
+			}
+			if parents[i], err = h.infoOf(tx, get, p); err != nil {
+				return err
+			}
+		}
+		var err error
+		if in, err = h.compute(tx, get, v, parents); err != nil {
+			return err
+		}
+		h.setInfo(v.ID, in)
 	}
 	return h.writeInfo(tx, v.ID, in)
 }
