@@ -278,13 +278,7 @@ func eachManifestEntry(b []byte, want models.Hash, fn func(models.ID, models.Has
 // canonical CBOR order (shorter first, then bytewise); a nil a is before
 // every key.
 func canonicalBefore(a, b []byte) bool {
-	if a == nil {
-		return true
-	}
-	if len(a) != len(b) {
-		return len(a) < len(b)
-	}
-	return string(a) < string(b)
+	return a == nil || keyLess(a, b) < 0
 }
 
 // ManifestElements lists the element hashes a manifest's bytes name, or

@@ -331,7 +331,14 @@ func (h *histCache) infoOf(tx *bolt.Tx, get versionGetter, v *models.Version) (*
 	if in, err := h.storedInfo(tx, v); in != nil || err != nil {
 		return in, err
 	}
-	// Compute, parents first, without recursion (histories are long).
+	return h.derive(tx, get, v)
+}
+
+// derive computes v's record from content, and those of its ancestors
+// that are neither cached nor stored, parents first (then cached, not
+// written); v's own stored record is not looked up.
+func (h *histCache) derive(tx *bolt.Tx, get versionGetter, v *models.Version) (*verInfo, error) {
+	// Parents first, without recursion (histories are long).
 	stack := []*models.Version{v}
 	for len(stack) > 0 {
 		cur := stack[len(stack)-1]
@@ -440,21 +447,10 @@ func (h *histCache) writeInfo(tx *bolt.Tx, id models.ID, in *verInfo) error {
 func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Version) error {
 	in := h.cachedInfo(v.ID)
 	if in == nil {
-		parents := make([]*verInfo, len(v.Parents))
-		for i, pid := range v.Parents {
-			p, err := get(pid)
-			if err != nil {
-				return err
-			}
-			if parents[i], err = h.infoOf(tx, get, p); err != nil {
-				return err
-			}
-		}
 		var err error
-		if in, err = h.compute(tx, get, v, parents); err != nil {
+		if in, err = h.derive(tx, get, v); err != nil {
 			return err
 		}
-		h.setInfo(v.ID, in)
 	}
 	return h.writeInfo(tx, v.ID, in)
 }
