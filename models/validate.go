@@ -159,6 +159,9 @@ func (v *validator) text(el ID, field, s string, required bool, max int) {
 
 // num checks that x is finite and within [lo, hi].
 func (v *validator) num(el ID, field string, x, lo, hi float64) bool {
+	if within(x, lo, hi) {
+		return true
+	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		v.add(el, field, CodeNotFinite, "is not a number")
 		return false
@@ -169,6 +172,10 @@ func (v *validator) num(el ID, field string, x, lo, hi float64) bool {
 	}
 	return true
 }
+
+// within says whether x is a number in [lo, hi] (lo and hi finite): what
+// num accepts.
+func within(x, lo, hi float64) bool { return x >= lo && x <= hi }
 
 func oneOf[T ~string](v *validator, el ID, field string, x T, allowed ...T) {
 	if !slices.Contains(allowed, x) {
@@ -307,7 +314,7 @@ func (v *validator) meta(m *Meta) {
 		runOK = false
 	}
 	for i, s := range m.SizeRun {
-		if math.IsNaN(s) || s < MinSize || s > MaxSize { // the field name only for an error
+		if !within(s, MinSize, MaxSize) { // the field name only for an error
 			v.num(el, fmt.Sprintf("size_run.%d", i), s, MinSize, MaxSize)
 			runOK = false
 			continue

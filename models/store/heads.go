@@ -65,8 +65,8 @@ func memHeads(txn *memdb.Txn, design models.ID) []models.ID {
 }
 
 // headsAfter is the heads of v's design once v, a new version, is added
-// on top of memdb's: those heads less v's parents, and v. (A receive,
-// which adds many, has pending.heads.)
+// on top of memdb's: those heads less v's parents, and v (unsorted:
+// writeDesign sorts). A receive, which adds many, has pending.heads.
 func headsAfter(txn *memdb.Txn, v *models.Version) []models.ID {
 	out := []models.ID{v.ID}
 	for _, h := range memHeads(txn, v.Design) {
@@ -74,7 +74,7 @@ func headsAfter(txn *memdb.Txn, v *models.Version) []models.ID {
 			out = append(out, h)
 		}
 	}
-	return sortedIDs(out)
+	return out
 }
 
 // versionIDs lists the IDs of vs.
