@@ -150,18 +150,63 @@ func runGUI(dataDir string, stderr io.Writer) int {
 	if os.Getenv("CORDWAIN_DEBUG_DRAWS") == "1" {
 		go reportDraws(stderr)
 	}
+	closing := newCloseWatch(stderr, closeReportAfter)
+	w.SetOnClosed(func() { closing.start("the window's event loop") })
+	fyneStopped := takeStopHooks(a)
 	w.ShowAndRun()
+	closing.start("the window's event loop") // Quit without a close (signal, Ctrl+Q)
+	defer closing.stop()
+	closing.stage("saving the last edits and settings")
+	u.Stop()
+	if fyneStopped != nil {
+		fyneStopped() // Fyne's own: its preferences written now
+	}
 	if srv != nil {
+		closing.stage("the command socket")
 		srv.Close() // before the store: commands still running finish first
 	}
+	closing.stage("the studio network")
 	if err := u.CloseNetwork(); err != nil { // before the store too
 		fmt.Fprintln(stderr, "cordwain: closing the studio network:", err)
 	}
+	closing.stage("the studio's store")
 	if err := u.CloseStudio(); err != nil {
 		fmt.Fprintln(stderr, "cordwain: closing the studio:", err)
 		return 1
 	}
+	if os.Getenv("CORDWAIN_DEBUG_EXIT") == "1" {
+		fmt.Fprintln(stderr, "cordwain debug: studio closed, exiting")
+	}
 	return 0
+}
+
+// stopHooks is the part of Fyne 2.7's lifecycle (internal/app.Lifecycle)
+// that holds the functions run when the app stops.
+type stopHooks interface {
+	OnStopped() func()
+	SetOnStopped(func())
+	SetOnStoppedHookExecuted(func())
+}
+
+// takeStopHooks removes the functions Fyne would run when the app stops
+// (its own: writing its preferences; and any set with SetOnStopped) and
+// returns them for the caller to run after ShowAndRun returns. Fyne 2.7.1
+// queues them on the lifecycle goroutine, which hands them to the main
+// loop while that loop drains its queue for the last time: when the
+// hand-off lands between the last look at the queue and its closing, the
+// function never runs and Run waits for it for ever (seen as Cordwain.exe
+// not exiting after WM_CLOSE under Wine). With no stop function Fyne
+// queues nothing, and Run returns. nil when there is nothing to run or
+// the lifecycle is not Fyne 2.7's.
+func takeStopHooks(a fyne.App) func() {
+	h, ok := a.Lifecycle().(stopHooks)
+	if !ok {
+		return nil
+	}
+	f := h.OnStopped()
+	h.SetOnStopped(nil)
+	h.SetOnStoppedHookExecuted(nil)
+	return f
 }
 
 // fitToScreen sizes the window to the primary screen once the driver runs

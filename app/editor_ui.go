@@ -52,12 +52,6 @@ func (u *UI) setupEditing() {
 		u.onDesignEdited(d)
 	}
 	e.session.OnSaved = u.onSaved
-	// Quitting (window closed, Ctrl+Q) within the idle time saves the last
-	// edits rather than dropping them, and writes the settings pending.
-	u.app.Lifecycle().SetOnStopped(func() {
-		e.session.Save("")
-		u.flushSettings()
-	})
 	e.OnStatus = func(s string) { u.status.SetText(s) }
 	e.OnSelection = func(Selection) { u.edit.panel.Show(e.session.Design(), e.Selection()) }
 	e.OnCalibrate = u.askCalibration

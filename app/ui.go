@@ -289,6 +289,20 @@ func (u *UI) SetLanguage(code string) {
 // flushSettings writes the settings now (the app stops; tests).
 func (u *UI) flushSettings() { u.prefs.Flush() }
 
+// Stop is what quitting (window closed, Ctrl+Q, a signal) does once the
+// window's loop has ended: the edits made within the idle time are saved
+// rather than dropped, and the settings pending are written. The caller
+// runs it on the main goroutine after ShowAndRun returns, before the
+// studio is closed. (Not as a Fyne OnStopped hook: Fyne 2.7 runs those
+// through a queue that can lose them at shutdown, leaving the process
+// waiting for ever; see main's takeStopHooks.)
+func (u *UI) Stop() {
+	if u.editor != nil {
+		u.editor.session.Save("")
+	}
+	u.flushSettings()
+}
+
 // Language is the language in use.
 func (u *UI) Language() string { return u.tr.Language() }
 

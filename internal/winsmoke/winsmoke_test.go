@@ -251,6 +251,10 @@ func TestWineCordwain(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	gui := e.command(ctx, e.wine, exe, "--data", winStudio)
+	// Says when the studio is closed, so a hang after WM_CLOSE tells
+	// Cordwain's closing (it reports its goroutines after 15 s) from the
+	// process's exit under Wine.
+	gui.Env = append(gui.Env, "CORDWAIN_DEBUG_EXIT=1")
 	out := newLog(t)
 	gui.Stdout, gui.Stderr = out.f, out.f
 	if err := gui.Start(); err != nil {
@@ -305,7 +309,11 @@ func TestWineCordwain(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
-		t.Fatalf("Cordwain.exe did not exit within 30 s of WM_CLOSE\n%s", out)
+		where := "Cordwain was still closing"
+		if strings.Contains(out.String(), "studio closed, exiting") {
+			where = "the studio was closed; the process did not end"
+		}
+		t.Fatalf("Cordwain.exe did not exit within 30 s of WM_CLOSE (%s)\n%s", where, out)
 	}
 	if guiErr != nil {
 		t.Fatalf("Cordwain.exe exited with %v after WM_CLOSE\n%s", guiErr, out)
