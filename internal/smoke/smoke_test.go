@@ -79,6 +79,16 @@ func startIn(t *testing.T, disp, home string, env []string, args ...string) *run
 	return r
 }
 
+// displayState says whether the display's server answers an X connection
+// setup: it tells a window that could not open a working display from a
+// display that was gone.
+func displayState(disp string) string {
+	if err := xvfb.Check(disp); err != nil {
+		return "no answer: " + err.Error()
+	}
+	return "answers"
+}
+
 // waitWindow waits for a window whose title contains name.
 func (r *running) waitWindow(t *testing.T, name string) string {
 	t.Helper()
@@ -86,7 +96,7 @@ func (r *running) waitWindow(t *testing.T, name string) string {
 	for time.Now().Before(deadline) {
 		select {
 		case <-r.done:
-			t.Fatalf("cordwain exited before showing a window: %v\n%s", r.err, r.stderr)
+			t.Fatalf("cordwain exited before showing a window: %v (display %s now: %s)\n%s", r.err, r.disp, displayState(r.disp), r.stderr)
 		default:
 		}
 		out, err := r.xdotool("search", "--onlyvisible", "--name", name)

@@ -39,7 +39,7 @@ func (r *running) windowOf(t *testing.T) string {
 	for time.Now().Before(deadline) {
 		select {
 		case <-r.done:
-			t.Fatalf("cordwain exited before showing a window: %v\n%s", r.err, r.stderr)
+			t.Fatalf("cordwain exited before showing a window: %v (display %s now: %s)\n%s", r.err, r.disp, displayState(r.disp), r.stderr)
 		default:
 		}
 		out, err := r.xdotool("search", "--onlyvisible", "--pid", strconv.Itoa(r.cmd.Process.Pid))

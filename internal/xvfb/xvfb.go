@@ -4,8 +4,10 @@ package xvfb
 
 import (
 	"bufio"
+	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -38,14 +40,15 @@ func Start(t testing.TB) string {
 	}
 }
 
-// accepts says whether the X server of display (":N") takes a
-// connection on its socket within wait.
+// accepts says whether the X server of display (":N") completes an X
+// connection setup on its socket within wait: a socket that takes a
+// connection is not yet a server that answers one (CI twice saw a window
+// fail to open a display whose socket had just taken a connection).
 func accepts(display string, wait time.Duration) bool {
 	path := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
 	deadline := time.Now().Add(wait)
 	for {
-		if c, err := net.Dial("unix", path); err == nil {
-			c.Close()
+		if handshake(path, time.Second) == nil {
 			return true
 		}
 		if time.Now().After(deadline) {
@@ -53,6 +56,37 @@ func accepts(display string, wait time.Duration) bool {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// Check says whether display's server answers an X connection setup
+// now (for a test's report when a window could not open it).
+func Check(display string) error {
+	return handshake("/tmp/.X11-unix/X"+strings.TrimPrefix(display, ":"), time.Second)
+}
+
+// handshake sends the X11 connection setup (little-endian, protocol 11.0,
+// no authorisation) and reads the first byte of the reply: 1 is Success.
+func handshake(path string, timeout time.Duration) error {
+	c, err := net.DialTimeout("unix", path, timeout)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	setup := []byte{'l', 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	if _, err := c.Write(setup); err != nil {
+		return err
+	}
+	var reply [1]byte
+	if _, err := io.ReadFull(c, reply[:]); err != nil {
+		return err
+	}
+	if reply[0] != 1 {
+		return fmt.Errorf("X connection setup refused (status %d)", reply[0])
+	}
+	return nil
 }
 
 // startOnce starts one Xvfb and returns its display and the function that
@@ -64,7 +98,10 @@ func startOnce(t testing.TB) (string, func()) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1440x900x24", "-nolisten", "tcp")
+	// -noreset: the server does not reset when its last client leaves
+	// (the readiness check's handshake is a client), so a window that
+	// connects just then does not meet a server in the middle of a reset.
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1440x900x24", "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Xvfb: %v", err)
