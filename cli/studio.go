@@ -58,6 +58,7 @@ func Options(mode Mode) (store.Options, error) {
 		Validate:    validateSnapshot,
 		// Received histories: each element checked once, by hash.
 		ValidateHashed: validateReceived,
+		ValidateChange: validChange,
 		// A commit from the editor's typed design checks it as it is
 		// (the same content as its snapshot, without decoding it back).
 		ValidateDesign: models.Validate,
@@ -96,6 +97,16 @@ func validateReceived(design models.ID, snap models.Snapshot, hashes map[models.
 		return p2p.ValidateMembers(snap)
 	}
 	return checked.Validate(design, snap, hashes)
+}
+
+// validChange says whether a received version is valid given that its
+// parent is, by what it changes (store.Options.ValidateChange); the
+// studio's member list is always checked whole.
+func validChange(design models.ID, changes []models.ElementChange, kindOf func(models.ID) (models.Kind, bool)) bool {
+	if p2p.IsStudioDoc(design) {
+		return false
+	}
+	return checked.ValidChange(design, changes, kindOf)
 }
 
 // Open opens the studio in dataDir. A directory without a studio gets one

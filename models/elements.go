@@ -165,7 +165,22 @@ func encodeProps(ki *kindInfo, v reflect.Value) (Props, error) {
 
 // decodeProps fills the struct v (addressable, zero) from props. A property
 // this version does not know is an error wrapping [ErrNewerVersion].
+// Properties are decoded in the map's order (each fills its own field);
+// only when one fails is the element decoded again in name order, so the
+// error reported is always that of the first failing name.
 func decodeProps(ki *kindInfo, props Props, v reflect.Value) error {
+	for name, b := range props {
+		f, ok := ki.byName[name]
+		if !ok || !fastDecodeProp(b, v.Field(f.index)) && propDec.Unmarshal(b, v.Field(f.index).Addr().Interface()) != nil {
+			v.SetZero()
+			return decodePropsInOrder(ki, props, v)
+		}
+	}
+	return nil
+}
+
+// decodePropsInOrder is decodeProps in name order, which says what failed.
+func decodePropsInOrder(ki *kindInfo, props Props, v reflect.Value) error {
 	for _, name := range sortedProps(props) {
 		f, ok := ki.byName[name]
 		if !ok {

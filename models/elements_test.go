@@ -307,3 +307,32 @@ func TestSnapshotHashDeterministic(t *testing.T) {
 		t.Error("ManifestHash is not the hash of the canonical CBOR manifest")
 	}
 }
+
+// An element with several faulty properties reports the same one every
+// time, the first by name, whatever order its map gives them in: errors
+// (and so what two studios log about one bad version) do not vary.
+func TestDecodeErrorNamesTheFirstFaultyProperty(t *testing.T) {
+	s, err := sampleDesign().Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	piece := s["ccccccccccccccc1"]
+	piece.Props["zz_unknown"] = []byte{0x01}
+	piece.Props["name"] = []byte{0xff, 0x00}          // malformed
+	piece.Props["quantity"] = mustCanonical(t, "two") // wrong type
+	first := ""
+	for i := range 200 {
+		_, err := DesignFromSnapshot("0123456789abcdef", s)
+		if err == nil {
+			t.Fatal("no error")
+		}
+		if i == 0 {
+			first = err.Error()
+			if !strings.Contains(first, `"name"`) {
+				t.Fatalf("the error is not about the first faulty property by name (name): %v", err)
+			}
+		} else if err.Error() != first {
+			t.Fatalf("run %d reported %q, the first run %q", i, err, first)
+		}
+	}
+}

@@ -162,3 +162,63 @@ func checkAlone(e Element) *verdict {
 	vd.refs = r.refs
 	return vd
 }
+
+// ElementChange is one element a version adds or changes against its
+// parent: its ID, its element and hash in the version, and the parent's
+// element under that ID (Had false: the parent had none).
+type ElementChange struct {
+	ID   ID
+	Hash Hash
+	New  Element
+	Had  bool
+	Old  Element
+}
+
+// ValidChange says whether a version is valid given that its parent is,
+// from what the version adds or changes (changes) when it removes none of
+// the parent's elements; kindOf gives the kind of the version's element
+// of an ID (false: it has none). True means valid for sure when the parent
+// is; false means not sure: run [ValidationMemo.Validate] on the whole
+// version. It answers true only when nothing the parent's validity
+// covered can have broken: every added or changed element passes its own
+// checks (kept by hash, as Validate keeps them), keeps the kind the
+// parent's element of that ID had (so the references to it still
+// resolve), and its own references resolve in the version; no image is
+// added (the limit on images is counted by the whole check). Nothing is
+// removed, so meta, last and every reference target of the parent are
+// still there.
+func (vm *ValidationMemo) ValidChange(id ID, changes []ElementChange, kindOf func(ID) (Kind, bool)) bool {
+	if id != "" && !ValidID(id) {
+		return false
+	}
+	for i := range changes {
+		c := &changes[i]
+		if c.New.ID != c.ID || c.Had && c.Old.Kind != c.New.Kind || !c.Had && c.New.Kind == KindImage {
+			return false
+		}
+		vm.mu.RLock()
+		vd := vm.m[c.Hash]
+		vm.mu.RUnlock()
+		if vd == nil || vd.id != c.ID {
+			vd = checkAlone(c.New)
+			if vd.id != c.ID {
+				return false
+			}
+			vm.mu.Lock()
+			if len(vm.m) >= vm.limit {
+				clear(vm.m)
+			}
+			vm.m[c.Hash] = vd
+			vm.mu.Unlock()
+		}
+		if !vd.ok || vd.kind != c.New.Kind {
+			return false
+		}
+		for _, r := range vd.refs {
+			if k, ok := kindOf(r.id); !ok || k != r.kind {
+				return false
+			}
+		}
+	}
+	return true
+}

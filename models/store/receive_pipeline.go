@@ -260,6 +260,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 		check bool
 	}
 	var jobs []job
+	jobOf := map[models.ID]job{}
 	var srcs []*elementSource
 	srcOf := map[models.Hash]*elementSource{}
 	validating := map[models.Hash]bool{}
@@ -313,6 +314,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 				validating[v.Root] = true
 			}
 			jobs = append(jobs, job{v: v, m: m, check: check})
+			jobOf[v.ID] = jobs[len(jobs)-1]
 			p.decoded[v.Root] = m
 		}
 		// Decode the distinct elements (strictly what arrives; a plain
@@ -345,8 +347,25 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 			checks = append(checks, j)
 		}
 	}
+	// A version whose one parent is in this batch, and not a merge (a
+	// merge's content is derived, not checked), may be checked by what
+	// it changes: every version here must pass for any to be stored, so
+	// the parent is valid if the batch is.
+	parentOf := func(v *models.Version) manifest {
+		if s.opts.ValidateChange == nil || len(v.Parents) != 1 {
+			return nil
+		}
+		pj, ok := jobOf[v.Parents[0]]
+		if !ok || pj.v.Design != v.Design || IsMerge(pj.v) {
+			return nil
+		}
+		return pj.m
+	}
 	err = parallel(len(checks), func(i int) error {
 		j := checks[i]
+		if pm := parentOf(j.v); pm != nil && s.changeValid(j.v.Design, j.m, pm, srcOf) {
+			return nil
+		}
 		snap := make(models.Snapshot, len(j.m))
 		for id, h := range j.m {
 			snap[id] = srcOf[h].el
@@ -640,4 +659,37 @@ func CollectedElements(b []byte) []models.Hash {
 	out, _ = ManifestElements(b)
 	slices.SortFunc(out, compareHash)
 	return out
+}
+
+// changeValid says whether the version with manifest m is valid given
+// that its parent's (pm) is, by what it adds or changes
+// (Options.ValidateChange); false when it removes an element, or when
+// the validator is not sure.
+func (s *Store) changeValid(design models.ID, m, pm manifest, srcOf map[models.Hash]*elementSource) bool {
+	var changes []models.ElementChange
+	kept := 0
+	for id, h := range m {
+		ph, had := pm[id]
+		if had {
+			kept++
+			if ph == h {
+				continue
+			}
+		}
+		c := models.ElementChange{ID: id, Hash: h, New: srcOf[h].el, Had: had}
+		if had {
+			c.Old = srcOf[ph].el
+		}
+		changes = append(changes, c)
+	}
+	if kept != len(pm) {
+		return false // an element removed: the whole check
+	}
+	return s.opts.ValidateChange(design, changes, func(id models.ID) (models.Kind, bool) {
+		h, ok := m[id]
+		if !ok {
+			return "", false
+		}
+		return srcOf[h].el.Kind, true
+	})
 }

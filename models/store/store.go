@@ -50,6 +50,15 @@ type Options struct {
 	// element's hash so that a history whose versions share most elements
 	// can check each element once (see models.ValidationMemo).
 	ValidateHashed func(design models.ID, snap models.Snapshot, hashes map[models.ID]models.Hash) error
+	// ValidateChange, if set, spares [Store.Receive] the whole check of a
+	// version whose one parent is in the same batch and checked too (or
+	// a version of the same content is), when the version removes none
+	// of its parent's elements: given what it adds or changes and the
+	// kinds of its elements, it returns true only when the version is
+	// valid if its parent is (see models.ValidationMemo.ValidChange);
+	// false runs the whole check. Every version of a batch must pass for
+	// any to be stored, so a chain of them is valid when its first is.
+	ValidateChange func(design models.ID, changes []models.ElementChange, kindOf func(models.ID) (models.Kind, bool)) bool
 	// ValidateDesign, if set, is what [Store.CommitDesign] checks the
 	// typed design with instead of passing its snapshot (made from it, so
 	// the same content) to Validate, which would decode it back first.
