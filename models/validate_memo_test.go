@@ -215,49 +215,11 @@ func FuzzValidationMemo(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ks := slices.Sorted(maps.Keys(kinds))
-		for i := 0; i+1 < len(ops) && i < 40; i += 2 {
-			ids := slices.Sorted(maps.Keys(s))
-			if len(ids) == 0 {
-				break
-			}
-			at := ids[int(ops[i+1])%len(ids)]
-			e := s[at]
-			switch ops[i] % 6 {
-			case 0:
-				delete(s, at)
-			case 1:
-				e.Kind = ks[int(ops[i+1])%len(ks)]
-				s[at] = e
-			case 2: // a property's bytes from another element's
-				other := s[ids[int(ops[i])%len(ids)]]
-				p := maps.Clone(e.Props)
-				if names := slices.Sorted(maps.Keys(other.Props)); len(names) > 0 {
-					name := names[int(ops[i+1])%len(names)]
-					p[name] = other.Props[name]
-				}
-				e.Props = p
-				s[at] = e
-			case 3: // a property's bytes cut
-				p := maps.Clone(e.Props)
-				if names := slices.Sorted(maps.Keys(p)); len(names) > 0 {
-					name := names[int(ops[i+1])%len(names)]
-					p[name] = p[name][:len(p[name])/2]
-				}
-				e.Props = p
-				s[at] = e
-			case 4:
-				delete(s, at)
-				s[ID(ids[0])] = e
-			case 5:
-				p := maps.Clone(e.Props)
-				if names := slices.Sorted(maps.Keys(p)); len(names) > 0 {
-					delete(p, names[int(ops[i+1])%len(names)])
-				}
-				e.Props = p
-				s[at] = e
-			}
+		other, err := randomDesign(r).Snapshot()
+		if err != nil {
+			t.Fatal(err)
 		}
+		s = mutate(s, other, ops)
 		memoAgrees(t, vm, "fuzzed", "0123456789abcdef", s)
 	})
 }
