@@ -9,30 +9,41 @@ import (
 )
 
 // closeReportAfter is how long closing may take before the window reports
-// what it is waiting for.
-const closeReportAfter = 15 * time.Second
+// what it is waiting for; closeGiveUpAfter, before the process ends
+// without waiting more (everything committed is already durable: a
+// commit is acknowledged only once the store's file is synced, and the
+// studio's lock goes with the process).
+const (
+	closeReportAfter = 15 * time.Second
+	closeGiveUpAfter = 60 * time.Second
+)
 
 // closeWatch reports a close that hangs: once the window is closed, if the
 // process is still closing after a while, it writes the stage it is in and
 // every goroutine's stack to stderr, so a hang on a user's machine (or a
 // CI run) says where it is instead of leaving a process that never exits.
-// It only reports; it never ends the process itself.
+// If closing still has not finished after giveUp, it says so and ends the
+// process with status 3 (exit), rather than leave a process that holds
+// the studio and never exits.
 type closeWatch struct {
-	w     io.Writer
-	after time.Duration
+	w      io.Writer
+	after  time.Duration
+	giveUp time.Duration
+	exit   func(int)
 
 	mu      sync.Mutex
 	timer   *time.Timer
+	last    *time.Timer
 	now     string // the stage closing is in
 	stopped bool
 }
 
-func newCloseWatch(w io.Writer, after time.Duration) *closeWatch {
-	return &closeWatch{w: w, after: after}
+func newCloseWatch(w io.Writer, after, giveUp time.Duration, exit func(int)) *closeWatch {
+	return &closeWatch{w: w, after: after, giveUp: giveUp, exit: exit}
 }
 
-// start arms the report (once; later calls only name the stage if none is
-// set yet).
+// start arms the report and the giving up, in that stage (once: later
+// calls do nothing).
 func (c *closeWatch) start(stage string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -41,6 +52,7 @@ func (c *closeWatch) start(stage string) {
 	}
 	c.now = stage
 	c.timer = time.AfterFunc(c.after, c.report)
+	c.last = time.AfterFunc(c.giveUp, c.end)
 }
 
 // stage names what closing waits for now.
@@ -57,7 +69,20 @@ func (c *closeWatch) stop() {
 	c.stopped = true
 	if c.timer != nil {
 		c.timer.Stop()
+		c.last.Stop()
 	}
+}
+
+// end gives up waiting for a close that hangs.
+func (c *closeWatch) end() {
+	c.mu.Lock()
+	stage, stopped := c.now, c.stopped
+	c.mu.Unlock()
+	if stopped {
+		return
+	}
+	fmt.Fprintf(c.w, "cordwain: still closing %v after the window closed, waiting for %s: exiting without waiting more\n", c.giveUp, stage)
+	c.exit(3)
 }
 
 func (c *closeWatch) report() {

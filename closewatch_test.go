@@ -31,7 +31,8 @@ func (s *syncBuffer) String() string {
 // goroutine is.
 func TestCloseWatchReportsAHang(t *testing.T) {
 	var out syncBuffer
-	c := newCloseWatch(&out, 20*time.Millisecond)
+	exited := make(chan int, 1)
+	c := newCloseWatch(&out, 20*time.Millisecond, 200*time.Millisecond, func(code int) { exited <- code })
 	c.start("the window's event loop")
 	c.stage("the studio's store")
 	blocked := make(chan struct{})
@@ -47,6 +48,17 @@ func TestCloseWatchReportsAHang(t *testing.T) {
 	if s := out.String(); !strings.Contains(s, "waiting for the studio's store") {
 		t.Fatalf("the report does not name the stage:\n%s", s)
 	}
+	select {
+	case code := <-exited:
+		if code != 3 {
+			t.Fatalf("gave up with status %d, want 3", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a close that hangs was never given up")
+	}
+	if s := out.String(); !strings.Contains(s, "exiting without waiting more") {
+		t.Fatalf("giving up is not said:\n%s", s)
+	}
 	c.stop()
 }
 
@@ -56,7 +68,7 @@ func hangingCloseForTest(ch chan struct{}) { <-ch }
 // A close that finishes in time reports nothing.
 func TestCloseWatchQuietWhenClosed(t *testing.T) {
 	var out syncBuffer
-	c := newCloseWatch(&out, 20*time.Millisecond)
+	c := newCloseWatch(&out, 20*time.Millisecond, 40*time.Millisecond, func(int) { t.Error("a close that finished was given up") })
 	c.start("the window's event loop")
 	c.stop()
 	c.start("again") // after stop: stays disarmed

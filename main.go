@@ -150,7 +150,7 @@ func runGUI(dataDir string, stderr io.Writer) int {
 	if os.Getenv("CORDWAIN_DEBUG_DRAWS") == "1" {
 		go reportDraws(stderr)
 	}
-	closing := newCloseWatch(stderr, closeReportAfter)
+	closing := newCloseWatch(stderr, closeReportAfter, closeGiveUpAfter, os.Exit)
 	w.SetOnClosed(func() { closing.start("the window's event loop") })
 	fyneStopped := takeStopHooks(a)
 	w.ShowAndRun()
