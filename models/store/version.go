@@ -24,7 +24,7 @@ const MergeMessage = "merge"
 // struct tags of [models.Version] leave those two out): the bytes that are
 // hashed into the ID and signed.
 func signedBytes(v *models.Version) ([]byte, error) {
-	b, err := models.Canonical(v)
+	b, err := models.CanonicalVersion(v)
 	if err != nil {
 		return nil, fmt.Errorf("encoding version: %w", err)
 	}
@@ -149,11 +149,13 @@ func EncodeVersion(v *models.Version) ([]byte, error) {
 	if len(sig) == 0 {
 		sig = nil
 	}
-	b, err := models.Canonical(versionWire{V: v, Sig: sig})
+	// The canonical encoding of versionWire{v, sig}: a 2-array of the
+	// content and the signature (TestEncodeVersionIsCanonical).
+	b, err := models.AppendCanonicalVersion(append(make([]byte, 0, 256+len(v.Message)+len(sig)), 0x82), v)
 	if err != nil {
 		return nil, fmt.Errorf("encoding version %s: %w", short(v.ID), err)
 	}
-	return b, nil
+	return models.AppendCanonicalBytes(b, sig), nil
 }
 
 // DecodeVersion decodes bytes made by [EncodeVersion], sets the ID from
@@ -192,8 +194,8 @@ func decodeVersion(data []byte, verify bool) (*models.Version, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decoding version: %w: %v", ErrCorrupt, err)
 	}
-	sig, err := models.Canonical(v.Signature)
-	if err != nil || len(data) != 1+len(body)+len(sig) || data[0] != 0x82 ||
+	sig := models.AppendCanonicalBytes(nil, v.Signature)
+	if len(data) != 1+len(body)+len(sig) || data[0] != 0x82 ||
 		!bytes.Equal(data[1:1+len(body)], body) || !bytes.Equal(data[1+len(body):], sig) {
 		return nil, fmt.Errorf("decoding version: %w: not in canonical form", ErrCorrupt)
 	}
