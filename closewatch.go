@@ -73,12 +73,17 @@ func (c *closeWatch) stop() {
 	}
 }
 
+// pending is the stage closing waits in; false once it has finished.
+func (c *closeWatch) pending() (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now, !c.stopped
+}
+
 // end gives up waiting for a close that hangs.
 func (c *closeWatch) end() {
-	c.mu.Lock()
-	stage, stopped := c.now, c.stopped
-	c.mu.Unlock()
-	if stopped {
+	stage, ok := c.pending()
+	if !ok {
 		return
 	}
 	fmt.Fprintf(c.w, "cordwain: still closing %v after the window closed, waiting for %s: exiting without waiting more\n", c.giveUp, stage)
@@ -86,10 +91,8 @@ func (c *closeWatch) end() {
 }
 
 func (c *closeWatch) report() {
-	c.mu.Lock()
-	stage, stopped := c.now, c.stopped
-	c.mu.Unlock()
-	if stopped {
+	stage, ok := c.pending()
+	if !ok {
 		return
 	}
 	buf := make([]byte, 1<<20)

@@ -84,17 +84,11 @@ func (vm *ValidationMemo) valid(id ID, s Snapshot, hashes map[ID]Hash) bool {
 	}
 	vm.mu.RUnlock()
 	for _, eid := range missing {
-		vd := checkAlone(s[eid])
+		vd := vm.check(hashes[eid], s[eid])
 		if vd.id != eid {
 			return false // stored under another ID than its own
 		}
 		vs = append(vs, vd)
-		vm.mu.Lock()
-		if len(vm.m) >= vm.limit {
-			clear(vm.m)
-		}
-		vm.m[hashes[eid]] = vd
-		vm.mu.Unlock()
 	}
 	var meta, last bool
 	images := 0
@@ -120,6 +114,18 @@ func (vm *ValidationMemo) valid(id ID, s Snapshot, hashes map[ID]Hash) bool {
 		}
 	}
 	return meta && last && images <= MaxImages
+}
+
+// check checks e, whose hash is h, alone and keeps the verdict by h.
+func (vm *ValidationMemo) check(h Hash, e Element) *verdict {
+	vd := checkAlone(e)
+	vm.mu.Lock()
+	if len(vm.m) >= vm.limit {
+		clear(vm.m)
+	}
+	vm.m[h] = vd
+	vm.mu.Unlock()
+	return vd
 }
 
 // checkAlone runs on e the checks that concern it alone: those of
@@ -200,18 +206,9 @@ func (vm *ValidationMemo) ValidChange(id ID, changes []ElementChange, kindOf fun
 		vd := vm.m[c.Hash]
 		vm.mu.RUnlock()
 		if vd == nil || vd.id != c.ID {
-			vd = checkAlone(c.New)
-			if vd.id != c.ID {
-				return false
-			}
-			vm.mu.Lock()
-			if len(vm.m) >= vm.limit {
-				clear(vm.m)
-			}
-			vm.m[c.Hash] = vd
-			vm.mu.Unlock()
+			vd = vm.check(c.Hash, c.New)
 		}
-		if !vd.ok || vd.kind != c.New.Kind {
+		if vd.id != c.ID || !vd.ok || vd.kind != c.New.Kind {
 			return false
 		}
 		for _, r := range vd.refs {

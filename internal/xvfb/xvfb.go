@@ -45,7 +45,7 @@ func Start(t testing.TB) string {
 // connection is not yet a server that answers one (CI twice saw a window
 // fail to open a display whose socket had just taken a connection).
 func accepts(display string, wait time.Duration) bool {
-	path := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
+	path := socketPath(display)
 	deadline := time.Now().Add(wait)
 	for {
 		if handshake(path, time.Second) == nil {
@@ -60,8 +60,11 @@ func accepts(display string, wait time.Duration) bool {
 
 // Check says whether display's server answers an X connection setup
 // now (for a test's report when a window could not open it).
-func Check(display string) error {
-	return handshake("/tmp/.X11-unix/X"+strings.TrimPrefix(display, ":"), time.Second)
+func Check(display string) error { return handshake(socketPath(display), time.Second) }
+
+// socketPath is the Unix socket of display (":N").
+func socketPath(display string) string {
+	return "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
 }
 
 // handshake sends the X11 connection setup (little-endian, protocol 11.0,
