@@ -201,6 +201,15 @@ func FuzzDecodeVersion(f *testing.F) {
 		if err != nil || !bytes.Equal(again, data) {
 			t.Fatal("decoded version does not re-encode to its bytes")
 		}
+		// Nor does it take bytes the reflecting canonical encoder would
+		// not write (EncodeVersion is a direct encoder).
+		sig := v.Signature
+		if len(sig) == 0 {
+			sig = nil
+		}
+		if want, err := models.Canonical(versionWire{V: v, Sig: sig}); err != nil || !bytes.Equal(want, data) {
+			t.Fatalf("decoded bytes are not models.Canonical's: %v", err)
+		}
 	})
 }
 
