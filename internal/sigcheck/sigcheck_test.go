@@ -5,15 +5,24 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"filippo.io/edwards25519"
+	"filippo.io/edwards25519/field"
 )
 
 // warm returns a verifier that has made the table of pub.
 func warm(t testing.TB, pub ed25519.PublicKey, priv ed25519.PrivateKey) *Verifier {
 	t.Helper()
 	v := NewVerifier(4)
+	warmUp(t, v, pub, priv)
+	return v
+}
+
+// warmUp has v make the table of pub.
+func warmUp(t testing.TB, v *Verifier, pub ed25519.PublicKey, priv ed25519.PrivateKey) {
+	t.Helper()
 	msg := []byte("warm")
 	sig := ed25519.Sign(priv, msg)
 	for range tableAfter {
@@ -24,7 +33,6 @@ func warm(t testing.TB, pub ed25519.PublicKey, priv ed25519.PrivateKey) *Verifie
 	if v.tableFor(pub) == nil {
 		t.Fatal("no table after many uses")
 	}
-	return v
 }
 
 func key(r *rand.Rand) (ed25519.PublicKey, ed25519.PrivateKey) {
@@ -56,67 +64,184 @@ func torsion8(t testing.TB) *edwards25519.Point {
 	return p
 }
 
+// variant is a signature, good or spoiled in one way.
+type variant struct {
+	what string
+	job  Job
+}
+
+// variants is pub's good signature sig of msg and each way of spoiling
+// it.
+func variants(t testing.TB, r *rand.Rand, pub ed25519.PublicKey, msg, sig []byte) []variant {
+	l, _ := hex.DecodeString("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010") // the group order, little-endian
+	vs := []variant{{"good", Job{pub, msg, sig}}}
+	add := func(what string, m, s []byte) { vs = append(vs, variant{what, Job{pub, m, s}}) }
+	// A flipped bit anywhere in the signature or the message.
+	s2 := append([]byte(nil), sig...)
+	s2[r.IntN(64)] ^= 1 << r.IntN(8)
+	add("flipped signature bit", msg, s2)
+	if len(msg) > 0 {
+		m2 := append([]byte(nil), msg...)
+		m2[r.IntN(len(m2))] ^= 1 << r.IntN(8)
+		add("flipped message bit", m2, sig)
+	}
+	// S + L: the same scalar, not canonical.
+	s3 := append([]byte(nil), sig...)
+	carry := 0
+	for i := range 32 {
+		x := int(s3[32+i]) + int(l[i]) + carry
+		s3[32+i], carry = byte(x), x>>8
+	}
+	add("S+L", msg, s3)
+	// The top bits set.
+	s4 := append([]byte(nil), sig...)
+	s4[63] |= 0x20
+	add("top bits", msg, s4)
+	// R with a torsion component: cofactored checks accept it, this one
+	// (like the standard library) does not.
+	R, err := new(edwards25519.Point).SetBytes(sig[:32])
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("R plus torsion", msg, append(new(edwards25519.Point).Add(R, torsion8(t)).Bytes(), sig[32:]...))
+	// Short and long.
+	add("short", msg, sig[:63])
+	add("long", msg, append(append([]byte(nil), sig...), 0))
+	return vs
+}
+
+func randomMessage(r *rand.Rand) []byte {
+	msg := make([]byte, r.IntN(300))
+	for i := range msg {
+		msg[i] = byte(r.Uint32())
+	}
+	return msg
+}
+
 // Good signatures, and each way of spoiling one, get the standard
 // library's answer from a verifier using its table.
 func TestVerifyMatchesStdlib(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	l, _ := hex.DecodeString("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010") // the group order, little-endian
-	t8 := torsion8(t)
 	var good, bad int
 	for range 20 {
 		pub, priv := key(r)
 		v := warm(t, pub, priv)
 		for range 50 {
-			msg := make([]byte, r.IntN(300))
-			for i := range msg {
-				msg[i] = byte(r.Uint32())
-			}
-			sig := ed25519.Sign(priv, msg)
-			if same(t, v, "good", pub, msg, sig) {
-				good++
-			}
-			// A flipped bit anywhere in the signature or the message.
-			s2 := append([]byte(nil), sig...)
-			s2[r.IntN(64)] ^= 1 << r.IntN(8)
-			if !same(t, v, "flipped signature bit", pub, msg, s2) {
-				bad++
-			}
-			if len(msg) > 0 {
-				m2 := append([]byte(nil), msg...)
-				m2[r.IntN(len(m2))] ^= 1 << r.IntN(8)
-				if !same(t, v, "flipped message bit", pub, m2, sig) {
+			msg := randomMessage(r)
+			for _, c := range variants(t, r, pub, msg, ed25519.Sign(priv, msg)) {
+				if same(t, v, c.what, c.job.Pub, c.job.Msg, c.job.Sig) {
+					good++
+				} else {
 					bad++
 				}
 			}
-			// S + L: the same scalar, not canonical.
-			s3 := append([]byte(nil), sig...)
-			carry := 0
-			for i := range 32 {
-				x := int(s3[32+i]) + int(l[i]) + carry
-				s3[32+i], carry = byte(x), x>>8
-			}
-			if !same(t, v, "S+L", pub, msg, s3) {
-				bad++
-			}
-			// The top bits set.
-			s4 := append([]byte(nil), sig...)
-			s4[63] |= 0x20
-			same(t, v, "top bits", pub, msg, s4)
-			// R with a torsion component: cofactored checks accept
-			// it, this one (like the standard library) does not.
-			R, err := new(edwards25519.Point).SetBytes(sig[:32])
-			if err != nil {
-				t.Fatal(err)
-			}
-			s5 := append(new(edwards25519.Point).Add(R, t8).Bytes(), sig[32:]...)
-			same(t, v, "R plus torsion", pub, msg, s5)
-			// Short and long.
-			same(t, v, "short", pub, msg, sig[:63])
-			same(t, v, "long", pub, msg, append(append([]byte(nil), sig...), 0))
 		}
 	}
-	if good != 1000 || bad < 2000 {
+	if good != 1000 || bad < 5000 {
 		t.Fatalf("%d good, %d bad", good, bad)
+	}
+}
+
+// One batch of good and spoiled signatures, by keys with a table, a key
+// still checked by the standard library and keys the table never takes,
+// in random order: every answer is the standard library's for that
+// signature alone.
+func TestVerifyAllMatchesStdlib(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	v := NewVerifier(4)
+	var all []variant
+	for k := range 3 {
+		pub, priv := key(r)
+		if k < 2 {
+			warmUp(t, v, pub, priv)
+		}
+		for range 40 {
+			msg := randomMessage(r)
+			all = append(all, variants(t, r, pub, msg, ed25519.Sign(priv, msg))...)
+		}
+	}
+	if v.tableFor(all[len(all)-1].job.Pub) != nil {
+		t.Fatal("the third key has a table: it should be checked by the standard library")
+	}
+	for i := range 20 { // keys of small order: [S]B = R passes or not
+		var sb [64]byte
+		for j := range sb {
+			sb[j] = byte(r.Uint32())
+		}
+		s, _ := edwards25519.NewScalar().SetUniformBytes(sb[:])
+		sig := append(new(edwards25519.Point).ScalarBaseMult(s).Bytes(), s.Bytes()...)
+		all = append(all, variant{"order 8 key", Job{torsion8(t).Bytes(), []byte{byte(i)}, sig}})
+	}
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	for _, n := range []int{len(all), 1, 2, 7} { // one batch, and batches of a few
+		for lo := 0; lo < len(all); lo += n {
+			part := all[lo:min(lo+n, len(all))]
+			jobs := make([]Job, len(part))
+			for i := range part {
+				jobs[i] = part[i].job
+			}
+			ok := make([]bool, len(jobs)+1)
+			for i := range ok {
+				ok[i] = true // the answers overwrite; beyond the jobs: left alone
+			}
+			v.VerifyAll(jobs, ok)
+			var good int
+			for i, j := range jobs {
+				if want := ed25519.Verify(j.Pub, j.Msg, j.Sig); ok[i] != want {
+					t.Fatalf("batch of %d, %s: VerifyAll %v, crypto/ed25519 %v", n, part[i].what, ok[i], want)
+				}
+				if ok[i] {
+					good++
+				}
+			}
+			if !ok[len(jobs)] {
+				t.Fatal("VerifyAll wrote beyond its jobs")
+			}
+			if n == len(all) && (good < 120 || good == len(jobs)) {
+				t.Fatalf("%d of %d good: the batch does not test both answers", good, len(jobs))
+			}
+		}
+	}
+}
+
+// invertAll inverts each element as field.Element.Invert does, and
+// refuses, changing nothing, a list holding zero.
+func TestInvertAll(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, n := range []int{0, 1, 2, 3, 17} {
+		zs := make([]field.Element, n)
+		want := make([]field.Element, n)
+		for i := range zs {
+			var b [32]byte
+			for j := range b {
+				b[j] = byte(r.Uint32())
+			}
+			b[31] &= 127
+			if _, err := zs[i].SetBytes(b[:]); err != nil {
+				t.Fatal(err)
+			}
+			want[i].Invert(&zs[i])
+		}
+		if !invertAll(zs) {
+			t.Fatalf("%d elements: refused", n)
+		}
+		for i := range zs {
+			if zs[i].Equal(&want[i]) != 1 {
+				t.Fatalf("%d elements: element %d's inverse wrong", n, i)
+			}
+		}
+		if n >= 2 {
+			zs[n/2].Zero()
+			before := slices.Clone(zs)
+			if invertAll(zs) {
+				t.Fatalf("%d elements with a zero: inverted", n)
+			}
+			for i := range zs {
+				if zs[i].Equal(&before[i]) != 1 {
+					t.Fatalf("%d elements with a zero: element %d changed", n, i)
+				}
+			}
+		}
 	}
 }
 
@@ -251,26 +376,45 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
+// BenchmarkVerify: signatures by one key, 64 different ones in turn (one
+// signature again and again keeps the table entries it uses in the
+// cache, which a pull's signatures do not).
 func BenchmarkVerify(b *testing.B) {
 	r := rand.New(rand.NewPCG(11, 12))
 	pub, priv := key(r)
-	msg := make([]byte, 250)
-	sig := ed25519.Sign(priv, msg)
+	jobs := signedJobs(pub, priv, 64)
 	b.Run("crypto-ed25519", func(b *testing.B) {
+		i := 0
 		for b.Loop() {
-			if !ed25519.Verify(pub, msg, sig) {
+			j := jobs[i%len(jobs)]
+			if !ed25519.Verify(j.Pub, j.Msg, j.Sig) {
 				b.Fatal("refused")
 			}
+			i++
 		}
 	})
 	b.Run("sigcheck-table", func(b *testing.B) {
 		v := warm(b, pub, priv)
+		i := 0
 		for b.Loop() {
-			if !v.Verify(pub, msg, sig) {
+			j := jobs[i%len(jobs)]
+			if !v.Verify(j.Pub, j.Msg, j.Sig) {
 				b.Fatal("refused")
 			}
+			i++
 		}
 	})
+}
+
+// signedJobs is n signatures by one key of 250-byte messages.
+func signedJobs(pub ed25519.PublicKey, priv ed25519.PrivateKey, n int) []Job {
+	jobs := make([]Job, n)
+	for i := range jobs {
+		msg := make([]byte, 250)
+		msg[0], msg[1] = byte(i), 7
+		jobs[i] = Job{Pub: pub, Msg: msg, Sig: ed25519.Sign(priv, msg)}
+	}
+	return jobs
 }
 
 // Goroutines verifying by the same keys while their tables are made (the
@@ -320,4 +464,23 @@ func TestConcurrentVerify(t *testing.T) {
 	if v.tables != 3 {
 		t.Fatalf("%d tables for 4 keys with a limit of 3", v.tables)
 	}
+}
+
+// BenchmarkVerifyAll: the signatures of BenchmarkVerify checked in one
+// batch; ns/signature compares with its ns/op.
+func BenchmarkVerifyAll(b *testing.B) {
+	r := rand.New(rand.NewPCG(11, 12))
+	pub, priv := key(r)
+	jobs := signedJobs(pub, priv, 64)
+	v := warm(b, pub, priv)
+	ok := make([]bool, len(jobs))
+	for b.Loop() {
+		v.VerifyAll(jobs, ok)
+		for i := range ok {
+			if !ok[i] {
+				b.Fatal("refused")
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(jobs)), "ns/signature")
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"cmp"
+	"crypto/ed25519"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
 
+	"cordwain/internal/sigcheck"
 	"cordwain/models"
 )
 
@@ -220,16 +222,47 @@ func (s *Store) receive(b *Batch) (ReceiveResult, error) {
 // spread over the cores for a large batch; the first failure in batch
 // order is returned.
 func (s *Store) verifyAll(vs []*models.Version) error {
-	check := func(v *models.Version) error {
-		if v == nil {
-			return fmt.Errorf("%w: nil version", ErrInvalid)
+	return parallelRanges(len(vs), func(lo, hi int) error {
+		errs := make([]error, hi-lo)
+		jobs := make([]sigcheck.Job, 0, hi-lo)
+		at := make([]int, 0, hi-lo)
+		for i, v := range vs[lo:hi] {
+			if v == nil {
+				errs[i] = fmt.Errorf("%w: nil version", ErrInvalid)
+				continue
+			}
+			b, err := signedBytes(v)
+			if err != nil {
+				errs[i] = fmt.Errorf("verifying version %s: %w: %v", short(v.ID), ErrCorrupt, err)
+				continue
+			}
+			signed, err := checkBody(v, b)
+			if err != nil {
+				errs[i] = err
+			} else if signed {
+				jobs = append(jobs, sigcheck.Job{Pub: ed25519.PublicKey(v.PubKey), Msg: b, Sig: v.Signature})
+				at = append(at, i)
+			}
 		}
-		if err := Verify(v); err != nil {
-			return err
+		// The signatures of a range are checked together (cheaper than
+		// one by one, with the same answers).
+		ok := make([]bool, len(jobs))
+		sigcheck.VerifyAll(jobs, ok)
+		for n, i := range at {
+			if !ok[n] {
+				errs[i] = badSignature(vs[lo+i])
+			}
 		}
-		return s.checkAuthor(v)
-	}
-	return parallel(len(vs), func(i int) error { return check(vs[i]) })
+		for i, err := range errs {
+			if err == nil {
+				err = s.checkAuthor(vs[lo+i])
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func compareHash(a, b models.Hash) int { return bytes.Compare(a[:], b[:]) }

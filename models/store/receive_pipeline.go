@@ -172,6 +172,35 @@ func parallel(n int, fn func(i int) error) error {
 	return nil
 }
 
+// parallelRanges runs fn on consecutive ranges [lo, hi) covering [0, n),
+// one per worker as parallel has them, and returns the error of the
+// lowest range that failed (fn returning its own lowest).
+func parallelRanges(n int, fn func(lo, hi int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), 8, n/8)
+	if workers < 2 {
+		if n == 0 {
+			return nil
+		}
+		return fn(0, n)
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = fn(w*n/workers, (w+1)*n/workers)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // elementSource is one distinct element a prepared batch needs.
 type elementSource struct {
 	id     models.ID

@@ -92,46 +92,64 @@ func Verify(v *models.Version) error {
 
 // verifyBody is Verify once the canonical content bytes b are known.
 func verifyBody(v *models.Version, b []byte) error {
+	signed, err := checkBody(v, b)
+	if err != nil || !signed {
+		return err
+	}
+	if !sigcheck.Verify(ed25519.PublicKey(v.PubKey), b, v.Signature) {
+		return badSignature(v)
+	}
+	return nil
+}
+
+func badSignature(v *models.Version) error {
+	return fmt.Errorf("verifying version %s: %w", short(v.ID), ErrBadSignature)
+}
+
+// checkBody is verifyBody but for the signature itself: signed reports
+// that v is a signed version whose key and signature have their sizes, and
+// whose signature of b remains to be checked.
+func checkBody(v *models.Version, b []byte) (signed bool, err error) {
 	if v.Design == "" {
-		return fmt.Errorf("verifying version %s: %w: no design", short(v.ID), ErrCorrupt)
+		return false, fmt.Errorf("verifying version %s: %w: no design", short(v.ID), ErrCorrupt)
 	}
 	for i, p := range v.Parents {
 		if !validVersionID(p) {
-			return fmt.Errorf("verifying version %s: %w: malformed parent %q", short(v.ID), ErrCorrupt, p)
+			return false, fmt.Errorf("verifying version %s: %w: malformed parent %q", short(v.ID), ErrCorrupt, p)
 		}
 		if i > 0 && v.Parents[i-1] >= p {
-			return fmt.Errorf("verifying version %s: %w: parents not sorted and distinct", short(v.ID), ErrCorrupt)
+			return false, fmt.Errorf("verifying version %s: %w: parents not sorted and distinct", short(v.ID), ErrCorrupt)
 		}
 	}
 	sum := sha256.Sum256(b)
 	if want := models.ID(hex.EncodeToString(sum[:])); v.ID != want {
-		return fmt.Errorf("verifying version %s: %w (content hashes to %s)", short(v.ID), ErrBadID, short(want))
+		return false, fmt.Errorf("verifying version %s: %w (content hashes to %s)", short(v.ID), ErrBadID, short(want))
 	}
 	if len(v.Parents) >= 2 && v.Author == (models.Author{}) {
 		// A merge version: fully determined by its parents.
 		if len(v.PubKey) != 0 || len(v.Signature) != 0 {
-			return fmt.Errorf("verifying merge version %s: %w: carries a key or signature", short(v.ID), ErrBadSignature)
+			return false, fmt.Errorf("verifying merge version %s: %w: carries a key or signature", short(v.ID), ErrBadSignature)
 		}
 		if v.Message != MergeMessage {
-			return fmt.Errorf("verifying merge version %s: %w: message %q", short(v.ID), ErrCorrupt, v.Message)
+			return false, fmt.Errorf("verifying merge version %s: %w: message %q", short(v.ID), ErrCorrupt, v.Message)
 		}
-		return nil
+		return false, nil
 	}
 	if IsRoot(v) {
 		// An unsigned root (a built-in sample): its ID is its content;
 		// the store decides whether it knows it.
 		if v.Message == "" {
-			return fmt.Errorf("verifying root version %s: %w: no message", short(v.ID), ErrCorrupt)
+			return false, fmt.Errorf("verifying root version %s: %w: no message", short(v.ID), ErrCorrupt)
 		}
-		return nil
+		return false, nil
 	}
 	if len(v.PubKey) != ed25519.PublicKeySize {
-		return fmt.Errorf("verifying version %s: %w: public key of %d bytes", short(v.ID), ErrBadSignature, len(v.PubKey))
+		return false, fmt.Errorf("verifying version %s: %w: public key of %d bytes", short(v.ID), ErrBadSignature, len(v.PubKey))
 	}
-	if len(v.Signature) != ed25519.SignatureSize || !sigcheck.Verify(ed25519.PublicKey(v.PubKey), b, v.Signature) {
-		return fmt.Errorf("verifying version %s: %w", short(v.ID), ErrBadSignature)
+	if len(v.Signature) != ed25519.SignatureSize {
+		return false, badSignature(v)
 	}
-	return nil
+	return true, nil
 }
 
 // versionWire is a version as stored and sent: its canonical content and
