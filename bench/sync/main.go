@@ -425,8 +425,10 @@ func (b *bench) pull(name string, designs, per, reconnects int, prof string) err
 		N.do(time.Minute, "ok", "profile %s", filepath.Join(prof, tag+"-receiving.prof"))
 	}
 	scpu0, ncpu0 := procCPU(S.pid()), procCPU(N.pid())
+	nw0 := procWritten(N.pid())
 	p, err := N.do(30*time.Minute, "pulled", "pull %s %s", expect, paddr)
 	scpu, ncpu := procCPU(S.pid())-scpu0, procCPU(N.pid())-ncpu0
+	nw := procWritten(N.pid()) - nw0
 	if err != nil {
 		return err
 	}
@@ -448,6 +450,11 @@ func (b *bench) pull(name string, designs, per, reconnects int, prof string) err
 	fmt.Printf("clock from N's Connect call to the store event that makes N's last design's heads equal S's (received, verified, stored with fsync)\n")
 	fmt.Printf("  pull: %s; on the wire %.1f MB to the new peer, %.1f kB from it\n", ms(took), float64(px.down.Load())/(1<<20), float64(px.up.Load())/1024)
 	fmt.Printf("  CPU time used during the pull (user+system, both cores; the machine was shared): serving %.2f s, receiving %.2f s\n", scpu.Seconds(), ncpu.Seconds())
+	nsize := int64(0)
+	if fi, _ := os.Stat(filepath.Join(dirN, store.FileName)); fi != nil {
+		nsize = fi.Size()
+	}
+	fmt.Printf("  written by the new peer during the pull (its write calls: the store file's pages, a little network): %.1f MB, for a store file of %.1f MB\n", float64(nw)/(1<<20), float64(nsize)/(1<<20))
 	fmt.Printf("  peak RSS during the pull (VmHWM reset before it): serving %.0f MB, receiving %.0f MB\n", float64(sh)/1024, float64(nh)/1024)
 	fmt.Printf("  RSS before: serving %.0f MB (peak since start %.0f MB), receiving %.0f MB (peak %.0f MB); after: serving %.0f MB, receiving %.0f MB\n",
 		float64(sr0)/1024, float64(sh0)/1024, float64(nr0)/1024, float64(nh0)/1024, float64(sr)/1024, float64(nr)/1024)

@@ -332,6 +332,22 @@ func procFields(pid int) map[string]int64 {
 	return out
 }
 
+// procWritten is how many bytes a process has handed to write calls
+// (wchar of /proc/PID/io); 0 if unknown.
+func procWritten(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "wchar:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 // procCPU is the CPU time a process has used (user + system), from
 // /proc/PID/stat (clock ticks of 1/100 s).
 func procCPU(pid int) time.Duration {

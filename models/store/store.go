@@ -253,7 +253,8 @@ func openBolt(path string, opts Options) (*bolt.DB, error) {
 	if err := checkLength(path, fi.Size()); err != nil {
 		return nil, err
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync, ReadOnly: opts.ReadOnly})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync, ReadOnly: opts.ReadOnly,
+		InitialMmapSize: initialMmap})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%w (timed out after %v waiting for its lock)", ErrInUse, opts.LockTimeout)
