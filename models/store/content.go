@@ -210,6 +210,12 @@ func decodeManifest(b []byte, want models.Hash) (manifest, error) {
 	if got := models.HashOf(b); got != want {
 		return nil, fmt.Errorf("%w: manifest %s hashes to %s", ErrCorrupt, shortHash(want), shortHash(got))
 	}
+	return decodeHashedManifest(b, want)
+}
+
+// decodeHashedManifest is decodeManifest of bytes the caller has hashed
+// to want already.
+func decodeHashedManifest(b []byte, want models.Hash) (manifest, error) {
 	// The fast path reads the shape the store writes; anything else goes
 	// through the strict decoder.
 	var m manifest

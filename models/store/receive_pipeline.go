@@ -310,7 +310,13 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 					return fmt.Errorf("%w: version %s: manifest %s missing", ErrCorrupt, short(v.ID), shortHash(v.Root))
 				}
 			}
-			m, err := decodeManifest(raw, v.Root)
+			decode := decodeManifest
+			if inBatch || pooledM {
+				// Found by its hash: the batch's manifests were hashed
+				// above, the pool's when their batch was.
+				decode = decodeHashedManifest
+			}
+			m, err := decode(raw, v.Root)
 			if err != nil {
 				return fmt.Errorf("version %s: %w", short(v.ID), err)
 			}
