@@ -316,7 +316,7 @@ func TestSignedDigits(t *testing.T) {
 			b[i] = byte(r.Uint32())
 		}
 		s, _ := edwards25519.NewScalar().SetUniformBytes(b[:])
-		for _, w := range []uint{4, 8} {
+		for w := uint(4); w <= 8; w++ {
 			d := signedDigits(s.Bytes(), w)
 			// Σ d_i·2^(w·i), rebuilt as a scalar.
 			acc := edwards25519.NewScalar()
@@ -327,10 +327,10 @@ func TestSignedDigits(t *testing.T) {
 			var rb [32]byte
 			rb[w/8] = byte(1 << (w % 8))
 			radix.SetCanonicalBytes(rb[:])
-			n := 256 / int(w)
-			for i := range n {
+			n := rows(w)
+			for i := range 64 {
 				half := 1 << (w - 1)
-				if d[i] < -half || d[i] >= half && i < n-1 {
+				if i >= n && d[i] != 0 || d[i] < -half || d[i] > half || d[i] == half && i < n-1 {
 					t.Fatalf("digit %d = %d out of range (w %d)", i, d[i], w)
 				}
 				var db [32]byte
