@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
@@ -431,7 +432,7 @@ func (h *histCache) writeInfo(tx *bolt.Tx, id models.ID, in *verInfo) error {
 	if sl == nil {
 		return nil
 	}
-	b, err := models.Canonical(in)
+	b, err := encodeRecord(in)
 	if err != nil {
 		return fmt.Errorf("encoding the record of %s: %w", short(id), err)
 	}
@@ -441,11 +442,55 @@ func (h *histCache) writeInfo(tx *bolt.Tx, id models.ID, in *verInfo) error {
 	return nil
 }
 
+// encodeRecord is models.Canonical of in, written directly (the writer of
+// a pull writes one per version): a 2-array of Gen and Changed, a nil
+// slice as null, and text that is not UTF-8 refused, like the canonical
+// encoder (FuzzEncodeRecord).
+func encodeRecord(in *verInfo) ([]byte, error) {
+	n := 8
+	for _, ids := range in.Changed {
+		n += 2
+		for _, id := range ids {
+			n += 3 + len(id)
+		}
+	}
+	b := make([]byte, 0, n)
+	b = append(b, 0x82)
+	b = models.AppendCBORHead(b, 0, uint64(in.Gen))
+	if in.Changed == nil {
+		return append(b, 0xf6), nil
+	}
+	b = models.AppendCBORHead(b, 4, uint64(len(in.Changed)))
+	for _, ids := range in.Changed {
+		if ids == nil {
+			b = append(b, 0xf6)
+			continue
+		}
+		b = models.AppendCBORHead(b, 4, uint64(len(ids)))
+		for _, id := range ids {
+			if !utf8.ValidString(string(id)) {
+				return nil, fmt.Errorf("%w: element ID %q is not UTF-8", ErrCorrupt, id)
+			}
+			b = models.AppendCBORHead(b, 3, uint64(len(id)))
+			b = append(b, id...)
+		}
+	}
+	return b, nil
+}
+
 // recordVersion derives v's record (unless known) and writes it, in the
 // transaction that writes v. No record of v is looked up in the file: v
 // is being added, so none is stored (one left over would be replaced).
-func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Version) error {
+// changed, when not nil, is the record's Changed worked out already (a
+// received version's, from the manifests it came with: [changesFrom]).
+func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Version, changed [][]models.ID) error {
 	in := h.cachedInfo(v.ID)
+	if in == nil && changed != nil {
+		var err error
+		if in, err = h.withChanges(tx, get, v, changed); err != nil {
+			return err
+		}
+	}
 	if in == nil {
 		var err error
 		if in, err = h.derive(tx, get, v); err != nil {
@@ -453,6 +498,28 @@ func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Vers
 		}
 	}
 	return h.writeInfo(tx, v.ID, in)
+}
+
+// withChanges is v's record with the given Changed and the generation
+// its parents' records give (then cached); nil when a parent's record is
+// neither cached nor stored.
+func (h *histCache) withChanges(tx *bolt.Tx, get versionGetter, v *models.Version, changed [][]models.ID) (*verInfo, error) {
+	in := &verInfo{Gen: 1, Changed: changed}
+	for _, pid := range v.Parents {
+		pi := h.cachedInfo(pid)
+		if pi == nil {
+			p, err := get(pid)
+			if err != nil {
+				return nil, err
+			}
+			if pi, err = h.storedInfo(tx, p); pi == nil || err != nil {
+				return nil, err
+			}
+		}
+		in.Gen = max(in.Gen, pi.Gen+1)
+	}
+	h.setInfo(v.ID, in)
+	return in, nil
 }
 
 // genItem is a version in the paint-down walk.

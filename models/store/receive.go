@@ -296,6 +296,7 @@ type pending struct {
 	designs   map[models.ID]bool
 	names     map[models.ID]string
 	events    []Event
+	changed   map[models.ID][][]models.ID // records' changes worked out when prepared
 }
 
 // update runs fn in one fsync'd bbolt transaction with a fresh pending
@@ -390,7 +391,7 @@ func (p *pending) addVersion(v *models.Version) error {
 	if err := p.s.writeVersion(p.tx, v); err != nil {
 		return err
 	}
-	if err := p.s.hist.recordVersion(p.tx, p.get, v); err != nil {
+	if err := p.s.hist.recordVersion(p.tx, p.get, v, p.changed[v.ID]); err != nil {
 		return err
 	}
 	p.versions[v.ID] = v

@@ -39,6 +39,10 @@ type Prepared struct {
 	usedM    map[models.Hash][]byte
 	touched  map[models.ID]bool
 	decoded  map[models.Hash]manifest // checked against their hash
+	// changed holds, for versions whose parents are in the same batch,
+	// the elements that differ from each parent (their history record's
+	// Changed), worked out here so the writer need not.
+	changed map[models.ID][][]models.ID
 }
 
 // Versions is how many versions new to the store the prepared batch holds.
@@ -214,7 +218,7 @@ type elementSource struct {
 
 func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 	p := &Prepared{usedE: map[models.Hash][]byte{}, usedM: map[models.Hash][]byte{}, touched: map[models.ID]bool{},
-		decoded: map[models.Hash]manifest{}}
+		decoded: map[models.Hash]manifest{}, changed: map[models.ID][][]models.ID{}}
 	if b == nil {
 		return p, nil
 	}
@@ -419,6 +423,19 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The history records' changes, from the manifests' bytes, for the
+	// versions whose parents are here (those of the first of a chunk, in
+	// an earlier one, are worked out by the writer).
+	changed := make([][][]models.ID, len(jobs))
+	parallel(len(jobs), func(i int) error {
+		changed[i] = changesFrom(jobs[i].v, keepM, func(id models.ID) *models.Version { return jobOf[id].v })
+		return nil
+	})
+	for i, c := range changed {
+		if c != nil {
+			p.changed[jobs[i].v.ID] = c
+		}
+	}
 	// What later chunks of the same design may use.
 	if r != nil && len(p.versions) > 0 {
 		byDesign := map[models.ID]map[models.Hash]pooledElement{}
@@ -454,10 +471,12 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 	var refs []Ref
 	var tombs []*Tombstone
 	var all []*models.Version
+	changed := map[models.ID][][]models.ID{}
 	for _, p := range ps {
 		if p == nil {
 			continue
 		}
+		maps.Copy(changed, p.changed)
 		res.Known += p.known
 		maps.Copy(touched, p.touched)
 		if !p.partial {
@@ -534,6 +553,7 @@ func (s *Store) commitPrepared(ps []*Prepared) (ReceiveResult, error) {
 		}
 	}
 	_, err = s.update(func(p *pending) error {
+		p.changed = changed
 		mb, eb := p.tx.Bucket(bucketManifests), p.tx.Bucket(bucketElements)
 		for _, h := range slices.SortedFunc(maps.Keys(usedE), compareHash) {
 			if eb.Get(h[:]) == nil {
@@ -727,4 +747,40 @@ func (s *Store) changeValid(design models.ID, m, pm manifest, srcOf map[models.H
 		}
 		return srcOf[h].el.Kind, true
 	})
+}
+
+// changesFrom is the Changed of v's history record (per parent, the
+// sorted IDs of the elements whose hash differs, present in one manifest
+// only included: [diffManifests]) worked out from the manifests' bytes in
+// raw (by root, checked against it); nil unless v has parents, parentOf
+// finds each and raw holds every manifest, in the layout the store
+// writes.
+func changesFrom(v *models.Version, raw map[models.Hash][]byte, parentOf func(models.ID) *models.Version) [][]models.ID {
+	mv, ok := raw[v.Root]
+	if !ok || len(v.Parents) == 0 {
+		return nil
+	}
+	out := make([][]models.ID, len(v.Parents))
+	for i, pid := range v.Parents {
+		p := parentOf(pid)
+		if p == nil {
+			return nil
+		}
+		mp, ok := raw[p.Root]
+		if !ok {
+			return nil
+		}
+		put, del, ok := ManifestDelta(mp, mv)
+		if !ok {
+			return nil
+		}
+		ids := make([]models.ID, 0, len(put)+len(del))
+		for _, e := range put {
+			ids = append(ids, e.ID)
+		}
+		ids = append(ids, del...)
+		slices.Sort(ids)
+		out[i] = ids
+	}
+	return out
 }

@@ -277,7 +277,7 @@ func (s *Store) rebuildRecords(tx *bolt.Tx, sl *sealer, all map[models.ID]*model
 		if err != nil {
 			return err
 		}
-		rec, err := models.Canonical(in)
+		rec, err := encodeRecord(in)
 		if err != nil {
 			return fmt.Errorf("encoding the record of %s: %w", short(id), err)
 		}
