@@ -520,7 +520,7 @@ func decodeElementFast(b []byte) (Element, bool) {
 	rest := bytes.Clone(b)[1:]
 	head := func(major byte) (uint64, bool) {
 		n, r, ok := ReadCBORHead(rest, major)
-		if !ok || len(rest)-len(r) != headLen(n) {
+		if !ok || len(rest)-len(r) != CBORHeadSize(n) {
 			return 0, false
 		}
 		rest = r
@@ -572,9 +572,9 @@ func decodeElementFast(b []byte) (Element, bool) {
 	return e, true
 }
 
-// headLen is the length of the shortest CBOR head for argument n, the one
-// appendHead writes.
-func headLen(n uint64) int {
+// CBORHeadSize is the size of the shortest CBOR head for argument n, the
+// one canonical CBOR uses and appendHead writes.
+func CBORHeadSize(n uint64) int {
 	switch {
 	case n < 24:
 		return 1

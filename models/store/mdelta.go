@@ -89,23 +89,7 @@ type manifestCursor struct {
 
 func newManifestCursor(raw []byte) manifestCursor {
 	n, rest, ok := models.ReadCBORHead(raw, 5)
-	return manifestCursor{rest: rest, left: n, bad: !ok || len(raw)-len(rest) != headSize(n)}
-}
-
-// headSize is the size of the shortest CBOR head for argument n, the one
-// canonical CBOR uses.
-func headSize(n uint64) int {
-	switch {
-	case n < 24:
-		return 1
-	case n <= 0xff:
-		return 2
-	case n <= 0xffff:
-		return 3
-	case n <= 0xffffffff:
-		return 5
-	}
-	return 9
+	return manifestCursor{rest: rest, left: n, bad: !ok || len(raw)-len(rest) != models.CBORHeadSize(n)}
 }
 
 // next moves to the next entry: false at the end, or on bytes out of the
@@ -119,7 +103,7 @@ func (c *manifestCursor) next() bool {
 		return false
 	}
 	klen, rest, ok := models.ReadCBORHead(c.rest, 3)
-	if !ok || len(c.rest)-len(rest) != headSize(klen) || uint64(len(rest)) < klen+34 || rest[klen] != 0x58 || rest[klen+1] != 32 {
+	if !ok || len(c.rest)-len(rest) != models.CBORHeadSize(klen) || uint64(len(rest)) < klen+34 || rest[klen] != 0x58 || rest[klen+1] != 32 {
 		c.bad = true
 		return false
 	}
