@@ -144,10 +144,14 @@ func (r *Receiver) keep(design models.ID, manifests map[models.Hash][]byte, elem
 	maps.Copy(cp.elements, elements)
 }
 
+// workersFor is how many goroutines share n items: up to the machine's
+// cores (8 at most), with 8 items each at least.
+func workersFor(n int) int { return min(runtime.GOMAXPROCS(0), 8, n/8) }
+
 // parallel runs fn(i) for i in [0, n) on up to the machine's cores and
 // returns the error of the lowest i that failed.
 func parallel(n int, fn func(i int) error) error {
-	workers := min(runtime.GOMAXPROCS(0), 8, n/8)
+	workers := workersFor(n)
 	if workers < 2 {
 		for i := range n {
 			if err := fn(i); err != nil {
@@ -180,7 +184,7 @@ func parallel(n int, fn func(i int) error) error {
 // one per worker as parallel has them, and returns the error of the
 // lowest range that failed (fn returning its own lowest).
 func parallelRanges(n int, fn func(lo, hi int) error) error {
-	workers := min(runtime.GOMAXPROCS(0), 8, n/8)
+	workers := workersFor(n)
 	if workers < 2 {
 		if n == 0 {
 			return nil
