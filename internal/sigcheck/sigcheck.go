@@ -219,7 +219,8 @@ type table struct {
 	w    uint
 }
 
-// newTable tabulates p for radix 2^w, with rows for a scalar of 256 bits.
+// newTable tabulates p for radix 2^w, with rows(w) rows (a scalar below
+// 2^253).
 func newTable(p *edwards25519.Point, w uint) *table {
 	n, half := rows(w), 1<<(w-1)
 	all := make([]edwards25519.Point, n*half)

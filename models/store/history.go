@@ -485,17 +485,15 @@ func encodeRecord(in *verInfo) ([]byte, error) {
 // received version's, from the manifests it came with: [changesFrom]).
 func (h *histCache) recordVersion(tx *bolt.Tx, get versionGetter, v *models.Version, changed [][]models.ID) error {
 	in := h.cachedInfo(v.ID)
+	var err error
 	if in == nil && changed != nil {
-		var err error
-		if in, err = h.withChanges(tx, get, v, changed); err != nil {
-			return err
-		}
+		in, err = h.withChanges(tx, get, v, changed)
 	}
-	if in == nil {
-		var err error
-		if in, err = h.derive(tx, get, v); err != nil {
-			return err
-		}
+	if in == nil && err == nil {
+		in, err = h.derive(tx, get, v)
+	}
+	if err != nil {
+		return err
 	}
 	return h.writeInfo(tx, v.ID, in)
 }

@@ -227,16 +227,7 @@ func (s *Store) verifyAll(vs []*models.Version) error {
 		jobs := make([]sigcheck.Job, 0, hi-lo)
 		at := make([]int, 0, hi-lo)
 		for i, v := range vs[lo:hi] {
-			if v == nil {
-				errs[i] = fmt.Errorf("%w: nil version", ErrInvalid)
-				continue
-			}
-			b, err := signedBytes(v)
-			if err != nil {
-				errs[i] = fmt.Errorf("verifying version %s: %w: %v", short(v.ID), ErrCorrupt, err)
-				continue
-			}
-			signed, err := checkBody(v, b)
+			b, signed, err := checkVersion(v)
 			if err != nil {
 				errs[i] = err
 			} else if signed {

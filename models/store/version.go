@@ -80,14 +80,25 @@ func IsRoot(v *models.Version) bool {
 // signature, the fixed [MergeMessage]). It does not check that the
 // parents exist; the store does that.
 func Verify(v *models.Version) error {
+	b, signed, err := checkVersion(v)
+	if err != nil || !signed {
+		return err
+	}
+	return checkSignature(v, b)
+}
+
+// checkVersion is Verify but for the signature itself: b are v's content
+// bytes, and signed says they remain to be checked against its signature
+// ([checkBody]).
+func checkVersion(v *models.Version) (b []byte, signed bool, err error) {
 	if v == nil {
-		return fmt.Errorf("verifying version: %w: nil", ErrInvalid)
+		return nil, false, fmt.Errorf("verifying version: %w: nil", ErrInvalid)
 	}
-	b, err := signedBytes(v)
-	if err != nil {
-		return fmt.Errorf("verifying version %s: %w: %v", short(v.ID), ErrCorrupt, err)
+	if b, err = signedBytes(v); err != nil {
+		return nil, false, fmt.Errorf("verifying version %s: %w: %v", short(v.ID), ErrCorrupt, err)
 	}
-	return verifyBody(v, b)
+	signed, err = checkBody(v, b)
+	return b, signed, err
 }
 
 // verifyBody is Verify once the canonical content bytes b are known.
@@ -96,6 +107,11 @@ func verifyBody(v *models.Version, b []byte) error {
 	if err != nil || !signed {
 		return err
 	}
+	return checkSignature(v, b)
+}
+
+// checkSignature checks v's signature of its content bytes b.
+func checkSignature(v *models.Version, b []byte) error {
 	if !sigcheck.Verify(ed25519.PublicKey(v.PubKey), b, v.Signature) {
 		return badSignature(v)
 	}
