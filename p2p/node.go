@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"time"
@@ -877,14 +878,43 @@ func (m mdnsNotifee) HandlePeerFound(pi peer.AddrInfo) {
 	if pi.ID == m.n.host.ID() || m.n.host.Network().Connectedness(pi.ID) == network.Connected {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(m.n.ctx, 10*time.Second)
-		defer cancel()
-		if err := m.n.host.Connect(ctx, pi); err == nil {
-			m.n.cfg.Logf("found %s on the LAN", short(pi.ID))
-		}
-	}()
+	go m.n.dialFound(pi) // ends with the node's context
 }
+
+// dialFound connects to a machine mDNS found. Two machines that start
+// together find each other at once, and TCP dials from the listening
+// port (for hole punching), so their two dials can meet as one
+// connection on which both are the initiator and both fail; mDNS then
+// reports neither again. So the machine with the greater peer ID waits
+// a moment and dials only if the other has not connected, and a failed
+// dial is tried again, a few times, after a growing, jittered pause.
+func (n *Node) dialFound(pi peer.AddrInfo) {
+	var wait time.Duration
+	if pi.ID < n.host.ID() {
+		wait = foundDialPause + rand.N(foundDialPause)
+	}
+	for attempt := range 4 {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		if n.host.Network().Connectedness(pi.ID) == network.Connected {
+			return
+		}
+		ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
+		err := n.host.Connect(ctx, pi)
+		cancel()
+		if err == nil {
+			n.cfg.Logf("found %s on the LAN", short(pi.ID))
+			return
+		}
+		wait = foundDialPause<<attempt + rand.N(foundDialPause)
+	}
+}
+
+// foundDialPause is the unit of dialFound's pauses.
+const foundDialPause = 500 * time.Millisecond
 
 // gater keeps rejected peers out for a while.
 type gater struct{ n *Node }
