@@ -174,24 +174,18 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 	if err != nil {
 		return err
 	}
-	roots, hashes := b.ManifestRoots, b.ElementHashes
-	if len(roots) != len(b.Manifests) || len(hashes) != len(b.Elements) {
-		roots, hashes = nil, nil
+	n := len(b.Manifests)
+	if len(b.ManifestRoots) != n || len(b.FirstUse) != n || len(b.Diffs) != n {
+		return fmt.Errorf("collecting %s: the batch lacks what Collect works out", want.Design)
 	}
-	manifests := make(map[models.Hash][]byte, len(b.Manifests))
-	for i, m := range b.Manifests {
-		manifests[hashAt(roots, i, m)] = m
-	}
-	elements := make(map[models.Hash][]byte, len(b.Elements))
-	for i, e := range b.Elements {
-		elements[hashAt(hashes, i, e)] = e
+	manifestAt := make(map[models.Hash]int, n)
+	for i, root := range b.ManifestRoots {
+		manifestAt[root] = i
 	}
 	sentM := map[models.Hash]bool{}
-	sentE := map[models.Hash]bool{}
 	// The manifests in the chunk being filled: a version's manifest goes
 	// as its delta from its first parent's when that one is among them.
-	inChunk := map[models.Hash][]byte{}
-	rootOf := make(map[models.ID]models.Hash, len(b.Versions))
+	inChunk := map[models.Hash]bool{}
 	chunk := BatchWire{Design: want.Design}
 	size := 0
 	flush := func(last bool) error {
@@ -225,22 +219,24 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 		}
 		chunk.Versions = append(chunk.Versions, vb)
 		size += len(vb)
-		rootOf[v.ID] = v.Root
-		if m := manifests[v.Root]; m != nil && !sentM[v.Root] {
+		i, ok := manifestAt[v.Root]
+		if ok && !sentM[v.Root] {
 			sentM[v.Root] = true
-			if d, ok := manifestDelta(want.Deltas, v, m, rootOf, inChunk); ok {
+			m := b.Manifests[i]
+			if d, ok := manifestDelta(want.Deltas, b.Diffs[i], len(m), inChunk); ok {
 				chunk.MDeltas = append(chunk.MDeltas, d)
 			} else {
 				chunk.Manifests = append(chunk.Manifests, m)
 			}
-			inChunk[v.Root] = m
+			inChunk[v.Root] = true
 			size += len(m) // what the asker holds once it is rebuilt
-			for _, eh := range store.CollectedElements(m) {
-				if e := elements[eh]; e != nil && !sentE[eh] {
-					sentE[eh] = true
-					chunk.Elements = append(chunk.Elements, e)
-					size += len(e)
-				}
+			lo := 0
+			if i > 0 {
+				lo = b.FirstUse[i-1]
+			}
+			for _, e := range b.Elements[lo:b.FirstUse[i]] {
+				chunk.Elements = append(chunk.Elements, e)
+				size += len(e)
 			}
 		}
 		if size >= chunkBytes || len(chunk.Versions) >= chunkVersions {
@@ -255,44 +251,23 @@ func sendDesign(w io.Writer, s *store.Store, want Want) error {
 	return writeFrame(w, MsgDone, Done{Design: want.Design})
 }
 
-// hashAt is the hash of object i, b: hashes[i] when Collect gave them,
-// else worked out.
-func hashAt(hashes []models.Hash, i int, b []byte) models.Hash {
-	if i < len(hashes) {
-		return hashes[i]
-	}
-	return models.HashOf(b)
-}
-
-// manifestDelta is v's manifest m as its delta from v's first parent's,
-// when deltas were asked for, that manifest is in the chunk (inChunk)
-// and the delta is the smaller.
-func manifestDelta(deltas bool, v *models.Version, m []byte, rootOf map[models.ID]models.Hash, inChunk map[models.Hash][]byte) (MDeltaWire, bool) {
-	if !deltas || len(v.Parents) == 0 {
+// manifestDelta is a manifest of size bytes as its delta from its
+// version's first parent's (Collect's diff), when deltas were asked for,
+// the parent's manifest is in the chunk and the delta is the smaller.
+func manifestDelta(deltas bool, diff store.ManifestDiff, size int, inChunk map[models.Hash]bool) (MDeltaWire, bool) {
+	if !deltas || diff.Base == (models.Hash{}) || !inChunk[diff.Base] {
 		return MDeltaWire{}, false
 	}
-	root, ok := rootOf[v.Parents[0]]
-	if !ok {
-		return MDeltaWire{}, false
-	}
-	base := inChunk[root]
-	if base == nil {
-		return MDeltaWire{}, false
-	}
-	put, del, ok := store.ManifestDelta(base, m)
-	if !ok {
-		return MDeltaWire{}, false
-	}
-	size := len(root)
-	d := MDeltaWire{Base: root, Put: make([]MEntryWire, len(put)), Del: del}
-	for i, e := range put {
+	n := len(diff.Base)
+	d := MDeltaWire{Base: diff.Base, Put: make([]MEntryWire, len(diff.Put)), Del: diff.Del}
+	for i, e := range diff.Put {
 		d.Put[i] = MEntryWire{ID: e.ID, Hash: e.Hash}
-		size += len(e.ID) + len(e.Hash) + 4
+		n += len(e.ID) + len(e.Hash) + 4
 	}
-	for _, id := range del {
-		size += len(id) + 2
+	for _, id := range diff.Del {
+		n += len(id) + 2
 	}
-	return d, size < len(m)
+	return d, n < size
 }
 
 // PullStats says what a pull brought.

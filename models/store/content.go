@@ -252,6 +252,12 @@ func eachManifestEntry(b []byte, want models.Hash, fn func(models.ID, models.Has
 		_, err := decodeManifest(b, want) // reports the mismatch
 		return err
 	}
+	return eachHashedManifestEntry(b, want, fn)
+}
+
+// eachHashedManifestEntry is eachManifestEntry of bytes the caller has
+// hashed to want already.
+func eachHashedManifestEntry(b []byte, want models.Hash, fn func(models.ID, models.Hash) error) error {
 	var prev []byte
 	if manifestRefs(b, func(id []byte, _ models.Hash) bool {
 		if !canonicalBefore(prev, id) || !utf8.Valid(id) {
@@ -268,7 +274,7 @@ func eachManifestEntry(b []byte, want models.Hash, fn func(models.ID, models.Has
 		})
 		return err
 	}
-	m, err := decodeManifest(b, want)
+	m, err := decodeHashedManifest(b, want)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
@@ -46,12 +47,30 @@ type Batch struct {
 	// on a branch, or on a deleted one, does not land in main before its
 	// refs and tombstones arrive.
 	Partial bool
+	// What Collect works out as it reads, so a sender need not again.
+	// Receive reads none of it: it checks what it receives.
+	//
 	// ManifestRoots and ElementHashes are the hashes of Manifests and
-	// Elements, one each in the same order, as Collect worked them out
-	// checking what it read (a sender need not hash them again). Receive
-	// does not read them: it hashes what it receives.
+	// Elements, one each in the same order.
 	ManifestRoots []models.Hash
 	ElementHashes []models.Hash
+	// FirstUse[i] ends the elements that manifest i is the first of the
+	// batch to name: Elements[FirstUse[i-1]:FirstUse[i]] (from 0 for the
+	// first manifest). Versions in order, each manifest comes with the
+	// first version that has it.
+	FirstUse []int
+	// Diffs[i] is manifest i as its delta from the manifest of that
+	// version's first parent, when the parent is in the batch (Base is
+	// the zero hash when not).
+	Diffs []ManifestDiff
+}
+
+// ManifestDiff is a manifest as its delta from another, Base
+// ([ManifestDelta], [PatchManifest]).
+type ManifestDiff struct {
+	Base models.Hash
+	Put  []ManifestEntry
+	Del  []models.ID
 }
 
 // Collect returns the versions of design that are not ancestors of (or
@@ -102,40 +121,87 @@ func (s *Store) Collect(design models.ID, have []models.ID) (*Batch, error) {
 	for i := range tombs {
 		b.Tombstones = append(b.Tombstones, &tombs[i])
 	}
-	seenM := map[models.Hash]bool{}
-	seenE := map[models.Hash]bool{}
 	err = s.db.View(func(tx *bolt.Tx) error {
-		mb, eb := tx.Bucket(bucketManifests), tx.Bucket(bucketElements)
-		for _, v := range b.Versions {
-			if seenM[v.Root] {
-				continue
-			}
-			seenM[v.Root] = true
-			raw := mb.Get(v.Root[:])
-			if err := eachManifestEntry(raw, v.Root, func(id models.ID, h models.Hash) error {
-				if seenE[h] {
-					return nil
-				}
-				seenE[h] = true
-				eraw := eb.Get(h[:])
-				if eraw == nil {
-					return fmt.Errorf("%w: element %s missing", ErrCorrupt, id)
-				}
-				b.Elements = append(b.Elements, append([]byte(nil), eraw...))
-				b.ElementHashes = append(b.ElementHashes, h)
-				return nil
-			}); err != nil {
-				return fmt.Errorf("version %s: %w", short(v.ID), err)
-			}
-			b.Manifests = append(b.Manifests, append([]byte(nil), raw...))
-			b.ManifestRoots = append(b.ManifestRoots, v.Root)
-		}
-		return nil
+		return b.collectContent(tx.Bucket(bucketManifests), tx.Bucket(bucketElements))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("collecting %s: %w", design, err)
 	}
 	return b, nil
+}
+
+// collectContent adds the manifests and elements of b's versions from the
+// file, checked against their hashes. A version whose first parent is in
+// the batch names the elements of that parent's manifest (collected
+// already) and those of its delta from it: only the delta's are looked
+// up, in a history where each version changes an element or two.
+func (b *Batch) collectContent(mb, eb *bolt.Bucket) error {
+	seenE := map[models.Hash]bool{}
+	rawOf := map[models.Hash][]byte{} // the manifests collected, by root
+	rootOf := make(map[models.ID]models.Hash, len(b.Versions))
+	use := func(id models.ID, h models.Hash) error {
+		if seenE[h] {
+			return nil
+		}
+		seenE[h] = true
+		eraw := eb.Get(h[:])
+		if eraw == nil {
+			return fmt.Errorf("%w: element %s missing", ErrCorrupt, id)
+		}
+		b.Elements = append(b.Elements, bytes.Clone(eraw))
+		b.ElementHashes = append(b.ElementHashes, h)
+		return nil
+	}
+	for _, v := range b.Versions {
+		rootOf[v.ID] = v.Root
+		if rawOf[v.Root] != nil {
+			continue
+		}
+		raw := mb.Get(v.Root[:])
+		if models.HashOf(raw) != v.Root {
+			_, err := decodeManifest(raw, v.Root) // reports the mismatch
+			return fmt.Errorf("version %s: %w", short(v.ID), err)
+		}
+		raw = bytes.Clone(raw)
+		var diff ManifestDiff
+		if len(v.Parents) > 0 {
+			if base, ok := rootOf[v.Parents[0]]; ok {
+				if put, del, ok := ManifestDelta(rawOf[base], raw); ok && validIDs(put) {
+					diff = ManifestDiff{Base: base, Put: put, Del: del}
+				}
+			}
+		}
+		var err error
+		if diff.Base != (models.Hash{}) {
+			for _, e := range diff.Put {
+				if err = use(e.ID, e.Hash); err != nil {
+					break
+				}
+			}
+		} else {
+			err = eachHashedManifestEntry(raw, v.Root, use)
+		}
+		if err != nil {
+			return fmt.Errorf("version %s: %w", short(v.ID), err)
+		}
+		rawOf[v.Root] = raw
+		b.Manifests = append(b.Manifests, raw)
+		b.ManifestRoots = append(b.ManifestRoots, v.Root)
+		b.FirstUse = append(b.FirstUse, len(b.Elements))
+		b.Diffs = append(b.Diffs, diff)
+	}
+	return nil
+}
+
+// validIDs says whether every entry's ID is UTF-8, as a manifest's keys
+// must be (ManifestDelta checks their order, not their text).
+func validIDs(es []ManifestEntry) bool {
+	for _, e := range es {
+		if !utf8.ValidString(string(e.ID)) {
+			return false
+		}
+	}
+	return true
 }
 
 // parentsFirst orders vs (oldest first) so that every version comes after

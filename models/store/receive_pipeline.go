@@ -703,23 +703,6 @@ func (s *Store) orderParentsFirst(txn *memdb.Txn, waiting map[models.ID]*models.
 	return order, nil
 }
 
-// CollectedElements lists the element hashes that manifest bytes from
-// [Store.Collect] name, in the manifest's order. Collect checked them
-// against their hash, so they are parsed as the store writes them,
-// without hashing them again; other bytes go through the strict decoder.
-func CollectedElements(b []byte) []models.Hash {
-	var out []models.Hash
-	if manifestRefs(b, func(_ []byte, h models.Hash) bool {
-		out = append(out, h)
-		return true
-	}) {
-		return out
-	}
-	out, _ = ManifestElements(b)
-	slices.SortFunc(out, compareHash)
-	return out
-}
-
 // changeValid says whether the version with manifest m is valid given
 // that its parent's (pm) is, by what it adds or changes
 // (Options.ValidateChange); false when it removes an element, or when
