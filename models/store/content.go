@@ -313,6 +313,12 @@ func decodeElement(id models.ID, b []byte, want models.Hash) (models.Element, er
 	if got := models.HashOf(b); got != want {
 		return models.Element{}, fmt.Errorf("%w: element %s (%s) hashes to %s", ErrCorrupt, id, shortHash(want), shortHash(got))
 	}
+	return decodeElementHashed(id, b)
+}
+
+// decodeElementHashed is decodeElement of bytes the caller has hashed to
+// the hash the manifest lists (a batch's elements are found by it).
+func decodeElementHashed(id models.ID, b []byte) (models.Element, error) {
 	el, err := models.DecodeElement(b)
 	if err != nil {
 		return models.Element{}, fmt.Errorf("%w: element %s: %v", ErrCorrupt, id, err)

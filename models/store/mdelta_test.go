@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"testing"
 
@@ -137,6 +138,51 @@ func FuzzManifestDelta(f *testing.F) {
 		got, ok := PatchManifest(a, put, del)
 		if !ok || !bytes.Equal(got, b) {
 			t.Fatalf("rebuilt %x, want %x", got, b)
+		}
+	})
+}
+
+// FuzzDiffFromParent: where prepare takes a manifest as its parent's with
+// a delta applied (diffFromParent), the parent's decoded already, that is
+// what strictly decoding the manifest gives: the shortcut accepts no
+// manifest the decoder refuses (a key that is not UTF-8, out of order,
+// twice) and reads none differently.
+func FuzzDiffFromParent(f *testing.F) {
+	f.Add(encodeManifest(manifest{"meta": {1}, "last": {2}}), encodeManifest(manifest{"meta": {1}, "last": {3}, "0123456789abcdef": {4}}))
+	f.Add(encodeManifest(manifest{"meta": {1}}), encodeManifest(manifest{"meta": {1}, "\xff\xfe": {4}}))
+	f.Add(encodeManifest(manifest{"meta": {1}, "last": {2}}), encodeManifest(manifest{"meta": {1}}))
+	f.Add([]byte{0xa0}, []byte{0xa1, 0x60, 0x58, 0x20})
+	f.Fuzz(func(t *testing.T, praw, raw []byte) {
+		d := diffFromParent(praw, raw)
+		if d == nil {
+			return
+		}
+		pm, err := decodeManifest(praw, models.HashOf(praw))
+		if err != nil {
+			return // no parent: prepare decodes a manifest before it is one
+		}
+		want, err := decodeManifest(raw, models.HashOf(raw))
+		if err != nil {
+			t.Fatalf("a diff to a manifest the decoder refuses: %v", err)
+		}
+		got := d.apply(pm)
+		if !maps.Equal(got, want) {
+			t.Fatalf("diff applied gives %v, decoding gives %v", got, want)
+		}
+		n := 0
+		for id, h := range d.entries(got) {
+			if ph, ok := pm[id]; ok && ph == h {
+				t.Fatalf("entry %q listed as new but the parent has it", id)
+			}
+			n++
+		}
+		for id, h := range got {
+			if ph, ok := pm[id]; !ok || ph != h {
+				n--
+			}
+		}
+		if n != 0 {
+			t.Fatal("the new entries are not those the parent lacks")
 		}
 	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"maps"
 	"runtime"
 	"slices"
@@ -294,6 +295,8 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 	type job struct {
 		v     *models.Version
 		m     manifest
+		raw   []byte      // m's bytes, when in the batch or the pool
+		diff  *parentDiff // m as its change from the first parent's job's
 		check bool
 	}
 	var jobs []job
@@ -318,21 +321,37 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 					return fmt.Errorf("%w: version %s: manifest %s missing", ErrCorrupt, short(v.ID), shortHash(v.Root))
 				}
 			}
-			decode := decodeManifest
+			// A version after its first parent in the batch (as a
+			// history arrives) differs from it by an entry or two: its
+			// manifest is the parent's with the delta applied, and only
+			// the delta's elements are new.
+			var m manifest
+			var diff *parentDiff
 			if inBatch || pooledM {
-				// Found by its hash: the batch's manifests were hashed
-				// above, the pool's when their batch was.
-				decode = decodeHashedManifest
-			}
-			m, err := decode(raw, v.Root)
-			if err != nil {
-				return fmt.Errorf("version %s: %w", short(v.ID), err)
-			}
-			if inBatch || pooledM {
+				if len(v.Parents) > 0 {
+					if pj, ok := jobOf[v.Parents[0]]; ok && pj.raw != nil {
+						diff = diffFromParent(pj.raw, raw)
+					}
+				}
+				if diff != nil {
+					m = diff.apply(jobOf[v.Parents[0]].m)
+				} else {
+					// Found by its hash: the batch's manifests were hashed
+					// above, the pool's when their batch was.
+					var err error
+					if m, err = decodeHashedManifest(raw, v.Root); err != nil {
+						return fmt.Errorf("version %s: %w", short(v.ID), err)
+					}
+				}
 				p.usedM[v.Root] = raw
 				keepM[v.Root] = raw
+			} else {
+				var err error
+				if m, err = decodeManifest(raw, v.Root); err != nil {
+					return fmt.Errorf("version %s: %w", short(v.ID), err)
+				}
 			}
-			for id, h := range m {
+			for id, h := range diff.entries(m) {
 				if _, ok := srcOf[h]; ok {
 					continue
 				}
@@ -356,7 +375,11 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 			if check {
 				validating[v.Root] = true
 			}
-			jobs = append(jobs, job{v: v, m: m, check: check})
+			j := job{v: v, m: m, diff: diff, check: check}
+			if inBatch || pooledM {
+				j.raw = raw
+			}
+			jobs = append(jobs, j)
 			jobOf[v.ID] = jobs[len(jobs)-1]
 			p.decoded[v.Root] = m
 		}
@@ -368,11 +391,14 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 			if src.done {
 				return nil
 			}
-			decode := decodeElement
+			var el models.Element
+			var err error
 			if src.stored {
-				decode = decodeStored
+				el, err = decodeStored(src.id, src.raw, src.h)
+			} else {
+				// From the batch, found by its hash: hashed already.
+				el, err = decodeElementHashed(src.id, src.raw)
 			}
-			el, err := decode(src.id, src.raw, src.h)
 			if err != nil {
 				return fmt.Errorf("version %s: %w", short(src.first.ID), err)
 			}
@@ -406,7 +432,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 	}
 	err = parallel(len(checks), func(i int) error {
 		j := checks[i]
-		if pm := parentOf(j.v); pm != nil && s.changeValid(j.v.Design, j.m, pm, srcOf) {
+		if pm := parentOf(j.v); pm != nil && s.changeValid(j.v.Design, j.m, pm, j.diff, srcOf) {
 			return nil
 		}
 		snap := make(models.Snapshot, len(j.m))
@@ -432,7 +458,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 	// an earlier one, are worked out by the writer).
 	changed := make([][][]models.ID, len(jobs))
 	parallel(len(jobs), func(i int) error {
-		changed[i] = changesFrom(jobs[i].v, keepM, func(id models.ID) *models.Version { return jobOf[id].v })
+		changed[i] = changesFrom(jobs[i].v, jobs[i].diff, keepM, func(id models.ID) *models.Version { return jobOf[id].v })
 		return nil
 	})
 	for i, c := range changed {
@@ -452,7 +478,7 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 			if raw, ok := keepM[j.v.Root]; ok {
 				byDesignM[d][j.v.Root] = raw
 			}
-			for _, h := range j.m {
+			for _, h := range j.diff.entries(j.m) { // the parent's are there
 				if src := srcOf[h]; !src.stored {
 					byDesign[d][h] = pooledElement{raw: src.raw, el: src.el}
 				}
@@ -707,25 +733,39 @@ func (s *Store) orderParentsFirst(txn *memdb.Txn, waiting map[models.ID]*models.
 // that its parent's (pm) is, by what it adds or changes
 // (Options.ValidateChange); false when it removes an element, or when
 // the validator is not sure.
-func (s *Store) changeValid(design models.ID, m, pm manifest, srcOf map[models.Hash]*elementSource) bool {
+func (s *Store) changeValid(design models.ID, m, pm manifest, diff *parentDiff, srcOf map[models.Hash]*elementSource) bool {
 	var changes []models.ElementChange
-	kept := 0
-	for id, h := range m {
-		ph, had := pm[id]
-		if had {
-			kept++
-			if ph == h {
-				continue
+	if diff != nil {
+		if len(diff.del) > 0 {
+			return false // an element removed: the whole check
+		}
+		for _, e := range diff.put {
+			ph, had := pm[e.ID]
+			c := models.ElementChange{ID: e.ID, Hash: e.Hash, New: srcOf[e.Hash].el, Had: had}
+			if had {
+				c.Old = srcOf[ph].el
 			}
+			changes = append(changes, c)
 		}
-		c := models.ElementChange{ID: id, Hash: h, New: srcOf[h].el, Had: had}
-		if had {
-			c.Old = srcOf[ph].el
+	} else {
+		kept := 0
+		for id, h := range m {
+			ph, had := pm[id]
+			if had {
+				kept++
+				if ph == h {
+					continue
+				}
+			}
+			c := models.ElementChange{ID: id, Hash: h, New: srcOf[h].el, Had: had}
+			if had {
+				c.Old = srcOf[ph].el
+			}
+			changes = append(changes, c)
 		}
-		changes = append(changes, c)
-	}
-	if kept != len(pm) {
-		return false // an element removed: the whole check
+		if kept != len(pm) {
+			return false // an element removed: the whole check
+		}
 	}
 	return s.opts.ValidateChange(design, changes, func(id models.ID) (models.Kind, bool) {
 		h, ok := m[id]
@@ -742,7 +782,7 @@ func (s *Store) changeValid(design models.ID, m, pm manifest, srcOf map[models.H
 // raw (by root, checked against it); nil unless v has parents, parentOf
 // finds each and raw holds every manifest, in the layout the store
 // writes.
-func changesFrom(v *models.Version, raw map[models.Hash][]byte, parentOf func(models.ID) *models.Version) [][]models.ID {
+func changesFrom(v *models.Version, first *parentDiff, raw map[models.Hash][]byte, parentOf func(models.ID) *models.Version) [][]models.ID {
 	mv, ok := raw[v.Root]
 	if !ok || len(v.Parents) == 0 {
 		return nil
@@ -757,8 +797,11 @@ func changesFrom(v *models.Version, raw map[models.Hash][]byte, parentOf func(mo
 		if !ok {
 			return nil
 		}
-		put, del, ok := ManifestDelta(mp, mv)
-		if !ok {
+		var put []ManifestEntry
+		var del []models.ID
+		if i == 0 && first != nil {
+			put, del = first.put, first.del
+		} else if put, del, ok = ManifestDelta(mp, mv); !ok {
 			return nil
 		}
 		ids := make([]models.ID, 0, len(put)+len(del))
@@ -770,4 +813,57 @@ func changesFrom(v *models.Version, raw map[models.Hash][]byte, parentOf func(mo
 		out[i] = ids
 	}
 	return out
+}
+
+// parentDiff is a manifest as its change from its version's first
+// parent's ([ManifestDelta]).
+type parentDiff struct {
+	put []ManifestEntry
+	del []models.ID
+}
+
+// diffFromParent is manifest raw as its change from the first parent's
+// manifest praw, both in the layout the store writes (keys in strictly
+// increasing canonical order); nil when either is not, or a key it puts
+// is not UTF-8, as a manifest's keys must be (the parent's keys were
+// checked when it was decoded). Applied to the parent's decoded manifest
+// it gives what decoding raw gives.
+func diffFromParent(praw, raw []byte) *parentDiff {
+	put, del, ok := ManifestDelta(praw, raw)
+	if !ok || !validIDs(put) {
+		return nil
+	}
+	return &parentDiff{put: put, del: del}
+}
+
+// apply is pm with the change made, a new map.
+func (d *parentDiff) apply(pm manifest) manifest {
+	m := maps.Clone(pm)
+	for _, id := range d.del {
+		delete(m, id)
+	}
+	for _, e := range d.put {
+		m[e.ID] = e.Hash
+	}
+	return m
+}
+
+// entries are the entries of m, the manifest d was applied to, that the
+// first parent's lacks: those d puts; all of m when d is nil.
+func (d *parentDiff) entries(m manifest) iter.Seq2[models.ID, models.Hash] {
+	return func(yield func(models.ID, models.Hash) bool) {
+		if d == nil {
+			for id, h := range m {
+				if !yield(id, h) {
+					return
+				}
+			}
+			return
+		}
+		for _, e := range d.put {
+			if !yield(e.ID, e.Hash) {
+				return
+			}
+		}
+	}
 }

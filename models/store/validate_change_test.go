@@ -42,6 +42,11 @@ func TestReceiveChecksVersionsByWhatTheyChange(t *testing.T) {
 			ValidateChange: func(_ models.ID, changes []models.ElementChange, kindOf func(models.ID) (models.Kind, bool)) bool {
 				byChange.Add(1)
 				for _, c := range changes {
+					// This history adds pieces and changes the last, and
+					// nothing else: what the parent had is told.
+					if c.Had != (c.ID == models.LastID) || (c.Had && (c.Old.ID != c.ID || heelOf(t, models.Snapshot{c.ID: c.Old}) == heelOf(t, models.Snapshot{c.ID: c.New}))) {
+						t.Errorf("change of %s: had %v, old %+v", c.ID, c.Had, c.Old)
+					}
 					if c.ID == models.LastID {
 						return false
 					}
