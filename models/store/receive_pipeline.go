@@ -330,12 +330,12 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 			if inBatch || pooledM {
 				if len(v.Parents) > 0 {
 					if pj, ok := jobOf[v.Parents[0]]; ok && pj.raw != nil {
-						diff = diffFromParent(pj.raw, raw)
+						if diff = diffFromParent(pj.raw, raw); diff != nil {
+							m = diff.apply(pj.m)
+						}
 					}
 				}
-				if diff != nil {
-					m = diff.apply(jobOf[v.Parents[0]].m)
-				} else {
+				if m == nil {
 					// Found by its hash: the batch's manifests were hashed
 					// above, the pool's when their batch was.
 					var err error
@@ -732,40 +732,29 @@ func (s *Store) orderParentsFirst(txn *memdb.Txn, waiting map[models.ID]*models.
 // changeValid says whether the version with manifest m is valid given
 // that its parent's (pm) is, by what it adds or changes
 // (Options.ValidateChange); false when it removes an element, or when
-// the validator is not sure.
+// the validator is not sure. diff, when not nil, is m's change from pm.
 func (s *Store) changeValid(design models.ID, m, pm manifest, diff *parentDiff, srcOf map[models.Hash]*elementSource) bool {
+	if diff != nil && len(diff.del) > 0 {
+		return false // an element removed: the whole check
+	}
 	var changes []models.ElementChange
-	if diff != nil {
-		if len(diff.del) > 0 {
-			return false // an element removed: the whole check
-		}
-		for _, e := range diff.put {
-			ph, had := pm[e.ID]
-			c := models.ElementChange{ID: e.ID, Hash: e.Hash, New: srcOf[e.Hash].el, Had: had}
-			if had {
-				c.Old = srcOf[ph].el
+	kept := 0
+	for id, h := range diff.entries(m) {
+		ph, had := pm[id]
+		if had {
+			kept++
+			if ph == h {
+				continue
 			}
-			changes = append(changes, c)
 		}
-	} else {
-		kept := 0
-		for id, h := range m {
-			ph, had := pm[id]
-			if had {
-				kept++
-				if ph == h {
-					continue
-				}
-			}
-			c := models.ElementChange{ID: id, Hash: h, New: srcOf[h].el, Had: had}
-			if had {
-				c.Old = srcOf[ph].el
-			}
-			changes = append(changes, c)
+		c := models.ElementChange{ID: id, Hash: h, New: srcOf[h].el, Had: had}
+		if had {
+			c.Old = srcOf[ph].el
 		}
-		if kept != len(pm) {
-			return false // an element removed: the whole check
-		}
+		changes = append(changes, c)
+	}
+	if diff == nil && kept != len(pm) {
+		return false // an element removed: the whole check
 	}
 	return s.opts.ValidateChange(design, changes, func(id models.ID) (models.Kind, bool) {
 		h, ok := m[id]
