@@ -3,12 +3,16 @@ package p2p
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"cordwain/models/store"
 )
@@ -115,5 +119,31 @@ func mdnsInNamespace(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	if len(cSt.Designs()) != 0 {
 		t.Fatal("a machine of another studio got designs")
+	}
+}
+
+// Two machines that find each other at the same moment (as two laptops
+// starting together on a LAN do) both act on it; their dials, from the
+// ports they listen on, could meet as one connection on which both are
+// the initiator, and both failed, with nothing to try again. They must
+// end connected every time. On loopback, without mDNS: the discovery is
+// what HandlePeerFound gets, called on both at once.
+func TestFoundAtOnceConnects(t *testing.T) {
+	studio, _ := NewStudio("Lucheng")
+	for round := range 8 {
+		a := siteNode(t, studio, testStore(t), netID(t, 61, "Laptop A"), nil)
+		b := siteNode(t, studio, testStore(t), netID(t, 62, "Laptop B"), nil)
+		ai := peer.AddrInfo{ID: a.Host().ID(), Addrs: a.Host().Addrs()}
+		bi := peer.AddrInfo{ID: b.Host().ID(), Addrs: b.Host().Addrs()}
+		start := make(chan struct{})
+		go func() { <-start; mdnsNotifee{a.Node}.HandlePeerFound(bi) }()
+		go func() { <-start; mdnsNotifee{b.Node}.HandlePeerFound(ai) }()
+		close(start)
+		waitFor(t, fmt.Sprintf("round %d: the two machines connected", round), 15*time.Second, func() bool {
+			return a.Host().Network().Connectedness(b.Host().ID()) == network.Connected &&
+				b.Host().Network().Connectedness(a.Host().ID()) == network.Connected
+		})
+		a.Close()
+		b.Close()
 	}
 }
