@@ -16,6 +16,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-libp2p/p2p/discovery/mdns"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
@@ -813,26 +814,39 @@ func (n *Node) redial(id peer.ID) {
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
-		wait := time.Second
-		for {
-			select {
-			case <-n.ctx.Done():
-				return
-			case <-time.After(wait):
-			}
-			if n.host.Network().Connectedness(id) == network.Connected {
-				return
-			}
-			ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
-			err := n.host.Connect(ctx, peer.AddrInfo{ID: id, Addrs: n.host.Peerstore().Addrs(id)})
-			cancel()
-			if err == nil {
-				return
-			}
-			wait = min(wait*2, time.Minute)
-		}
+		n.dialBackoff(id, time.Second, 0)
 	}()
 }
+
+// dialBackoff dials a peer at the addresses the peerstore holds for it,
+// after first and then after twice the pause before (at least
+// retryPause, at most a minute), until it is connected, the node stops,
+// or tries dials have failed (0: no limit). It says whether a dial of its
+// own connected.
+func (n *Node) dialBackoff(id peer.ID, first time.Duration, tries int) bool {
+	wait := first
+	for try := 0; tries == 0 || try < tries; try++ {
+		select {
+		case <-n.ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
+		if n.host.Network().Connectedness(id) == network.Connected {
+			return false
+		}
+		ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
+		err := n.host.Connect(ctx, peer.AddrInfo{ID: id, Addrs: n.host.Peerstore().Addrs(id)})
+		cancel()
+		if err == nil {
+			return true
+		}
+		wait = min(max(2*wait, retryPause), time.Minute)
+	}
+	return false
+}
+
+// retryPause is the shortest pause before a dial is tried again.
+const retryPause = 500 * time.Millisecond
 
 // startMDNS announces and looks for studio machines on the LAN, and
 // restarts when this machine's addresses change (a laptop changing
@@ -886,35 +900,18 @@ func (m mdnsNotifee) HandlePeerFound(pi peer.AddrInfo) {
 // port (for hole punching), so their two dials can meet as one
 // connection on which both are the initiator and both fail; mDNS then
 // reports neither again. So the machine with the greater peer ID waits
-// a moment and dials only if the other has not connected, and a failed
-// dial is tried again, a few times, after a growing, jittered pause.
+// a moment (jittered) and dials only if the other has not connected,
+// and a failed dial is tried again a few times.
 func (n *Node) dialFound(pi peer.AddrInfo) {
-	var wait time.Duration
+	n.host.Peerstore().AddAddrs(pi.ID, pi.Addrs, peerstore.TempAddrTTL)
+	var first time.Duration
 	if pi.ID < n.host.ID() {
-		wait = foundDialPause + rand.N(foundDialPause)
+		first = retryPause + rand.N(retryPause)
 	}
-	for attempt := range 4 {
-		select {
-		case <-n.ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		if n.host.Network().Connectedness(pi.ID) == network.Connected {
-			return
-		}
-		ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
-		err := n.host.Connect(ctx, pi)
-		cancel()
-		if err == nil {
-			n.cfg.Logf("found %s on the LAN", short(pi.ID))
-			return
-		}
-		wait = foundDialPause<<attempt + rand.N(foundDialPause)
+	if n.dialBackoff(pi.ID, first, 4) {
+		n.cfg.Logf("found %s on the LAN", short(pi.ID))
 	}
 }
-
-// foundDialPause is the unit of dialFound's pauses.
-const foundDialPause = 500 * time.Millisecond
 
 // gater keeps rejected peers out for a while.
 type gater struct{ n *Node }
