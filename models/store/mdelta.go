@@ -1,6 +1,12 @@
 package store
 
-import "cordwain/models"
+import (
+	"iter"
+	"maps"
+	"unicode/utf8"
+
+	"cordwain/models"
+)
 
 // Manifest deltas: a version's manifest lists every element of its
 // design, and consecutive versions differ in one or two entries, so a
@@ -117,4 +123,64 @@ func (c *manifestCursor) next() bool {
 	c.rest = rest[klen+34:]
 	c.left--
 	return true
+}
+
+// ManifestDiff is a manifest as its delta from another, Base
+// ([ManifestDelta], [PatchManifest]).
+type ManifestDiff struct {
+	Base models.Hash
+	Put  []ManifestEntry
+	Del  []models.ID
+}
+
+// diffFromParent is manifest raw as its delta from the manifest praw
+// (root base) of its version's first parent, both in the layout the store
+// writes (keys in strictly increasing canonical order); nil when either
+// is not, or a key it puts is not UTF-8, as a manifest's keys must be
+// (the parent's were checked when it was read). Applied to the parent's
+// decoded manifest it gives what decoding raw gives.
+func diffFromParent(base models.Hash, praw, raw []byte) *ManifestDiff {
+	put, del, ok := ManifestDelta(praw, raw)
+	if !ok {
+		return nil
+	}
+	for _, e := range put {
+		if !utf8.ValidString(string(e.ID)) {
+			return nil
+		}
+	}
+	return &ManifestDiff{Base: base, Put: put, Del: del}
+}
+
+// apply is pm, the base's decoded manifest, with the delta made: a new
+// map.
+func (d *ManifestDiff) apply(pm manifest) manifest {
+	m := maps.Clone(pm)
+	for _, id := range d.Del {
+		delete(m, id)
+	}
+	for _, e := range d.Put {
+		m[e.ID] = e.Hash
+	}
+	return m
+}
+
+// entries are the entries of m, the manifest d was applied to, that the
+// base lacks: those d puts; all of m when d is nil.
+func (d *ManifestDiff) entries(m manifest) iter.Seq2[models.ID, models.Hash] {
+	return func(yield func(models.ID, models.Hash) bool) {
+		if d == nil {
+			for id, h := range m {
+				if !yield(id, h) {
+					return
+				}
+			}
+			return
+		}
+		for _, e := range d.Put {
+			if !yield(e.ID, e.Hash) {
+				return
+			}
+		}
+	}
 }

@@ -153,7 +153,7 @@ func FuzzDiffFromParent(f *testing.F) {
 	f.Add(encodeManifest(manifest{"meta": {1}, "last": {2}}), encodeManifest(manifest{"meta": {1}}))
 	f.Add([]byte{0xa0}, []byte{0xa1, 0x60, 0x58, 0x20})
 	f.Fuzz(func(t *testing.T, praw, raw []byte) {
-		d := diffFromParent(praw, raw)
+		d := diffFromParent(models.HashOf(praw), praw, raw)
 		if d == nil {
 			return
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/hashicorp/go-memdb"
 	bolt "go.etcd.io/bbolt"
@@ -63,14 +62,6 @@ type Batch struct {
 	// version's first parent, when the parent is in the batch (Base is
 	// the zero hash when not).
 	Diffs []ManifestDiff
-}
-
-// ManifestDiff is a manifest as its delta from another, Base
-// ([ManifestDelta], [PatchManifest]).
-type ManifestDiff struct {
-	Base models.Hash
-	Put  []ManifestEntry
-	Del  []models.ID
 }
 
 // Collect returns the versions of design that are not ancestors of (or
@@ -166,8 +157,8 @@ func (b *Batch) collectContent(mb, eb *bolt.Bucket) error {
 		var diff ManifestDiff
 		if len(v.Parents) > 0 {
 			if base, ok := rootOf[v.Parents[0]]; ok {
-				if put, del, ok := ManifestDelta(rawOf[base], raw); ok && validIDs(put) {
-					diff = ManifestDiff{Base: base, Put: put, Del: del}
+				if d := diffFromParent(base, rawOf[base], raw); d != nil {
+					diff = *d
 				}
 			}
 		}
@@ -191,17 +182,6 @@ func (b *Batch) collectContent(mb, eb *bolt.Bucket) error {
 		b.Diffs = append(b.Diffs, diff)
 	}
 	return nil
-}
-
-// validIDs says whether every entry's ID is UTF-8, as a manifest's keys
-// must be (ManifestDelta checks their order, not their text).
-func validIDs(es []ManifestEntry) bool {
-	for _, e := range es {
-		if !utf8.ValidString(string(e.ID)) {
-			return false
-		}
-	}
-	return true
 }
 
 // parentsFirst orders vs (oldest first) so that every version comes after

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"fmt"
-	"iter"
 	"maps"
 	"runtime"
 	"slices"
@@ -295,8 +294,8 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 	type job struct {
 		v     *models.Version
 		m     manifest
-		raw   []byte      // m's bytes, when in the batch or the pool
-		diff  *parentDiff // m as its change from the first parent's job's
+		raw   []byte        // m's bytes, when in the batch or the pool
+		diff  *ManifestDiff // m as its change from the first parent's job's
 		check bool
 	}
 	var jobs []job
@@ -326,11 +325,11 @@ func (s *Store) prepare(b *Batch, r *Receiver) (*Prepared, error) {
 			// manifest is the parent's with the delta applied, and only
 			// the delta's elements are new.
 			var m manifest
-			var diff *parentDiff
+			var diff *ManifestDiff
 			if inBatch || pooledM {
 				if len(v.Parents) > 0 {
 					if pj, ok := jobOf[v.Parents[0]]; ok && pj.raw != nil {
-						if diff = diffFromParent(pj.raw, raw); diff != nil {
+						if diff = diffFromParent(pj.v.Root, pj.raw, raw); diff != nil {
 							m = diff.apply(pj.m)
 						}
 					}
@@ -733,8 +732,8 @@ func (s *Store) orderParentsFirst(txn *memdb.Txn, waiting map[models.ID]*models.
 // that its parent's (pm) is, by what it adds or changes
 // (Options.ValidateChange); false when it removes an element, or when
 // the validator is not sure. diff, when not nil, is m's change from pm.
-func (s *Store) changeValid(design models.ID, m, pm manifest, diff *parentDiff, srcOf map[models.Hash]*elementSource) bool {
-	if diff != nil && len(diff.del) > 0 {
+func (s *Store) changeValid(design models.ID, m, pm manifest, diff *ManifestDiff, srcOf map[models.Hash]*elementSource) bool {
+	if diff != nil && len(diff.Del) > 0 {
 		return false // an element removed: the whole check
 	}
 	var changes []models.ElementChange
@@ -771,7 +770,7 @@ func (s *Store) changeValid(design models.ID, m, pm manifest, diff *parentDiff, 
 // raw (by root, checked against it); nil unless v has parents, parentOf
 // finds each and raw holds every manifest, in the layout the store
 // writes.
-func changesFrom(v *models.Version, first *parentDiff, raw map[models.Hash][]byte, parentOf func(models.ID) *models.Version) [][]models.ID {
+func changesFrom(v *models.Version, first *ManifestDiff, raw map[models.Hash][]byte, parentOf func(models.ID) *models.Version) [][]models.ID {
 	mv, ok := raw[v.Root]
 	if !ok || len(v.Parents) == 0 {
 		return nil
@@ -789,7 +788,7 @@ func changesFrom(v *models.Version, first *parentDiff, raw map[models.Hash][]byt
 		var put []ManifestEntry
 		var del []models.ID
 		if i == 0 && first != nil {
-			put, del = first.put, first.del
+			put, del = first.Put, first.Del
 		} else if put, del, ok = ManifestDelta(mp, mv); !ok {
 			return nil
 		}
@@ -802,57 +801,4 @@ func changesFrom(v *models.Version, first *parentDiff, raw map[models.Hash][]byt
 		out[i] = ids
 	}
 	return out
-}
-
-// parentDiff is a manifest as its change from its version's first
-// parent's ([ManifestDelta]).
-type parentDiff struct {
-	put []ManifestEntry
-	del []models.ID
-}
-
-// diffFromParent is manifest raw as its change from the first parent's
-// manifest praw, both in the layout the store writes (keys in strictly
-// increasing canonical order); nil when either is not, or a key it puts
-// is not UTF-8, as a manifest's keys must be (the parent's keys were
-// checked when it was decoded). Applied to the parent's decoded manifest
-// it gives what decoding raw gives.
-func diffFromParent(praw, raw []byte) *parentDiff {
-	put, del, ok := ManifestDelta(praw, raw)
-	if !ok || !validIDs(put) {
-		return nil
-	}
-	return &parentDiff{put: put, del: del}
-}
-
-// apply is pm with the change made, a new map.
-func (d *parentDiff) apply(pm manifest) manifest {
-	m := maps.Clone(pm)
-	for _, id := range d.del {
-		delete(m, id)
-	}
-	for _, e := range d.put {
-		m[e.ID] = e.Hash
-	}
-	return m
-}
-
-// entries are the entries of m, the manifest d was applied to, that the
-// first parent's lacks: those d puts; all of m when d is nil.
-func (d *parentDiff) entries(m manifest) iter.Seq2[models.ID, models.Hash] {
-	return func(yield func(models.ID, models.Hash) bool) {
-		if d == nil {
-			for id, h := range m {
-				if !yield(id, h) {
-					return
-				}
-			}
-			return
-		}
-		for _, e := range d.put {
-			if !yield(e.ID, e.Hash) {
-				return
-			}
-		}
-	}
 }
